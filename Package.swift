@@ -1,0 +1,88 @@
+// swift-tools-version: 6.0
+// Almagest: clustering, classification, factorisation, neural networks, run tracking and a
+// dashboard, in one Swift package. Layering (nothing points back up):
+//   Core ← Data ← Neural ← Learn ← Tracking/Plot ← Experiments ← CLI (and, later, Dashboard)
+import PackageDescription
+
+let optimise: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Almagest",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(
+            name: "Almagest",
+            targets: [
+                "AlmagestCore", "AlmagestData", "AlmagestNeural", "AlmagestLearn",
+                "AlmagestTracking", "AlmagestPlot", "AlmagestExperiments",
+            ]),
+        .executable(name: "almagest", targets: ["almagest"]),
+        .executable(name: "almagest-bench", targets: ["AlmagestBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: OpenBLAS CBLAS + LAPACKE, and zlib (Debian packages).
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Matrix, BLAS/LAPACK wrappers, random streams, parallel loops, error types.
+        .target(name: "AlmagestCore", dependencies: ["CBLAS"], swiftSettings: optimise),
+        // Readers and writers per format, Dataset, embedded data sets.
+        .target(
+            name: "AlmagestData", dependencies: ["AlmagestCore", "CZlib"],
+            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-CITATION.md")],
+            swiftSettings: optimise),
+        // Tensor with reverse-mode autograd, layers, losses, optimisers, training.
+        .target(name: "AlmagestNeural", dependencies: ["AlmagestCore", "AlmagestData"], swiftSettings: optimise),
+        // Preprocessing, features, clustering, classification, factorisation, metrics.
+        .target(
+            name: "AlmagestLearn", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestNeural"],
+            swiftSettings: optimise),
+        // Runs: parameters, metrics, timings, artifacts, appended to runs.jsonl.
+        .target(name: "AlmagestTracking", dependencies: ["AlmagestCore"], swiftSettings: optimise),
+        // SVG charts and a PNG writer.
+        .target(name: "AlmagestPlot", dependencies: ["AlmagestCore", "CZlib"], swiftSettings: optimise),
+        // The end-to-end pipelines the CLI runs (digits clustering, ...).
+        .target(
+            name: "AlmagestExperiments",
+            dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot"],
+            swiftSettings: optimise),
+        .executableTarget(
+            name: "almagest",
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestExperiments",
+                "AlmagestTracking",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimise),
+        .executableTarget(
+            name: "AlmagestBench",
+            dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestNeural", "AlmagestExperiments"],
+            path: "Benchmarks/AlmagestBench",
+            swiftSettings: optimise),
+
+        // Shared by the test targets: fixture loading and the estimator conformance suite.
+        .target(name: "AlmagestTestSupport", dependencies: ["AlmagestCore"], path: "Tests/AlmagestTestSupport"),
+        .testTarget(name: "AlmagestCoreTests", dependencies: ["AlmagestCore", "AlmagestTestSupport"]),
+        .testTarget(name: "AlmagestDataTests", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestTestSupport"]),
+        .testTarget(name: "AlmagestNeuralTests", dependencies: ["AlmagestCore", "AlmagestNeural", "AlmagestTestSupport"]),
+        .testTarget(
+            name: "AlmagestLearnTests",
+            dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTestSupport"]),
+        .testTarget(
+            name: "AlmagestExperimentsTests",
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestExperiments",
+                "AlmagestTestSupport",
+            ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,18 @@
+/// Input checks shared by every estimator's public entry point: data are validated once there,
+/// then private code assumes valid input.
+extension Matrix {
+    /// Throws `FitError.emptyInput` for no rows or no columns and `FitError.nonFinite` for the
+    /// first NaN or infinity; `what` names the input in the message ("k-means input").
+    public func validateForFit(_ what: String) throws {
+        guard rows > 0, columns > 0 else { throw FitError.emptyInput(what: what, rows: rows, columns: columns) }
+        if let bad = firstNonFinite() {
+            throw FitError.nonFinite(what: what, row: bad.row, column: bad.column, value: Double(bad.value))
+        }
+    }
+
+    /// `validateForFit`, plus a check that the width is what a fitted model expects.
+    public func validateForPredict(_ what: String, features: Int) throws {
+        try validateForFit(what)
+        guard columns == features else { throw FitError.featureCountMismatch(expected: features, got: columns) }
+    }
+}

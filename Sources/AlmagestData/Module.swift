@@ -1,0 +1,1 @@
+// Module AlmagestData: see docs/ARCHITECTURE.md for its job.

@@ -1,0 +1,1 @@
+// Module AlmagestExperiments: see docs/ARCHITECTURE.md for its job.

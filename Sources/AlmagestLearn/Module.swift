@@ -1,0 +1,1 @@
+// Module AlmagestLearn: see docs/ARCHITECTURE.md for its job.

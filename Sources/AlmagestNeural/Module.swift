@@ -1,0 +1,1 @@
+// Module AlmagestNeural: see docs/ARCHITECTURE.md for its job.

@@ -1,0 +1,1 @@
+// Module AlmagestPlot: see docs/ARCHITECTURE.md for its job.

@@ -1,0 +1,1 @@
+// Module AlmagestTracking: see docs/ARCHITECTURE.md for its job.

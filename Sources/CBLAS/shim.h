@@ -1,0 +1,3 @@
+// CBLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
+#include <cblas.h>
+#include <lapacke.h>
