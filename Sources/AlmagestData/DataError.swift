@@ -1,0 +1,29 @@
+/// Errors of reading and writing data files. Each names the file (or input), the place and what
+/// was expected.
+public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A file could not be read or written.
+    case io(path: String, reason: String)
+    /// The content is not in the expected format.
+    case malformed(source: String, reason: String)
+    /// A format feature we do not read (a dtype, Fortran order, a compression method, ...).
+    case unsupported(source: String, feature: String)
+    /// A CSV row whose field count differs from the header's (1-based line number).
+    case raggedRow(source: String, line: Int, fields: Int, expected: Int)
+    /// A cell that should be a number is not (1-based line and column numbers).
+    case notANumber(source: String, line: Int, column: Int, text: String)
+    /// A file would be overwritten without the caller asking for it.
+    case wouldOverwrite(path: String)
+
+    public var description: String {
+        switch self {
+        case let .io(path, reason): return "cannot access \(path): \(reason)"
+        case let .malformed(source, reason): return "\(source) is malformed: \(reason)"
+        case let .unsupported(source, feature): return "\(source) uses \(feature), which is not supported"
+        case let .raggedRow(source, line, fields, expected):
+            return "\(source), line \(line): \(fields) fields, expected \(expected) like the first row"
+        case let .notANumber(source, line, column, text):
+            return "\(source), line \(line), column \(column): \"\(text)\" is not a number"
+        case let .wouldOverwrite(path): return "\(path) already exists; refusing to overwrite it (pass overwrite: true to replace it)"
+        }
+    }
+}

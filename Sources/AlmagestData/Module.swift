@@ -1,1 +1,0 @@
-// Module AlmagestData: see docs/ARCHITECTURE.md for its job.
