@@ -1,1 +1,0 @@
-// Module AlmagestLearn: see docs/ARCHITECTURE.md for its job.
