@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "AlmagestLearnTests",
             dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTestSupport"]),
+        .testTarget(name: "AlmagestTrackingTests", dependencies: ["AlmagestCore", "AlmagestTracking"]),
         .testTarget(
             name: "AlmagestExperimentsTests",
             dependencies: [

@@ -1,1 +1,0 @@
-// Module AlmagestTracking: see docs/ARCHITECTURE.md for its job.

@@ -1,0 +1,88 @@
+import AlmagestCore
+import AlmagestTracking
+import Foundation
+import Testing
+
+func temporaryStoreURL() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("almagest-runs-\(UUID().uuidString)")
+}
+
+@Suite struct RunStoreTests {
+    @Test func runLifecycleIsLogged() throws {
+        let root = temporaryStoreURL()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let run = try store.start(experiment: "digits", algorithm: "kmeans", parameters: ["clusters": 10, "features": "hog"])
+        try run.writeJSON("metrics.json", ["ami": 0.6])
+        let final = try run.finish(metrics: ["ami": 0.6], timings: ["fit": 0.1])
+        #expect(final.status == .finished)
+        #expect(final.artifacts == ["parameters.json", "metrics.json"])
+        let lines = try String(contentsOf: store.logURL, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let runs = try store.runs()
+        #expect(runs.count == 1 && runs[0].metrics["ami"] == 0.6 && runs[0].parameters["clusters"] == 10)
+        #expect(FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("metrics.json").path))
+        #expect(throws: TrackingError.self) { try run.finish(metrics: [:], timings: [:]) }
+    }
+
+    @Test func interruptedRunIsMarkedFailedOnNextOpen() throws {
+        let root = temporaryStoreURL()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        _ = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
+        let finished = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
+        try finished.finish(metrics: ["x": 1], timings: [:])
+        let reopened = try RunStore(root: root)
+        let runs = try reopened.runs()
+        #expect(runs.map(\.status) == [.failed, .finished])
+        #expect(runs[0].error?.contains("interrupted") == true)
+        #expect(runs[1].metrics == ["x": 1])
+    }
+
+    @Test func artifactsAreNeverOverwrittenNorOutsideTheRun() throws {
+        let root = temporaryStoreURL()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try RunStore(root: root).start(experiment: "e", algorithm: "a", parameters: [:])
+        try run.writeArtifact("labels.csv", contents: Data("1\n".utf8))
+        #expect(throws: TrackingError.self) { try run.writeArtifact("labels.csv", contents: Data("2\n".utf8)) }
+        #expect(try String(contentsOf: run.directory.appendingPathComponent("labels.csv"), encoding: .utf8) == "1\n")
+        #expect(throws: TrackingError.self) { try run.writeArtifact("../escape.txt", contents: Data()) }
+        #expect(throws: TrackingError.self) { try RunStore(root: root).start(experiment: "../x", algorithm: "a", parameters: [:]) }
+    }
+
+    @Test func concurrentWritersKeepTheLogWhole() throws {
+        let root = temporaryStoreURL()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let bigParameter = ParameterValue.string(String(repeating: "x", count: 20_000))
+        Parallel.withThreads(2) {
+            Parallel.forEach(40) { i in
+                let run = try! store.start(experiment: "sweep", algorithm: "kmeans", parameters: ["i": .int(i), "pad": bigParameter])
+                try! run.finish(metrics: ["score": Double(i)], timings: [:])
+            }
+        }
+        let records = try store.records()
+        #expect(records.count == 80)
+        let runs = try store.runs()
+        #expect(runs.count == 40 && runs.allSatisfy { $0.status == .finished })
+        #expect(Set(runs.compactMap { $0.metrics["score"] }) == Set((0..<40).map(Double.init)))
+    }
+
+    @Test func tornLastLineIsSkipped() throws {
+        let root = temporaryStoreURL()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        try store.start(experiment: "e", algorithm: "a", parameters: [:]).finish(metrics: [:], timings: [:])
+        let handle = try FileHandle(forWritingTo: store.logURL)
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"id":"broken","exp"#.utf8))
+        try handle.close()
+        #expect(try store.runs().count == 1)
+    }
+
+    @Test func parameterValuesRoundTrip() throws {
+        let values: [String: ParameterValue] = ["i": 3, "d": 0.5, "s": "hog", "b": true, "l": .list([1, 2.5, "x"])]
+        let data = try JSONEncoder().encode(values)
+        #expect(try JSONDecoder().decode([String: ParameterValue].self, from: data) == values)
+    }
+}
