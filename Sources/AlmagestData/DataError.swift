@@ -17,6 +17,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingValue(source: String, line: Int, column: Int)
     /// A column named or numbered by the caller does not exist.
     case noSuchColumn(source: String, column: String, available: String)
+    /// A requested range of rows outside the rows the input has.
+    case rowsOutOfRange(source: String, requested: Range<Int>, available: Int)
     /// A dataset whose parts do not fit together (label count vs rows, names vs columns, ...).
     case invalidDataset(reason: String)
 
@@ -34,6 +36,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(source), line \(line), column \(column): the value is missing, but this column must have one"
         case let .noSuchColumn(source, column, available):
             return "\(source) has no column \(column); available: \(available)"
+        case let .rowsOutOfRange(source, requested, available):
+            return "\(source) has \(available) rows; the requested rows \(requested.lowerBound)..<\(requested.upperBound) are not inside 0..<\(available)"
         case let .invalidDataset(reason): return "invalid dataset: \(reason)"
         }
     }
