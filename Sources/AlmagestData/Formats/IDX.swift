@@ -104,10 +104,12 @@ public enum IDX {
             let b = 4 + 4 * d
             let size = Int(bytes[b]) << 24 | Int(bytes[b + 1]) << 16 | Int(bytes[b + 2]) << 8 | Int(bytes[b + 3])
             dimensions.append(size)
-            total *= size  // at most (2^32)^3 < 2^96: guard before it can overflow
-            if total > Int(Int32.max) * 16 {
-                throw DataError.malformed(source: source, reason: "the IDX dimensions \(dimensions) are implausibly large")
+            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= bytes.count else {
+                throw DataError.malformed(
+                    source: source, reason: "the IDX data is truncated: dimensions \(dimensions) need more bytes than the file's \(bytes.count)")
             }
+            total = product
         }
         let available = bytes.count - offset
         guard available == total else {
