@@ -65,6 +65,18 @@ public struct Dataset: Codable, Sendable, Equatable {
         classNames.indices.contains(label) ? classNames[label] : String(label)
     }
 
+    /// The samples at `indices` (in that order, repeats allowed), with the same names and
+    /// provenance; throws `DataError.invalidDataset` for an index outside `0..<count`.
+    public func subset(_ indices: some Collection<Int>) throws -> Dataset {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
+            throw DataError.invalidDataset(reason: "sample index \(bad) is outside 0..<\(count)")
+        }
+        var copy = self
+        copy.features = features.rows(at: indices)
+        copy.labels = labels.map { all in indices.map { all[$0] } }
+        return copy
+    }
+
     /// Throws `DataError.invalidDataset` when the parts do not fit together.
     public func validate() throws {
         guard featureNames.count == features.columns else {

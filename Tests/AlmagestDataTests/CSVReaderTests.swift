@@ -19,6 +19,12 @@ import Testing
         #expect(d.labels == [2, 0, 1])
     }
 
+    @Test func quotedTextKeepsItsSpacesUnquotedTextIsTrimmed() throws {
+        let d = try read("x,y\n1, b \n2,\" a\"\n", target: "y")
+        #expect(d.classNames == [" a", "b"])
+        #expect(d.labels == [1, 0])
+    }
+
     @Test(arguments: ["", "NA", "NaN", "nan", "?", " NA "])
     func missingTokensReadAsNaN(token: String) throws {
         let d = try read("1,\(token),3\n4,5,6\n", CSVOptions(header: .absent))

@@ -18,6 +18,15 @@ import Testing
         #expect(d.className(of: 7) == "7")
     }
 
+    @Test func subsetKeepsRowsLabelsAndNames() throws {
+        let d = try Dataset(features: x, labels: [0, 1, 0], featureNames: ["a", "b"], classNames: ["p", "q"])
+        let s = try d.subset([2, 0, 2])
+        #expect(s.features.rowArrays == [[5, 6], [1, 2], [5, 6]])
+        #expect(s.labels == [0, 0, 0])
+        #expect(s.featureNames == ["a", "b"] && s.classNames == ["p", "q"])
+        #expect(throws: DataError.self) { try d.subset([3]) }
+    }
+
     @Test func codableRoundTripAndValidatedDecoding() throws {
         let d = try Dataset(
             features: x, labels: [1, 0, 1], featureNames: ["a", "b"], classNames: ["no", "yes"],

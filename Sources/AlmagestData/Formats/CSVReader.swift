@@ -23,11 +23,7 @@ public enum CSVReader {
     public static func read(
         from url: URL, options: CSVOptions = .csv, target: ColumnSelector? = nil, dropping: [ColumnSelector] = []
     ) throws -> Dataset {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError.io(path: url.path, reason: error.localizedDescription)
-        }
-        return try read(data, source: url.path, options: options, target: target, dropping: dropping)
+        try read(readFile(url), source: url.path, options: options, target: target, dropping: dropping)
     }
 
     /// Reads CSV bytes (gzip'd or not); `source` names the input in errors and provenance.

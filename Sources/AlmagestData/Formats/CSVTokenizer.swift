@@ -22,6 +22,7 @@ struct CSVTokenizer {
         var start: Int
         var end: Int
         var escaped: Bool
+        var quoted: Bool
     }
 
     /// The records of one input.
@@ -46,10 +47,12 @@ struct CSVTokenizer {
             return text.replacingOccurrences(of: q + q, with: q)
         }
 
-        /// The text with leading and trailing spaces and tabs removed.
+        /// The text with leading and trailing spaces and tabs removed, unless it was quoted (quotes
+        /// keep their spaces).
         func trimmedString(_ field: Field) -> String {
+            guard !field.quoted else { return string(field) }
             let t = trimmed(field)
-            return string(Field(start: t.lowerBound, end: t.upperBound, escaped: field.escaped))
+            return string(Field(start: t.lowerBound, end: t.upperBound, escaped: field.escaped, quoted: false))
         }
 
         /// The byte range without leading and trailing spaces and tabs.
@@ -128,7 +131,7 @@ struct CSVTokenizer {
                             if c == lf || (c == cr && (i + 1 >= n || p[i + 1] != lf)) { line += 1 }
                             i += 1
                         }
-                        table.fields.append(Field(start: start, end: i, escaped: escaped))
+                        table.fields.append(Field(start: start, end: i, escaped: escaped, quoted: true))
                         i += 1  // the closing quote
                         if i >= n || p[i] == lf || p[i] == cr { break fieldLoop }
                         if p[i] == delimiter { i += 1; column += 1; continue fieldLoop }
@@ -142,7 +145,7 @@ struct CSVTokenizer {
                             if c == delimiter || c == lf || c == cr { break }
                             i += 1
                         }
-                        table.fields.append(Field(start: start, end: i, escaped: false))
+                        table.fields.append(Field(start: start, end: i, escaped: false, quoted: false))
                         if i < n, p[i] == delimiter { i += 1; column += 1; continue fieldLoop }
                         break fieldLoop
                     }

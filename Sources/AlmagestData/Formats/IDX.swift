@@ -31,7 +31,7 @@ public enum IDX {
 
     /// Reads an images file (magic 0x00000803) as an n x (rows·columns) matrix.
     public static func readImages(from url: URL, rows: Range<Int>? = nil, scaledToUnit: Bool = false) throws -> Matrix<Double> {
-        try readImages(contentsOf(url), source: url.path, rows: rows, scaledToUnit: scaledToUnit)
+        try readImages(readFile(url), source: url.path, rows: rows, scaledToUnit: scaledToUnit)
     }
 
     /// Reads images from IDX bytes (gzip'd or not).
@@ -53,7 +53,7 @@ public enum IDX {
 
     /// Reads a labels file (magic 0x00000801).
     public static func readLabels(from url: URL, rows: Range<Int>? = nil) throws -> [Int] {
-        try readLabels(contentsOf(url), source: url.path, rows: rows)
+        try readLabels(readFile(url), source: url.path, rows: rows)
     }
 
     /// Reads labels from IDX bytes (gzip'd or not).
@@ -122,12 +122,6 @@ public enum IDX {
     }
 
     // MARK: - Private
-
-    private static func contentsOf(_ url: URL) throws -> Data {
-        do { return try Data(contentsOf: url) } catch {
-            throw DataError.io(path: url.path, reason: error.localizedDescription)
-        }
-    }
 
     private static func checked(_ rows: Range<Int>?, count: Int, source: String) throws -> Range<Int> {
         guard let rows else { return 0..<count }

@@ -27,7 +27,7 @@ public enum NPY {
 
     /// Reads `url` as a matrix (see the type's documentation for shapes).
     public static func readMatrix<Scalar: MatrixScalar>(from url: URL, as type: Scalar.Type = Double.self) throws -> Matrix<Scalar> {
-        try readMatrix(contentsOf(url), source: url.path, as: type)
+        try readMatrix(readFile(url), source: url.path, as: type)
     }
 
     /// Reads NPY bytes as a matrix; `source` names the input in errors.
@@ -50,7 +50,7 @@ public enum NPY {
 
     /// Reads a 1-D array (or an n x 1 or 1 x n one) as a vector; other shapes are an error.
     public static func readVector(from url: URL) throws -> [Double] {
-        try readVector(contentsOf(url), source: url.path)
+        try readVector(readFile(url), source: url.path)
     }
 
     /// Reads NPY bytes holding a 1-D array (or an n x 1 or 1 x n one) as a vector.
@@ -90,12 +90,6 @@ public enum NPY {
     }
 
     // MARK: - Private
-
-    private static func contentsOf(_ url: URL) throws -> Data {
-        do { return try Data(contentsOf: url) } catch {
-            throw DataError.io(path: url.path, reason: error.localizedDescription)
-        }
-    }
 
     /// Rows and columns of the matrix an array of `shape` becomes.
     private static func matrixShape(_ shape: [Int]) -> (Int, Int) {
