@@ -13,6 +13,14 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case notANumber(source: String, line: Int, column: Int, text: String)
     /// A file would be overwritten without the caller asking for it.
     case wouldOverwrite(path: String)
+    /// A required cell (a label) is empty or a missing-value token (1-based line and column).
+    case missingValue(source: String, line: Int, column: Int)
+    /// A column named or numbered by the caller does not exist.
+    case noSuchColumn(source: String, column: String, available: String)
+    /// A requested range of rows outside the rows the input has.
+    case rowsOutOfRange(source: String, requested: Range<Int>, available: Int)
+    /// A dataset whose parts do not fit together (label count vs rows, names vs columns, ...).
+    case invalidDataset(reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +32,13 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notANumber(source, line, column, text):
             return "\(source), line \(line), column \(column): \"\(text)\" is not a number"
         case let .wouldOverwrite(path): return "\(path) already exists; refusing to overwrite it (pass overwrite: true to replace it)"
+        case let .missingValue(source, line, column):
+            return "\(source), line \(line), column \(column): the value is missing, but this column must have one"
+        case let .noSuchColumn(source, column, available):
+            return "\(source) has no column \(column); available: \(available)"
+        case let .rowsOutOfRange(source, requested, available):
+            return "\(source) has \(available) rows; the requested rows \(requested.lowerBound)..<\(requested.upperBound) are not inside 0..<\(available)"
+        case let .invalidDataset(reason): return "invalid dataset: \(reason)"
         }
     }
 }

@@ -1,0 +1,169 @@
+import AlmagestCore
+import Foundation
+
+/// Reads a CSV or TSV file (plain or gzip'd) into a `Dataset`: numeric feature columns, an
+/// optional label (target) column, optional dropped columns.
+///
+/// Every column other than the target and the dropped ones must be numeric; cells equal to a
+/// missing-value token (`""`, `NA`, `NaN`, `nan`, `?` by default) read as NaN. The target column:
+/// when every cell is an integer (`3`, `-1`, `2.0`) the labels keep those values and the data set
+/// has no class names; otherwise the distinct texts, **sorted** (Unicode order), become class names
+/// and each label is the index of its text — so the ids do not depend on row order. A missing
+/// target cell is an error. A row with a different number of fields than the first one, or a
+/// non-numeric feature cell, is an error naming the 1-based line and column.
+/// Cost O(n) in the bytes; the fields are parsed from UTF-8 bytes without a `String` per cell.
+///
+/// ```swift
+/// let magic = try CSVReader.read(from: URL(fileURLWithPath: "magic04.data"),
+///                                options: CSVOptions(header: .absent), target: -1)
+/// magic.classNames   // ["g", "h"]
+/// ```
+public enum CSVReader {
+    /// Reads `url` (`.csv`, `.tsv`, or either gzip'd); see the type's documentation.
+    public static func read(
+        from url: URL, options: CSVOptions = .csv, target: ColumnSelector? = nil, dropping: [ColumnSelector] = []
+    ) throws -> Dataset {
+        try read(readFile(url), source: url.path, options: options, target: target, dropping: dropping)
+    }
+
+    /// Reads CSV bytes (gzip'd or not); `source` names the input in errors and provenance.
+    public static func read(
+        _ data: Data, source: String = "CSV data", options: CSVOptions = .csv, target: ColumnSelector? = nil,
+        dropping: [ColumnSelector] = []
+    ) throws -> Dataset {
+        let special = try options.bytes(source: source)
+        let bytes = [UInt8](try Gzip.decompressIfNeeded(data, source: source))
+        let table = try CSVTokenizer.tokenize(
+            bytes, source: source, delimiter: special.delimiter, quote: special.quote, comment: special.comment)
+        return try Parser(table: table, source: source, options: options).dataset(target: target, dropping: dropping)
+    }
+
+    /// Only the header decision: true when `options.header` is `.present`, or `.detect` finds one.
+    public static func hasHeader(_ data: Data, options: CSVOptions = .csv) throws -> Bool {
+        let special = try options.bytes(source: "CSV data")
+        let bytes = [UInt8](try Gzip.decompressIfNeeded(data))
+        let table = try CSVTokenizer.tokenize(
+            bytes, source: "CSV data", delimiter: special.delimiter, quote: special.quote, comment: special.comment)
+        return Parser(table: table, source: "CSV data", options: options).hasHeader()
+    }
+}
+
+// MARK: - Private
+
+private struct Parser {
+    let table: CSVTokenizer.Table
+    let source: String
+    let options: CSVOptions
+    let missing: [[UInt8]]
+
+    init(table: CSVTokenizer.Table, source: String, options: CSVOptions) {
+        self.table = table
+        self.source = source
+        self.options = options
+        self.missing = options.missingValues.map { Array($0.utf8) }
+    }
+
+    func hasHeader() -> Bool {
+        switch options.header {
+        case .present: return table.count > 0
+        case .absent: return false
+        case .detect:
+            guard table.count > 0 else { return false }
+            let width = table.fieldCount(0)
+            let following = 1..<min(table.count, 21)
+            for column in 0..<width {
+                let cell = table.field(0, column)
+                guard table.number(cell) == nil, !table.isMissing(cell, tokens: missing) else { continue }
+                // A text cell over numbers (or over nothing) names its column.
+                let below = following.allSatisfy { record in
+                    guard column < table.fieldCount(record) else { return false }
+                    let c = table.field(record, column)
+                    return table.number(c) != nil || table.isMissing(c, tokens: missing)
+                }
+                if below { return true }
+            }
+            return false
+        }
+    }
+
+    func dataset(target: ColumnSelector?, dropping: [ColumnSelector]) throws -> Dataset {
+        guard table.count > 0 else { throw DataError.malformed(source: source, reason: "no rows (the file is empty or only comments)") }
+        let width = table.fieldCount(0)
+        for record in 1..<table.count where table.fieldCount(record) != width {
+            throw DataError.raggedRow(source: source, line: table.lines[record], fields: table.fieldCount(record), expected: width)
+        }
+        let header = hasHeader()
+        let names: [String] =
+            header ? (0..<width).map { table.trimmedString(table.field(0, $0)) } : Dataset.defaultFeatureNames(count: width)
+        let firstData = header ? 1 : 0
+        let rows = table.count - firstData
+
+        let targetColumn = try target.map { try resolve($0, names: header ? names : nil, width: width) }
+        var excluded = Set(try dropping.map { try resolve($0, names: header ? names : nil, width: width) })
+        if let targetColumn { excluded.insert(targetColumn) }
+        let featureColumns = (0..<width).filter { !excluded.contains($0) }
+
+        var elements = [Double]()
+        elements.reserveCapacity(rows * featureColumns.count)
+        for record in firstData..<table.count {
+            for column in featureColumns {
+                let cell = table.field(record, column)
+                if let value = table.number(cell) {
+                    elements.append(value)
+                } else if table.isMissing(cell, tokens: missing) {
+                    elements.append(.nan)
+                } else {
+                    throw DataError.notANumber(
+                        source: source, line: table.lines[record], column: column + 1, text: table.string(cell))
+                }
+            }
+        }
+        let features = try Matrix(rows: rows, columns: featureColumns.count, elements: elements)
+        var labels: [Int]? = nil
+        var classNames: [String] = []
+        if let targetColumn {
+            (labels, classNames) = try readLabels(column: targetColumn, from: firstData)
+        }
+        return try Dataset(
+            features: features, labels: labels, featureNames: featureColumns.map { names[$0] }, classNames: classNames,
+            provenance: Dataset.Provenance(source: source))
+    }
+
+    /// Integer labels as they are, or text labels as indices into their sorted distinct texts.
+    private func readLabels(column: Int, from firstData: Int) throws -> ([Int], [String]) {
+        var integers = [Int]()
+        integers.reserveCapacity(table.count - firstData)
+        var allIntegers = true
+        for record in firstData..<table.count {
+            let cell = table.field(record, column)
+            if table.isMissing(cell, tokens: missing) {
+                throw DataError.missingValue(source: source, line: table.lines[record], column: column + 1)
+            }
+            if allIntegers, let value = table.number(cell), value == value.rounded(),
+                abs(value) < 9.0e15
+            {
+                integers.append(Int(value))
+            } else {
+                allIntegers = false
+            }
+        }
+        if allIntegers { return (integers, []) }
+        let texts = (firstData..<table.count).map { table.trimmedString(table.field($0, column)) }
+        let classNames = Array(Set(texts)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+        return (texts.map { index[$0]! }, classNames)
+    }
+
+    private func resolve(_ selector: ColumnSelector, names: [String]?, width: Int) throws -> Int {
+        if let column = selector.resolve(names: names, count: width) { return column }
+        let available: String
+        if case .name = selector, names == nil {
+            available = "the file has no header, so select columns by index 0..<\(width) (or -\(width)...-1)"
+        } else if let names {
+            available = names.map { "\"\($0)\"" }.joined(separator: ", ") + " (indices 0..<\(width))"
+        } else {
+            available = "indices 0..<\(width) or -\(width)...-1"
+        }
+        throw DataError.noSuchColumn(source: source, column: selector.description, available: available)
+    }
+}
