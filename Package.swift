@@ -47,7 +47,7 @@ let package = Package(
             name: "AlmagestLearn", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestNeural"],
             swiftSettings: optimise),
         // Runs: parameters, metrics, timings, artifacts, appended to runs.jsonl.
-        .target(name: "AlmagestTracking", dependencies: ["AlmagestCore"], swiftSettings: optimise),
+        .target(name: "AlmagestTracking", dependencies: ["AlmagestCore", "AlmagestData"], swiftSettings: optimise),
         // SVG charts and a PNG writer.
         .target(name: "AlmagestPlot", dependencies: ["AlmagestCore", "CZlib"], swiftSettings: optimise),
         // The end-to-end pipelines the CLI runs (digits clustering, ...).

@@ -1,1 +1,15 @@
-print("bench")
+import AlmagestCore
+import Foundation
+
+// `make bench`: one JSON line per task on standard output. Pass task-group names to run only
+// some groups (core, cluster, ...).
+let groups: [(String, () -> [BenchResult])] = [
+    ("core", coreBenchmarks),
+    ("cluster", clusterBenchmarks),
+]
+let wanted = Set(CommandLine.arguments.dropFirst())
+for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {
+    for result in run() {
+        FileHandle.standardOutput.write(Data((result.jsonLine + "\n").utf8))
+    }
+}

@@ -3,6 +3,7 @@
 extension Matrix {
     /// Throws `FitError.emptyInput` for no rows or no columns and `FitError.nonFinite` for the
     /// first NaN or infinity; `what` names the input in the message ("k-means input").
+    @inlinable
     public func validateForFit(_ what: String) throws {
         guard rows > 0, columns > 0 else { throw FitError.emptyInput(what: what, rows: rows, columns: columns) }
         if let bad = firstNonFinite() {
@@ -11,6 +12,7 @@ extension Matrix {
     }
 
     /// `validateForFit`, plus a check that the width is what a fitted model expects.
+    @inlinable
     public func validateForPredict(_ what: String, features: Int) throws {
         try validateForFit(what)
         guard columns == features else { throw FitError.featureCountMismatch(expected: features, got: columns) }

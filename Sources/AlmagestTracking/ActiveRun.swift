@@ -1,3 +1,4 @@
+import AlmagestData
 import Foundation
 
 /// A run in progress: writes artifacts into its directory, then ends as finished or failed.
@@ -28,7 +29,11 @@ public final class ActiveRun: @unchecked Sendable {
     @discardableResult
     public func writeArtifact(_ name: String, contents: Data) throws -> URL {
         let url = try artifactURL(name)
-        try AtomicFile.write(contents, to: url)
+        do {
+            try AtomicFile.write(contents, to: url)
+        } catch DataError.wouldOverwrite(let path) {
+            throw TrackingError.artifactExists(path: path)
+        }
         lock.withLock { record.artifacts.append(name) }
         return url
     }

@@ -1,4 +1,5 @@
 import AlmagestCore
+import AlmagestData
 import Foundation
 
 #if canImport(Glibc)

@@ -14,10 +14,12 @@ public enum Distances {
     /// Squared row norms, computed once and reused across blocks.
     public struct Norms<Scalar: MatrixScalar>: Sendable {
         public let values: [Scalar]
+        @inlinable
         public init(_ x: Matrix<Scalar>) { values = x.rowSquaredNorms() }
     }
 
     /// All squared distances between rows of `a` and rows of `b` (m x n).
+    @inlinable
     public static func squaredEuclidean<Scalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard a.columns == b.columns else {
             throw ShapeError.mismatch(
@@ -28,6 +30,7 @@ public enum Distances {
 
     /// Squared distances from rows `rows` of `a` to every row of `b` (rows.count x b.rows).
     /// Column counts must agree (checked by the public entry points that call this).
+    @inlinable
     public static func squaredDistances<Scalar>(
         rows: Range<Int>, of a: Matrix<Scalar>, to b: Matrix<Scalar>, normsA: Norms<Scalar>, normsB: Norms<Scalar>
     ) -> Matrix<Scalar> {

@@ -50,21 +50,32 @@ extension Matrix {
             expected: "equal shapes, a 1 x \(columns) row or a \(rows) x 1 column")
     }
 
+    @inlinable
     public static func + (a: Matrix, b: Matrix) throws -> Matrix { try a.combined(with: b, operation: "+", +) }
+    @inlinable
     public static func - (a: Matrix, b: Matrix) throws -> Matrix { try a.combined(with: b, operation: "-", -) }
     /// Hadamard (element-wise) product; `*` is the matrix product.
+    @inlinable
     public func hadamard(_ b: Matrix) throws -> Matrix { try combined(with: b, operation: "hadamard", *) }
     /// Element-wise division.
+    @inlinable
     public func dividedElementwise(by b: Matrix) throws -> Matrix { try combined(with: b, operation: "divide", /) }
 
+    @inlinable
     public static func * (a: Matrix, s: Scalar) -> Matrix { a.map { $0 * s } }
+    @inlinable
     public static func * (s: Scalar, a: Matrix) -> Matrix { a.map { $0 * s } }
+    @inlinable
     public static func / (a: Matrix, s: Scalar) -> Matrix { a.map { $0 / s } }
+    @inlinable
     public static func + (a: Matrix, s: Scalar) -> Matrix { a.map { $0 + s } }
+    @inlinable
     public static func - (a: Matrix, s: Scalar) -> Matrix { a.map { $0 - s } }
+    @inlinable
     public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
 
     /// `self += alpha * other` through BLAS axpy (shapes must match).
+    @inlinable
     public mutating func add(_ other: Matrix, scaledBy alpha: Scalar = 1) throws {
         guard other.shape == shape else {
             throw ShapeError.mismatch(operation: "add", left: shape, right: other.shape, expected: "equal shapes")
@@ -78,15 +89,17 @@ extension Matrix {
     }
 
     /// True when every element is finite.
-    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+    @inlinable public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
 
     /// The first non-finite element as (row, column, value), if any.
+    @inlinable
     public func firstNonFinite() -> (row: Int, column: Int, value: Scalar)? {
         guard let k = storage.firstIndex(where: { !$0.isFinite }) else { return nil }
         return (k / Swift.max(columns, 1), k % Swift.max(columns, 1), storage[k])
     }
 
     /// Largest absolute difference to `other` (infinity if shapes differ).
+    @inlinable
     public func maxAbsDifference(_ other: Matrix) -> Scalar {
         guard other.shape == shape else { return .infinity }
         var m: Scalar = 0

@@ -1,6 +1,7 @@
 /// Matrix products through CBLAS, and the transpose.
 extension Matrix {
     /// The transpose (a copy, blocked for cache use).
+    @inlinable
     public func transposed() -> Matrix {
         var out = [Scalar](repeating: 0, count: count)
         let r = rows, c = columns
@@ -24,6 +25,7 @@ extension Matrix {
     }
 
     /// `op(a) · op(b)` where `op` transposes when asked, through GEMM.
+    @inlinable
     public static func product(
         _ a: Matrix, transposed transposeA: Bool = false, _ b: Matrix, transposed transposeB: Bool = false
     ) throws -> Matrix {
@@ -50,9 +52,11 @@ extension Matrix {
     }
 
     /// Matrix product `a · b` (GEMM). Throws on an inner-dimension mismatch.
+    @inlinable
     public static func * (a: Matrix, b: Matrix) throws -> Matrix { try product(a, b) }
 
     /// `self · x` for a vector `x` (GEMV).
+    @inlinable
     public func multiplied(by x: [Scalar]) throws -> [Scalar] {
         guard x.count == columns else {
             throw ShapeError.mismatch(operation: "matrix-vector product", left: shape, right: [x.count], expected: "\(columns) values")
@@ -72,9 +76,11 @@ extension Matrix {
     }
 
     /// `selfᵀ · self` (the Gram matrix of the columns).
+    @inlinable
     public func gram() -> Matrix { try! Matrix.product(self, transposed: true, self) }
 
     /// Squared Euclidean norm of every row.
+    @inlinable
     public func rowSquaredNorms() -> [Scalar] {
         var out = [Scalar](repeating: 0, count: rows)
         storage.withUnsafeBufferPointer { e in

@@ -6,21 +6,28 @@ public enum Axis: Sendable, Equatable { case rows, columns }
 
 extension Matrix {
     /// Sum of all storage (pairwise within rows, accumulated in row order).
+    @inlinable
     public func sum() -> Scalar { storage.reduce(0, +) }
     /// Mean of all storage.
+    @inlinable
     public func mean() -> Scalar { count == 0 ? .nan : sum() / Scalar(count) }
     /// Sum of squares of all storage (the squared Frobenius norm).
+    @inlinable
     public func squaredNorm() -> Scalar {
         storage.withUnsafeBufferPointer { Scalar.dot(count: count, $0.baseAddress!, $0.baseAddress!) }
     }
     /// Frobenius norm.
+    @inlinable
     public func frobeniusNorm() -> Scalar { squaredNorm().squareRoot() }
     /// Smallest element.
+    @inlinable
     public func min() -> Scalar? { storage.min() }
     /// Largest element.
+    @inlinable
     public func max() -> Scalar? { storage.max() }
 
     /// Sums along an axis.
+    @inlinable
     public func sum(axis: Axis) -> Matrix {
         switch axis {
         case .rows:
@@ -43,12 +50,14 @@ extension Matrix {
     }
 
     /// Means along an axis.
+    @inlinable
     public func mean(axis: Axis) -> Matrix {
         let n = axis == .rows ? rows : columns
         return sum(axis: axis) / Scalar(n)
     }
 
     /// Variances along an axis with `ddof` degrees of freedom removed (0: population, 1: sample).
+    @inlinable
     public func variance(axis: Axis, ddof: Int = 0) -> Matrix {
         let mu = mean(axis: axis)
         let n = axis == .rows ? rows : columns
@@ -65,6 +74,7 @@ extension Matrix {
     }
 
     /// Index of the largest element of each row.
+    @inlinable
     public func argmaxPerRow() -> [Int] {
         (0..<rows).map { i in
             var best = 0
@@ -74,6 +84,7 @@ extension Matrix {
     }
 
     /// Index of the smallest element of each row.
+    @inlinable
     public func argminPerRow() -> [Int] {
         (0..<rows).map { i in
             var best = 0

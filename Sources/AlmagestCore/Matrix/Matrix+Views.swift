@@ -9,12 +9,14 @@ extension Matrix {
     }
 
     /// Column `j`, copied into an array (columns are strided in row-major storage).
+    @inlinable
     public func column(_ j: Int) -> [Scalar] {
         precondition(j >= 0 && j < columns, "column \(j) outside 0..<\(columns)")
         return (0..<rows).map { storage[$0 * columns + j] }
     }
 
     /// Replaces row `i`.
+    @inlinable
     public mutating func setRow(_ i: Int, _ values: some Collection<Scalar>) {
         precondition(values.count == columns, "row needs \(columns) values, got \(values.count)")
         storage.replaceSubrange((i * columns)..<((i + 1) * columns), with: values)
@@ -24,11 +26,13 @@ extension Matrix {
     public var rowArrays: [[Scalar]] { (0..<rows).map { Array(row($0)) } }
 
     /// A view of rows `rowRange` and columns `columnRange`, sharing storage.
+    @inlinable
     public func view(rows rowRange: Range<Int>? = nil, columns columnRange: Range<Int>? = nil) -> MatrixView<Scalar> {
         MatrixView(base: self, rowRange: rowRange ?? 0..<rows, columnRange: columnRange ?? 0..<columns)
     }
 
     /// A new matrix holding the given rows, in the given order (duplicates allowed).
+    @inlinable
     public func rows(at indices: some Collection<Int>) -> Matrix {
         var out = [Scalar]()
         out.reserveCapacity(indices.count * columns)
@@ -37,6 +41,7 @@ extension Matrix {
     }
 
     /// A new matrix holding the given columns, in the given order.
+    @inlinable
     public func columns(at indices: [Int]) -> Matrix {
         var out = Matrix(rows: rows, columns: indices.count)
         for i in 0..<rows {
@@ -46,6 +51,7 @@ extension Matrix {
     }
 
     /// Rows of `self` followed by rows of `other`.
+    @inlinable
     public func appendingRows(_ other: Matrix) throws -> Matrix {
         guard other.columns == columns || isEmpty else {
             throw ShapeError.mismatch(operation: "appendingRows", left: shape, right: other.shape, expected: "equal column counts")
@@ -54,6 +60,7 @@ extension Matrix {
     }
 
     /// Columns of `self` followed by columns of `other`.
+    @inlinable
     public func appendingColumns(_ other: Matrix) throws -> Matrix {
         guard other.rows == rows else {
             throw ShapeError.mismatch(operation: "appendingColumns", left: shape, right: other.shape, expected: "equal row counts")
@@ -74,6 +81,7 @@ public struct MatrixView<Scalar: MatrixScalar>: Sendable {
     public let rowRange: Range<Int>
     public let columnRange: Range<Int>
 
+    @usableFromInline
     init(base: Matrix<Scalar>, rowRange: Range<Int>, columnRange: Range<Int>) {
         precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= base.rows, "rows \(rowRange) outside 0..<\(base.rows)")
         precondition(
@@ -92,12 +100,14 @@ public struct MatrixView<Scalar: MatrixScalar>: Sendable {
     }
 
     /// Row `i` of the view, as a slice of the base storage.
+    @inlinable
     public func row(_ i: Int) -> ArraySlice<Scalar> {
         let start = (rowRange.lowerBound + i) * base.columns
         return base.storage[(start + columnRange.lowerBound)..<(start + columnRange.upperBound)]
     }
 
     /// Copies the window into its own matrix.
+    @inlinable
     public func materialized() -> Matrix<Scalar> {
         if columnRange == 0..<base.columns {
             let start = rowRange.lowerBound * base.columns

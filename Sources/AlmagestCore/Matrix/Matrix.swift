@@ -76,11 +76,11 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     }
 
     /// `[rows, columns]`.
-    public var shape: [Int] { [rows, columns] }
+    @inlinable public var shape: [Int] { [rows, columns] }
     /// Number of elements.
-    public var count: Int { storage.count }
+    @inlinable public var count: Int { storage.count }
     /// True when there is no element.
-    public var isEmpty: Bool { storage.isEmpty }
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
 
     /// Element at row `i`, column `j` (bounds-checked in debug builds).
     @inlinable
