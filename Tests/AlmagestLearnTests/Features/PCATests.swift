@@ -1,0 +1,68 @@
+import AlmagestCore
+import AlmagestLearn
+import AlmagestTestSupport
+import Foundation
+import Testing
+
+@Suite struct PCATests {
+    @Test func matchesScikitLearnOnDigitsHOG() throws {
+        let reference = try #require(try Reference.json("digits_features.json").object("pca_hog"))
+        let model = try PCA(components: 3).fit(FeatureTestDigits.hogFeatures())
+        let checks: [(String, [Double])] = [
+            ("explained_variance_", model.explainedVariance), ("explained_variance_ratio_", model.explainedVarianceRatio),
+            ("singular_values_", model.singularValues),
+        ]
+        for (key, values) in checks {
+            let expected = try #require(reference.doubles(key))
+            #expect(expected.count == 3)
+            for j in 0..<3 { #expect(isClose(values[j], expected[j], relative: 1e-10), "\(key)[\(j)]: \(values[j]) vs \(expected[j])") }
+        }
+        #expect(isClose(model.totalVariance, try #require(reference.double("total_variance_ddof1")), relative: 1e-10))
+    }
+
+    @Test func componentsAreOrthonormalSignNormalisedAndCarryTheVariance() throws {
+        let x = try FeatureTestDigits.hogFeatures()
+        let model = try PCA(components: 5).fit(x)
+        let gram = try Matrix.product(model.components, transposed: false, model.components, transposed: true)
+        #expect(gram.maxAbsDifference(.identity(5)) < 1e-12)
+        for k in 0..<5 {
+            let row = Array(model.components.row(k))
+            let largest = row.indices.max { abs(row[$0]) < abs(row[$1]) }!
+            #expect(row[largest] > 0)
+        }
+        let z = try model.transform(x)
+        let variances = z.variance(axis: .rows, ddof: 1).elements
+        for k in 0..<5 { #expect(isClose(variances[k], model.explainedVariance[k], relative: 1e-10)) }
+        #expect(zip(model.explainedVariance, model.explainedVariance.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    @Test func fullRankInverseReconstructs() throws {
+        var rng = RandomStream(seed: 4)
+        let x: Matrix<Double> = rng.normalMatrix(rows: 30, columns: 6)
+        let model = try PCA(components: 6).fit(x)
+        #expect(try model.inverseTransform(model.transform(x)).maxAbsDifference(x) < 1e-12)
+        #expect(abs(model.explainedVarianceRatio.reduce(0, +) - 1) < 1e-12)
+        // Rank 2 data: two components explain everything.
+        let low = Matrix<Double>(rows: 30, columns: 4) { i, j in Double(i) * Double(j + 1) + Double(i % 3) * Double(4 - j) }
+        let two = try PCA(components: 2).fit(low)
+        #expect(abs(two.explainedVarianceRatio.reduce(0, +) - 1) < 1e-12)
+        #expect(try two.inverseTransform(two.transform(low)).maxAbsDifference(low) < 1e-10)
+    }
+
+    @Test func refusesBadInput() throws {
+        #expect(throws: FitError.self) { try PCA(components: 0) }
+        let x = try Matrix<Double>([[1, 2, 3], [4, 5, 7]])
+        #expect(throws: FitError.self) { try PCA(components: 3).fit(x) }
+        #expect(throws: FitError.self) { try PCA(components: 1).fit(Matrix([[1, 2, 3]])) }
+        let model = try PCA(components: 1).fit(x)
+        #expect(throws: FitError.featureCountMismatch(expected: 3, got: 2)) { try model.transform(Matrix([[1, 2]])) }
+        #expect(throws: FitError.featureCountMismatch(expected: 1, got: 2)) { try model.inverseTransform(Matrix([[1, 2]])) }
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(PCA.self, from: Data(#"{"components":-1}"#.utf8)) }
+    }
+
+    @Test func conformance() throws {
+        var rng = RandomStream(seed: 8)
+        let x: Matrix<Double> = rng.normalMatrix(rows: 40, columns: 6)
+        try Conformance.check("PCA", data: x) { try PCA(components: 3).fit($0) }
+    }
+}
