@@ -9,11 +9,12 @@ import AlmagestCore
 ///
 /// Cost O(n² d) time, but never an n x n matrix: rows are processed in blocks (at most 256 rows,
 /// fewer for large n so a block stays near 4 M distances), each block's squared Euclidean
-/// distances to all points come from one GEMM (`Distances.squaredDistances`), and each row only
+/// distances to all points come from one GEMM (dgemm, as in `Distances.squaredDistances`), and each row only
 /// keeps its k per-cluster distance sums. Memory O(block x n + n + k) per thread. Blocks run in
 /// parallel through `Parallel` and write disjoint rows, so the result does not depend on the
 /// thread count. Distances use the GEMM form `sqrt(‖a‖² − 2a·b + ‖b‖²)` (clamped at 0, a point's
-/// distance to itself is excluded), the same form as scikit-learn.
+/// distance to itself set to exactly 0), the same form as scikit-learn. Rows are gathered in
+/// cluster order first, so each per-cluster sum runs over a contiguous range.
 ///
 /// ```swift
 /// let analysis = try SilhouetteAnalysis(x, labels: model.labels)
@@ -55,34 +56,84 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
 
     // MARK: - Private
 
+    /// Rows are first gathered in cluster order (a stable sort, so each cluster keeps the input
+    /// order), which turns the per-cluster distance sums of a row into sums over contiguous
+    /// ranges. The kernel runs on concrete `Double`s: a `Float` matrix is widened once, O(n d).
     private static func blockedSamples<Scalar>(
         _ x: Matrix<Scalar>, _ assignment: ClusterAssignment, blockRows requested: Int
     ) -> [Double] {
-        let n = x.rows, k = assignment.clusterCount
+        let n = x.rows, d = x.columns, k = assignment.clusterCount
+        let order = (0..<n).sorted { (assignment.index[$0], $0) < (assignment.index[$1], $1) }
+        var sorted = [Double](repeating: 0, count: n * d)
+        x.withUnsafeBufferPointer { p in
+            for (to, from) in order.enumerated() {
+                for j in 0..<d { sorted[to * d + j] = Double(p[from * d + j]) }
+            }
+        }
+        let bounds = assignment.sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
+        let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + sorted[i * d + $1] * sorted[i * d + $1] } }
         let block = blockRows(for: n, requested: requested)
-        let norms = Distances.Norms(x)
-        let index = assignment.index
         let sizes = assignment.sizes
-        var result = [Double](repeating: 0, count: n)
-        result.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedPointer(buffer.baseAddress!)
-            Parallel.forEachChunk(count: n, chunkSize: block) { rows, _ in
-                let squared = Distances.squaredDistances(rows: rows, of: x, to: x, normsA: norms, normsB: norms)
-                var sums = [Double](repeating: 0, count: k)
-                squared.withUnsafeBufferPointer { d2 in
-                    for local in 0..<rows.count {
-                        let i = rows.lowerBound + local
-                        for c in 0..<k { sums[c] = 0 }
-                        let rowStart = local * n
-                        for j in 0..<n where j != i {
-                            sums[index[j]] += Double(d2[rowStart + j]).squareRoot()
+        let clusterOfSorted = order.map { assignment.index[$0] }
+        var inSortedOrder = [Double](repeating: 0, count: n)
+        inSortedOrder.withUnsafeMutableBufferPointer { outBuffer in
+            let out = SharedPointer(outBuffer.baseAddress!)
+            sorted.withUnsafeBufferPointer { points in
+                let xs = SharedReadPointer(points.baseAddress!)
+                Parallel.forEachChunk(count: n, chunkSize: block) { rows, _ in
+                    let m = rows.count
+                    let distances = UnsafeMutablePointer<Double>.allocate(capacity: m * n)
+                    defer { distances.deallocate() }
+                    var sums = [Double](repeating: 0, count: k)
+                    Double.gemm(
+                        transposeA: false, transposeB: true, m: m, n: n, k: d, alpha: -2,
+                        a: xs.base + rows.lowerBound * d, lda: d, b: xs.base, ldb: d, beta: 0, c: distances, ldc: n)
+                    norms.withUnsafeBufferPointer { normsOf in
+                        for local in 0..<m {
+                            let i = rows.lowerBound + local
+                            let row = distances + local * n
+                            euclideanFromGram(row, count: n, rowNorm: normsOf[i], norms: normsOf.baseAddress!)
+                            row[i] = 0  // a point's distance to itself, exactly
+                            for c in 0..<k { sums[c] = rangeSum(row, bounds[c]..<bounds[c + 1]) }
+                            out[i] = silhouette(own: clusterOfSorted[i], sums: sums, sizes: sizes)
                         }
-                        out[i] = silhouette(own: index[i], sums: sums, sizes: sizes)
                     }
                 }
             }
         }
+        var result = [Double](repeating: 0, count: n)
+        for (position, original) in order.enumerated() { result[original] = inSortedOrder[position] }
         return result
+    }
+
+    /// Turns `-2 a·b` entries into `sqrt(max(‖a‖² − 2 a·b + ‖b‖², 0))` in place.
+    @inline(__always)
+    private static func euclideanFromGram(
+        _ row: UnsafeMutablePointer<Double>, count: Int, rowNorm: Double, norms: UnsafePointer<Double>
+    ) {
+        for j in 0..<count {
+            let squared = row[j] + rowNorm + norms[j]
+            row[j] = squared > 0 ? squared.squareRoot() : 0
+        }
+    }
+
+    /// Sum of `row[range]` with four interleaved accumulators (vectorisable).
+    @inline(__always)
+    private static func rangeSum(_ row: UnsafeMutablePointer<Double>, _ range: Range<Int>) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var j = range.lowerBound
+        while j + 4 <= range.upperBound {
+            s0 += row[j]
+            s1 += row[j + 1]
+            s2 += row[j + 2]
+            s3 += row[j + 3]
+            j += 4
+        }
+        while j < range.upperBound {
+            s0 += row[j]
+            j += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// s(i) from the point's per-cluster distance sums (which exclude the point itself).
