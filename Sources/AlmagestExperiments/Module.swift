@@ -1,1 +1,0 @@
-// Module AlmagestExperiments: see docs/ARCHITECTURE.md for its job.
