@@ -166,3 +166,35 @@ func permute(_ values: [Float], shape: [Int], order: [Int]) -> [Float] {
     }
     return out
 }
+
+/// Row gathering: the mini-batches of a training loop.
+extension Tensor {
+    /// The entries `indices` of the first axis, in that order (repeats allowed); backward adds each
+    /// row's gradient back to its source row. Cost: O(selected elements).
+    ///
+    /// ```swift
+    /// let batch = try x.selectingRows([4, 0, 9])
+    /// ```
+    public func selectingRows(_ indices: [Int]) throws -> Tensor {
+        guard rank >= 1 else { throw ShapeError.invalid(shape: shape, reason: "selectingRows needs at least one dimension") }
+        if let bad = indices.first(where: { $0 < 0 || $0 >= shape[0] }) {
+            throw ShapeError.indexOutOfRange(what: "row", index: bad, bound: shape[0])
+        }
+        let width = shape[0] == 0 ? 0 : count / shape[0]
+        var out = [Float](repeating: 0, count: indices.count * width)
+        data.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in
+                for (r, i) in indices.enumerated() where width > 0 {
+                    (y.baseAddress! + r * width).update(from: x.baseAddress! + i * width, count: width)
+                }
+            }
+        }
+        let input = self
+        return Tensor.result(shape: [indices.count] + shape.dropFirst(), data: out, parents: [self]) { node in
+            let g = node.gradient!
+            input.withGradient { ig in
+                for (r, i) in indices.enumerated() { for j in 0..<width { ig[i * width + j] += g[r * width + j] } }
+            }
+        }
+    }
+}
