@@ -46,6 +46,7 @@ public final class Linear: Layer {
 
 /// The fused forward and backward of `x Wᵀ + b`.
 func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, inputs: Int, outputs: Int) -> Tensor {
+    BLAS.ensureConfigured()   // single-threaded OpenBLAS unless a caller asked otherwise
     let rows = x.count / Swift.max(inputs, 1)
     var out = [Float](repeating: 0, count: rows * outputs)
     if rows > 0 {

@@ -61,6 +61,7 @@ struct ConvGeometry {
 private let convolutionChunk = 4
 
 private func convolve(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+    BLAS.ensureConfigured()   // single-threaded OpenBLAS unless a caller asked otherwise
     var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
     let imageIn = g.c * g.h * g.w, imageOut = g.o * g.spatial
     x.data.withUnsafeBufferPointer { px in

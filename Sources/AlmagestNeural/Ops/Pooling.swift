@@ -17,15 +17,28 @@ extension Tensor {
         var out = [Float](repeating: 0, count: w.outCount)
         var argmax = [Int](repeating: -1, count: w.outCount)
         data.withUnsafeBufferPointer { x in
-            w.forEachWindow { base, o, cells in
-                var best = -Float.infinity, at = -1
-                for (y, xx) in cells {
-                    let v = x[base + y * w.w + xx]
-                    if at < 0 || v > best || v.isNaN { best = v; at = base + y * w.w + xx }
-                    if v.isNaN { break }
+            out.withUnsafeMutableBufferPointer { y in
+                argmax.withUnsafeMutableBufferPointer { a in
+                    for plane in 0..<w.planes {
+                        let base = plane * w.h * w.w
+                        for oy in 0..<w.outH {
+                            let y0 = oy * w.sh - w.ph, ys = Swift.max(y0, 0)..<Swift.min(y0 + w.kh, w.h)
+                            for ox in 0..<w.outW {
+                                let x0 = ox * w.sw - w.pw, xs = Swift.max(x0, 0)..<Swift.min(x0 + w.kw, w.w)
+                                var best = -Float.infinity, at = -1
+                                for yy in ys {
+                                    for xx in xs {
+                                        let i = base + yy * w.w + xx, v = x[i]
+                                        if at < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; at = i }
+                                    }
+                                }
+                                let o = (plane * w.outH + oy) * w.outW + ox
+                                y[o] = best
+                                a[o] = at
+                            }
+                        }
+                    }
                 }
-                out[o] = best
-                argmax[o] = at
             }
         }
         let input = self

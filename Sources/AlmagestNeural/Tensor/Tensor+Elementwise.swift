@@ -39,9 +39,9 @@ extension Tensor {
 
     func unary(_ op: UnaryOperation) -> Tensor {
         let input = self
-        var out = [Float](repeating: 0, count: count)
-        data.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in
+        let out = data.withUnsafeBufferPointer { x in
+            [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+                initialized = x.count
                 let n = x.count
                 switch op {
                 case .exp: for i in 0..<n { y[i] = expf(x[i]) }
@@ -51,7 +51,7 @@ extension Tensor {
                     if p == 2 { for i in 0..<n { y[i] = x[i] * x[i] } } else { for i in 0..<n { y[i] = powf(x[i], p) } }
                 case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
                 case let .clamp(lo, hi): for i in 0..<n { y[i] = Swift.min(Swift.max(x[i], lo), hi) }
-                case .relu: for i in 0..<n { y[i] = Swift.max(x[i], 0) }
+                case .relu: reluForward(x.baseAddress, y.baseAddress, n)
                 case let .leakyRelu(s): for i in 0..<n { y[i] = x[i] > 0 ? x[i] : s * x[i] }
                 case .sigmoid:
                     for i in 0..<n {
@@ -65,7 +65,10 @@ extension Tensor {
         return Tensor.result(shape: shape, data: out, parents: [self]) { node in
             let gradOut = node.gradient!
             let y = node.data
-            input.withGradient { g in
+            let n = input.count
+            let local = [Float](unsafeUninitializedCapacity: n) { g, initialized in
+                initialized = n
+                g.initialize(repeating: 0)
                 gradOut.withUnsafeBufferPointer { go in
                     input.data.withUnsafeBufferPointer { x in
                         y.withUnsafeBufferPointer { y in
@@ -82,7 +85,7 @@ extension Tensor {
                                 }
                             case .abs: for i in 0..<n { g[i] += x[i] > 0 ? go[i] : (x[i] < 0 ? -go[i] : 0) }
                             case let .clamp(lo, hi): for i in 0..<n where x[i] >= lo && x[i] <= hi { g[i] += go[i] }
-                            case .relu: for i in 0..<n where x[i] > 0 { g[i] += go[i] }
+                            case .relu: reluBackward(x.baseAddress, go.baseAddress, g.baseAddress, n)
                             case let .leakyRelu(s): for i in 0..<n { g[i] += x[i] > 0 ? go[i] : s * go[i] }
                             case .sigmoid: for i in 0..<n { g[i] += go[i] * y[i] * (1 - y[i]) }
                             case .tanh: for i in 0..<n { g[i] += go[i] * (1 - y[i] * y[i]) }
@@ -91,6 +94,34 @@ extension Tensor {
                     }
                 }
             }
+            input.accumulateGradient(local)
         }
     }
+}
+
+/// y = max(x, 0), eight lanes at a time.
+@inline(__always)
+private func reluForward(_ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ n: Int) {
+    guard let x, let y else { return }
+    var i = 0
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: v.replacing(with: 0, where: v .< 0), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n { y[i] = Swift.max(x[i], 0); i += 1 }
+}
+
+/// g = (x > 0) ? dy : 0, eight lanes at a time.
+@inline(__always)
+private func reluBackward(_ x: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ g: UnsafeMutablePointer<Float>?, _ n: Int) {
+    guard let x, let dy, let g else { return }
+    var i = 0
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        let d = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(g + i).storeBytes(of: d.replacing(with: 0, where: v .<= 0), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n { g[i] = x[i] > 0 ? dy[i] : 0; i += 1 }
 }

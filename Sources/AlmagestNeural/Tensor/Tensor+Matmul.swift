@@ -19,6 +19,7 @@ extension Tensor {
             throw ShapeError.mismatch(operation: "matmul", left: a.shape, right: b.shape,
                                       expected: "[..., m, k] x [..., k, n] with equal batch dimensions, or [..., m, k] x [k, n]")
         }
+        BLAS.ensureConfigured()   // single-threaded OpenBLAS unless a caller asked otherwise
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
         let batch = a.shape.dropLast(2).reduce(1, *)
         let sharedRight = b.rank == 2
