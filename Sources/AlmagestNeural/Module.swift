@@ -1,1 +1,0 @@
-// Module AlmagestNeural: see docs/ARCHITECTURE.md for its job.
