@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "AlmagestLearnTests",
             dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTestSupport"]),
+        .testTarget(name: "AlmagestPlotTests", dependencies: ["AlmagestCore", "AlmagestPlot", "AlmagestTestSupport"]),
         .testTarget(
             name: "AlmagestExperimentsTests",
             dependencies: [
