@@ -41,6 +41,8 @@ public enum ColorMap: Sendable, Equatable {
     case grey
     /// White (0) to black (1), ink on paper.
     case greyReversed
+    /// Near-white (0) to dark blue (1), for counts such as confusion matrices.
+    case blues
     /// Blue (0) through near-white (0.5) to red (1), for signed values centred on zero.
     case diverging
 
@@ -61,6 +63,7 @@ public enum ColorMap: Sendable, Equatable {
             return [0x440154, 0x472C7A, 0x3B528B, 0x2C728E, 0x21908D, 0x27AD81, 0x5CC863, 0xAADC32, 0xFDE725]
         case .grey: return [0x000000, 0xFFFFFF]
         case .greyReversed: return [0xFFFFFF, 0x000000]
+        case .blues: return [0xF7FBFF, 0xC6DBEF, 0x6BAED6, 0x2171B5, 0x08306B]
         case .diverging: return [0x3B4CC0, 0x8DB0FE, 0xF2F2F2, 0xF49A7B, 0xB40426]
         }
     }
