@@ -100,12 +100,17 @@ public struct BarChart: Chart {
 
     // MARK: - Private
 
-    /// Three significant digits, no exponent for everyday magnitudes.
+    /// Three significant digits without trailing zeros, no exponent for everyday magnitudes.
     static func format(_ value: Double) -> String {
         if value == 0 { return "0" }
         let magnitude = abs(value)
         if magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%.2e", value) }
         let decimals = max(0, 2 - Int(log10(magnitude).rounded(.down)))
-        return String(format: "%.\(decimals)f", value)
+        var text = String(format: "%.\(decimals)f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 }

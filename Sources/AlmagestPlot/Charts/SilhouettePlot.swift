@@ -42,7 +42,7 @@ public struct SilhouettePlot: Chart {
         let nameWidth = names.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
         let mean = values.reduce(0, +) / Double(values.count)
         let frame = ChartFrame(style: style, title: title, xLabel: "silhouette value", yLabel: "cluster",
-                               yTickLabelWidth: nameWidth, legendWidth: 0)
+                               yTickLabelWidth: nameWidth, legendWidth: 0, extraTop: style.fontSize * 0.8)
         let plot = frame.plot
         let xMap = AxisMapping.fitted(to: [min(values.min() ?? 0, 0), 1], scale: .linear, pixels: (plot.x, plot.maxX), tickCount: 6)
         let n = Double(values.count)
@@ -77,7 +77,7 @@ public struct SilhouettePlot: Chart {
         let meanX = xMap.position(of: mean)
         scene.append(.group([
             .line(from: Point(meanX, plot.y), to: Point(meanX, plot.maxY), style: .stroke(Color(hex: 0xD55E00), width: 1.5, dash: [5, 4])),
-            .text(TextSpec("mean = \(Ticks.label(mean, step: 0.01))", at: Point(meanX + 5, plot.y + style.fontSize * 0.8),
+            .text(TextSpec("mean = \(Ticks.label(mean, step: 0.01))", at: Point(meanX + 5, plot.y - style.fontSize * 0.75),
                            size: style.fontSize), color: Color(hex: 0xA04000)),
         ], attributes: Attributes(classes: ["mean"], data: [("mean", SVGFormat.value(mean))])))
         scene.append(contentsOf: frame.axisTitles(xLabel: "silhouette value", yLabel: "cluster"))

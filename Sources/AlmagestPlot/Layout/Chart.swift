@@ -76,11 +76,11 @@ struct ChartFrame {
     ///   - legendWidth: width of a legend in the right margin (0 for none).
     init(
         style: ChartStyle, title: String?, xLabel: String?, yLabel: String?, yTickLabelWidth: Double,
-        legendWidth: Double, hasXTicks: Bool = true, extraBottom: Double = 0
+        legendWidth: Double, hasXTicks: Bool = true, extraBottom: Double = 0, extraTop: Double = 0
     ) {
         self.style = style
         let f = style.fontSize
-        let top = (title?.isEmpty == false ? style.titleSize * 2.4 : f * 1.2)
+        let top = (title?.isEmpty == false ? style.titleSize * 2.4 : f * 1.2) + extraTop
         var left = 12 + yTickLabelWidth + (yTickLabelWidth > 0 ? 8 : 0)
         if yLabel?.isEmpty == false { left += f * 1.8 }
         var bottom = 10 + (hasXTicks ? f + 8 : 0) + extraBottom

@@ -71,7 +71,7 @@ public enum Ticks {
             let digits = max(1, Int(log10(magnitude).rounded(.down)) - Int(log10(step).rounded(.down)) + 1)
             return String(format: "%.\(min(digits, 6))g", value)
         }
-        let decimals = max(0, Int((-log10(step) + 1e-9).rounded(.up)))
+        let decimals = max(0, Int((-log10(step) - 1e-9).rounded(.up)))
         return String(format: "%.\(min(decimals, 8))f", value)
     }
 
@@ -79,7 +79,7 @@ public enum Ticks {
     public static func logLabel(_ value: Double) -> String {
         guard value > 0, value.isFinite else { return "" }
         if value >= 1e-3 && value < 1e5 {
-            let decimals = max(0, Int((-log10(value) + 1e-9).rounded(.up)))
+            let decimals = max(0, Int((-log10(value) - 1e-9).rounded(.up)))
             return String(format: "%.\(decimals)f", value)
         }
         return String(format: "%.0e", value)
