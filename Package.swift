@@ -78,6 +78,7 @@ let package = Package(
             name: "AlmagestLearnTests",
             dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTestSupport"]),
         .testTarget(name: "AlmagestTrackingTests", dependencies: ["AlmagestCore", "AlmagestTracking"]),
+        .testTarget(name: "AlmagestPlotTests", dependencies: ["AlmagestCore", "AlmagestPlot", "AlmagestTestSupport"]),
         .testTarget(
             name: "AlmagestExperimentsTests",
             dependencies: [

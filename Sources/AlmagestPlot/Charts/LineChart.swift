@@ -1,0 +1,173 @@
+/// One named curve of a line chart.
+public struct LineSeries: Sendable, Equatable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    public var isDashed: Bool
+    /// Draw a small disc at every point.
+    public var showsMarkers: Bool
+
+    public init(_ name: String, x: [Double], y: [Double], isDashed: Bool = false, showsMarkers: Bool = false) {
+        self.name = name
+        self.x = x
+        self.y = y
+        self.isDashed = isDashed
+        self.showsMarkers = showsMarkers
+    }
+
+    /// A series over x = 0, 1, 2, ...
+    public init(_ name: String, y: [Double], isDashed: Bool = false, showsMarkers: Bool = false) {
+        self.init(name, x: y.indices.map(Double.init), y: y, isDashed: isDashed, showsMarkers: showsMarkers)
+    }
+}
+
+/// A shaded x-interval, such as a plateau of the effective rank during training.
+public struct MarkedInterval: Sendable, Equatable {
+    public var from: Double
+    public var to: Double
+    public var label: String?
+    public init(from: Double, to: Double, label: String? = nil) {
+        self.from = from
+        self.to = to
+        self.label = label
+    }
+}
+
+/// A vertical line at an x value, such as the iteration where training stopped.
+public struct VerticalMarker: Sendable, Equatable {
+    public var x: Double
+    public var label: String?
+    public init(x: Double, label: String? = nil) {
+        self.x = x
+        self.label = label
+    }
+}
+
+/// A line chart of several series over a shared x axis, with a linear or logarithmic y axis,
+/// shaded x-intervals (plateaus) and vertical markers. Used for training curves.
+///
+/// Each series is a `<polyline class="series">` with `data-name`; intervals are
+/// `<rect class="interval">` with `data-from`/`data-to`, markers `<line class="marker">`.
+/// A logarithmic y axis refuses values <= 0 with `PlotError.nonPositiveOnLogScale`.
+/// Cost: O(total points).
+///
+/// ```swift
+/// let chart = LineChart(series: [LineSeries("relative error", y: errors)], yScale: .logarithmic,
+///                       intervals: [MarkedInterval(from: 120, to: 300, label: "rank 4")],
+///                       xLabel: "iteration", yLabel: "error")
+/// ```
+public struct LineChart: Chart {
+    public var series: [LineSeries]
+    public var yScale: AxisScale
+    public var intervals: [MarkedInterval]
+    public var markers: [VerticalMarker]
+    public var title: String?
+    public var xLabel: String?
+    public var yLabel: String?
+    public var style: ChartStyle
+
+    public init(
+        series: [LineSeries], yScale: AxisScale = .linear, intervals: [MarkedInterval] = [],
+        markers: [VerticalMarker] = [], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
+        style: ChartStyle = ChartStyle()
+    ) {
+        self.series = series
+        self.yScale = yScale
+        self.intervals = intervals
+        self.markers = markers
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.style = style
+    }
+
+    public func scene() throws -> Scene {
+        try validate()
+        let legend = Legend(
+            entries: series.count > 1 || !(series.first?.name.isEmpty ?? true)
+                ? series.enumerated().map {
+                    Legend.Entry($1.name, color: style.palette.color(at: $0), swatch: .line(dash: $1.isDashed ? [6, 4] : []))
+                } : [],
+            fontSize: style.fontSize)
+        let xs = series.flatMap(\.x) + intervals.flatMap { [$0.from, $0.to] } + markers.map(\.x)
+        let ys = series.flatMap(\.y)
+        let probe = AxisMapping.fitted(to: ys, scale: yScale, pixels: (1, 0))
+        let frame = ChartFrame(
+            style: style, title: title, xLabel: xLabel, yLabel: yLabel,
+            yTickLabelWidth: AxisGuide(mapping: probe).labelWidth(fontSize: style.fontSize), legendWidth: legend.width)
+        let plot = frame.plot
+        let xMap = AxisMapping.fitted(to: xs, scale: .linear, pixels: (plot.x, plot.maxX))
+        let yMap = AxisMapping.fitted(to: ys, scale: yScale, pixels: (plot.maxY, plot.y))
+
+        var scene = frame.scene(title: title, classes: ["lines"])
+        var shaded: [Node] = []
+        for interval in intervals {
+            let a = min(max(xMap.position(of: interval.from), plot.x), plot.maxX)
+            let b = min(max(xMap.position(of: interval.to), plot.x), plot.maxX)
+            var items: [Node] = [.rect(
+                Rect(x: a, y: plot.y, width: max(b - a, 1), height: plot.height),
+                style: .fill(Color(hex: 0xE69F00, alpha: 0.16)),
+                attributes: Attributes(
+                    classes: ["interval"],
+                    data: [("from", SVGFormat.value(interval.from)), ("to", SVGFormat.value(interval.to))]))]
+            if let label = interval.label, !label.isEmpty {
+                items.append(.text(TextSpec(label, at: Point((a + b) / 2, plot.y + style.fontSize), size: style.fontSize * 0.85,
+                                            anchor: .middle), color: Color(hex: 0x8A5A00)))
+            }
+            shaded.append(.group(items))
+        }
+        scene.append(.group(shaded, attributes: Attributes(classes: ["intervals"])))
+        scene.append(AxisGuide.draw(x: AxisGuide(mapping: xMap), y: AxisGuide(mapping: yMap), in: plot, fontSize: style.fontSize))
+        for marker in markers {
+            let x = xMap.position(of: marker.x)
+            var items: [Node] = [.line(
+                from: Point(x, plot.y), to: Point(x, plot.maxY), style: .stroke(Color(hex: 0x555555), width: 1.2, dash: [4, 3]),
+                attributes: Attributes(classes: ["marker"], data: [("x", SVGFormat.value(marker.x))]))]
+            if let label = marker.label, !label.isEmpty {
+                items.append(.text(TextSpec(label, at: Point(x + 4, plot.y + style.fontSize * 2.2), size: style.fontSize * 0.85),
+                                   color: Color(hex: 0x555555)))
+            }
+            scene.append(.group(items, attributes: Attributes(classes: ["markers"])))
+        }
+        var curves: [Node] = []
+        for (k, s) in series.enumerated() {
+            let color = style.palette.color(at: k)
+            let points = zip(s.x, s.y).map { Point(xMap.position(of: $0), yMap.position(of: $1)) }
+            var items: [Node] = [points.count == 1
+                ? .circle(center: points[0], radius: 3, style: .fill(color))
+                : .polyline(points, style: .stroke(color, width: 2, dash: s.isDashed ? [6, 4] : []))]
+            if s.showsMarkers && points.count > 1 {
+                items += points.map { .circle(center: $0, radius: 2.5, style: .fill(color)) }
+            }
+            curves.append(.group(items, attributes: Attributes(classes: ["series"], data: [("name", s.name)])))
+        }
+        scene.append(.group(curves, attributes: Attributes(classes: ["curves"])))
+        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel))
+        if !legend.entries.isEmpty { scene.append(legend.node(at: Point(plot.maxX + 12, plot.y))) }
+        return scene
+    }
+
+    // MARK: - Private
+
+    private func validate() throws {
+        try style.validate()
+        if series.isEmpty { throw PlotError.emptyData(what: "line chart series") }
+        for s in series {
+            let name = "line series \"\(s.name)\""
+            try Validate.finite(s.x, name + " x")
+            try Validate.finite(s.y, name + " y")
+            try Validate.length(s.y.count, name + " y", equals: s.x.count, "its x")
+            if yScale == .logarithmic, let i = s.y.firstIndex(where: { $0 <= 0 }) {
+                throw PlotError.nonPositiveOnLogScale(what: name + " y", index: i, value: s.y[i])
+            }
+        }
+        for (i, interval) in intervals.enumerated() {
+            guard interval.from.isFinite, interval.to.isFinite, interval.from <= interval.to else {
+                throw PlotError.invalidParameter(
+                    name: "intervals[\(i)]", value: "\(interval.from)...\(interval.to)",
+                    expected: "finite bounds with from <= to")
+            }
+        }
+        try Validate.finite(markers.map(\.x), "vertical markers x", allowEmpty: true)
+    }
+}

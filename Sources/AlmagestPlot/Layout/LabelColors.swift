@@ -1,0 +1,51 @@
+/// Colours and legend entries for integer labels (clusters, classes): each distinct label gets the
+/// palette colour of its rank among the sorted non-negative labels; negative labels (noise) are grey.
+/// Optionally one label is highlighted and the others faded. Cost: O(n log n) to collect labels.
+///
+/// ```swift
+/// let colors = try LabelColors(labels: [2, 0, 2, -1], names: [:], highlight: 2, palette: .categorical)
+/// colors.color(for: 0)        // faded first palette colour
+/// ```
+struct LabelColors {
+    let distinct: [Int]
+    let names: [Int: String]
+    let highlight: Int?
+    let palette: Palette
+
+    init(labels: [Int], names: [Int: String], highlight: Int?, palette: Palette) throws {
+        distinct = Array(Set(labels)).sorted()
+        self.names = names
+        self.palette = palette
+        if let highlight, !distinct.contains(highlight) {
+            throw PlotError.unknownLabel(label: highlight, known: distinct)
+        }
+        self.highlight = highlight
+    }
+
+    func isHighlighted(_ label: Int) -> Bool { highlight == label }
+
+    /// The colour of points with `label`, faded when another label is highlighted.
+    func color(for label: Int) -> Color {
+        let rank = distinct.filter { $0 >= 0 }.firstIndex(of: label) ?? -1
+        let base = palette.color(at: label < 0 ? -1 : rank)
+        if let highlight, highlight != label { return base.withAlpha(0.18) }
+        return base.withAlpha(0.85)
+    }
+
+    func name(for label: Int) -> String {
+        if let name = names[label] { return name }
+        return label < 0 ? "noise" : "\(label)"
+    }
+
+    /// One legend entry per label (none beyond 24 labels, which no legend can show usefully).
+    func legendEntries(fontSize: Double) -> Legend {
+        guard distinct.count > 1 || !names.isEmpty, distinct.count <= 24 else { return Legend(entries: [], fontSize: fontSize) }
+        let entries = distinct.map { label in
+            Legend.Entry(
+                name(for: label), color: color(for: label).withAlpha(isHighlighted(label) || highlight == nil ? 1 : 0.35),
+                swatch: .marker, classes: isHighlighted(label) ? ["highlighted"] : [],
+                data: [("label", "\(label)")])
+        }
+        return Legend(entries: entries, fontSize: fontSize)
+    }
+}

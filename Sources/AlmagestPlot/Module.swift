@@ -1,1 +1,0 @@
-// Module AlmagestPlot: see docs/ARCHITECTURE.md for its job.
