@@ -114,6 +114,36 @@ import Testing
         #expect((s.dictionary["pair_jaccard_index"] != nil) == (s.pairJaccardIndex != nil))
     }
 
+    @Test("E[MI] equals the mean MI over all 720 relabelings of a 6-point labeling")
+    func expectedMutualInformationByEnumeration() throws {
+        let truth = [0, 0, 0, 1, 1, 2], predicted = [5, 5, 9, 9, 9, 9]
+        var total = 0.0, count = 0
+        func permute(_ items: [Int], _ prefix: [Int]) {
+            if items.isEmpty {
+                total += try! mutualInformation(truth, prefix)
+                count += 1
+                return
+            }
+            for i in items.indices {
+                var rest = items
+                let next = rest.remove(at: i)
+                permute(rest, prefix + [next])
+            }
+        }
+        permute(predicted, [])
+        #expect(count == 720)
+        #expect(isClose(try expectedMutualInformation(truth, predicted), total / Double(count), relative: 1e-12))
+    }
+
+    @Test("E[MI] of one cluster per point equals H(C), fast for 20,000 points")
+    func expectedMutualInformationAllSingletons() throws {
+        let n = 20_000
+        let truth = (0..<n).map { $0 % 7 }, predicted = Array(0..<n)
+        let table = try Contingency(labelsTrue: truth, labelsPredicted: predicted)
+        #expect(isClose(table.expectedMutualInformation, table.entropyTrue, relative: 1e-9))
+        #expect(isClose(try conditionalEntropy(predicted, given: truth), log(Double(n)) - table.entropyTrue, relative: 1e-12))
+    }
+
     @Test("symmetry: swapping the labelings swaps the one-sided scores")
     func swapping() throws {
         let (t, p, _) = Self.labelCase("independent_random")

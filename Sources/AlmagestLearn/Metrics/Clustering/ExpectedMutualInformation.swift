@@ -6,7 +6,9 @@ import Foundation
 /// `AMI = (MI - E[MI]) / (average(H(C), H(K)) - E[MI])` that it corrects.
 /// Reference: Vinh, Epps & Bailey, "Information theoretic measures for clusterings comparison"
 /// (JMLR 2010). Each hypergeometric weight is evaluated in log space with log-gamma, so nothing
-/// overflows. Cost O(sum over all class/cluster pairs (c, k) of min(n_c, n_k)), O(n) memory.
+/// overflows. Classes (clusters) of equal size share their terms, so the cost is
+/// O(sum over pairs of DISTINCT sizes (s, t) of min(s, t)) — O(1) for all-singleton labelings —
+/// plus O(k log k) to group the sizes; O(max size) memory.
 ///
 /// ```swift
 /// let table = try Contingency(labelsTrue: truth, labelsPredicted: clusters)
@@ -16,11 +18,13 @@ import Foundation
 extension Contingency {
     /// E[MI] in nats; 0 when either labeling has a single cluster.
     public var expectedMutualInformation: Double {
-        let a = classSizes, b = clusterSizes
-        guard a.count > 1, b.count > 1 else { return 0 }
+        guard classSizes.count > 1, clusterSizes.count > 1 else { return 0 }
+        // E[MI] depends only on the multiset of sizes: pairs of equal sizes share one inner sum.
+        let (a, aCount) = Self.distinctWithMultiplicity(classSizes)
+        let (b, bCount) = Self.distinctWithMultiplicity(clusterSizes)
         let n = sampleCount
         let nD = Double(n)
-        let largest = Swift.max(a.max()!, b.max()!)
+        let largest = Swift.max(a.last!, b.last!)
         // Tables indexed by the cell count nij = 0...largest (index 0 is never used as nij >= 1).
         var termFraction = [Double](repeating: 0, count: largest + 1)
         var logNnij = [Double](repeating: 0, count: largest + 1)
@@ -42,12 +46,14 @@ extension Contingency {
                 let end = Swift.min(a[i], b[j])
                 guard start <= end else { continue }
                 let fixed = lgA[i] + lgB[j] + lgNA[i] + lgNB[j]
+                var pairSum = 0.0
                 for nij in start...end {
                     let term2 = logNnij[nij] - logA[i] - logB[j]
                     let logWeight = fixed - lgammaNnij[nij] - logGamma(Double(a[i] - nij + 1))
                         - logGamma(Double(b[j] - nij + 1)) - logGamma(Double(n - a[i] - b[j] + nij + 1))
-                    emi += termFraction[nij] * term2 * exp(logWeight)
+                    pairSum += termFraction[nij] * term2 * exp(logWeight)
                 }
+                emi += Double(aCount[i] * bCount[j]) * pairSum
             }
         }
         return emi
@@ -75,6 +81,14 @@ extension Contingency {
     }
 
     // MARK: - Private
+
+    /// Sorted distinct values and how often each occurs.
+    private static func distinctWithMultiplicity(_ values: [Int]) -> (values: [Int], counts: [Int]) {
+        var counts: [Int: Int] = [:]
+        for v in values { counts[v, default: 0] += 1 }
+        let distinct = counts.keys.sorted()
+        return (distinct, distinct.map { counts[$0]! })
+    }
 
     private static func awayFromZero(_ x: Double) -> Double {
         x < 0 ? Swift.min(x, -Double.ulpOfOne) : Swift.max(x, Double.ulpOfOne)

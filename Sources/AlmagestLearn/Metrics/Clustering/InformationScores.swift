@@ -175,3 +175,8 @@ public func purity(_ labelsTrue: [Int], _ labelsPredicted: [Int]) throws -> Doub
 public func inversePurity(_ labelsTrue: [Int], _ labelsPredicted: [Int]) throws -> Double {
     try Contingency(labelsTrue: labelsTrue, labelsPredicted: labelsPredicted).inversePurity
 }
+
+/// Conditional entropy H(labels | given), in nats.
+public func conditionalEntropy(_ labels: [Int], given: [Int]) throws -> Double {
+    try Contingency(labelsTrue: labels, labelsPredicted: given).conditionalEntropyTrueGivenPredicted
+}

@@ -7,14 +7,15 @@ import AlmagestCore
 /// Reference: Rousseeuw, "Silhouettes: a graphical aid to the interpretation and validation of
 /// cluster analysis" (1987).
 ///
-/// Cost O(n² d) time, but never an n x n matrix: rows are processed in blocks (at most 256 rows,
-/// fewer for large n so a block stays near 4 M distances), each block's squared Euclidean
-/// distances to all points come from one GEMM (dgemm, as in `Distances.squaredDistances`), and each row only
-/// keeps its k per-cluster distance sums. Memory O(block x n + n + k) per thread. Blocks run in
-/// parallel through `Parallel` and write disjoint rows, so the result does not depend on the
-/// thread count. Distances use the GEMM form `sqrt(‖a‖² − 2a·b + ‖b‖²)` (clamped at 0, a point's
-/// distance to itself set to exactly 0), the same form as scikit-learn. Rows are gathered in
-/// cluster order first, so each per-cluster sum runs over a contiguous range.
+/// Cost O(n² d) time, but never an n x n matrix. Rows are first gathered in cluster order, so the
+/// points of a cluster are contiguous. Then blocks of `blockRows` rows (default 64) are taken
+/// against tiles of 2,048 columns: one GEMM (dgemm) per tile gives `-2 a·b`, the tile becomes
+/// Euclidean distances `sqrt(max(‖a‖² − 2a·b + ‖b‖², 0))` in place (the same GEMM form as
+/// `Distances.squaredDistances` and scikit-learn; a point's distance to itself is set to exactly
+/// 0), and each row adds the tile's contiguous per-cluster ranges to its k running sums. A tile
+/// (1 MB) stays in cache; memory is O(blockRows x 2048 + blockRows x k) per thread plus O(n d)
+/// for the sorted copy. Row blocks run in parallel through `Parallel` and write disjoint rows,
+/// with a fixed summation order, so results do not depend on the thread count.
 ///
 /// ```swift
 /// let analysis = try SilhouetteAnalysis(x, labels: model.labels)
@@ -35,8 +36,8 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
 
     /// Computes the silhouettes of `x` (one row per point) under `labels`.
     /// Throws for empty or non-finite data, a label count different from the row count, or a
-    /// number of clusters outside 2...n-1. `blockRows` caps the rows per distance block.
-    public init<Scalar>(_ x: Matrix<Scalar>, labels: [Int], blockRows: Int = 256) throws {
+    /// number of clusters outside 2...n-1. `blockRows` is the number of rows per parallel block.
+    public init<Scalar>(_ x: Matrix<Scalar>, labels: [Int], blockRows: Int = 64) throws {
         try require(blockRows >= 1, "blockRows", blockRows, expected: "at least 1")
         let assignment = try ClusterAssignment(x, labels: labels, for: "silhouette")
         let samples = Self.blockedSamples(x, assignment, blockRows: blockRows)
@@ -49,10 +50,8 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
         self.clusterMeans = zip(clusterSums, assignment.sizes).map { $0 / Double($1) }
     }
 
-    /// Rows per block for n points: `requested`, lowered so a block holds about 4 M distances.
-    public static func blockRows(for n: Int, requested: Int = 256) -> Int {
-        Swift.max(1, Swift.min(requested, Swift.max(8, 4_000_000 / Swift.max(n, 1))))
-    }
+    /// Columns per distance tile (blockRows x columnTile doubles stay in cache).
+    public static let columnTile = 2_048
 
     // MARK: - Private
 
@@ -72,7 +71,7 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
         }
         let bounds = assignment.sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
         let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + sorted[i * d + $1] * sorted[i * d + $1] } }
-        let block = blockRows(for: n, requested: requested)
+        let block = requested, tile = columnTile
         let sizes = assignment.sizes
         let clusterOfSorted = order.map { assignment.index[$0] }
         var inSortedOrder = [Double](repeating: 0, count: n)
@@ -82,21 +81,31 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
                 let xs = SharedReadPointer(points.baseAddress!)
                 Parallel.forEachChunk(count: n, chunkSize: block) { rows, _ in
                     let m = rows.count
-                    let distances = UnsafeMutablePointer<Double>.allocate(capacity: m * n)
+                    let distances = UnsafeMutablePointer<Double>.allocate(capacity: m * Swift.min(tile, n))
                     defer { distances.deallocate() }
-                    var sums = [Double](repeating: 0, count: k)
-                    Double.gemm(
-                        transposeA: false, transposeB: true, m: m, n: n, k: d, alpha: -2,
-                        a: xs.base + rows.lowerBound * d, lda: d, b: xs.base, ldb: d, beta: 0, c: distances, ldc: n)
+                    var sums = [Double](repeating: 0, count: m * k)
                     norms.withUnsafeBufferPointer { normsOf in
-                        for local in 0..<m {
-                            let i = rows.lowerBound + local
-                            let row = distances + local * n
-                            euclideanFromGram(row, count: n, rowNorm: normsOf[i], norms: normsOf.baseAddress!)
-                            row[i] = 0  // a point's distance to itself, exactly
-                            for c in 0..<k { sums[c] = rangeSum(row, bounds[c]..<bounds[c + 1]) }
-                            out[i] = silhouette(own: clusterOfSorted[i], sums: sums, sizes: sizes)
+                        for start in stride(from: 0, to: n, by: tile) {
+                            let end = Swift.min(start + tile, n), width = end - start
+                            Double.gemm(
+                                transposeA: false, transposeB: true, m: m, n: width, k: d, alpha: -2,
+                                a: xs.base + rows.lowerBound * d, lda: d, b: xs.base + start * d, ldb: d, beta: 0,
+                                c: distances, ldc: width)
+                            for local in 0..<m {
+                                let i = rows.lowerBound + local
+                                let row = distances + local * width
+                                euclideanFromGram(row, count: width, rowNorm: normsOf[i], norms: normsOf.baseAddress! + start)
+                                if (start..<end).contains(i) { row[i - start] = 0 }  // self-distance, exactly
+                                for c in 0..<k where bounds[c] < end && bounds[c + 1] > start {
+                                    let range = (Swift.max(bounds[c], start) - start)..<(Swift.min(bounds[c + 1], end) - start)
+                                    sums[local * k + c] += rangeSum(row, range)
+                                }
+                            }
                         }
+                    }
+                    for local in 0..<m {
+                        let i = rows.lowerBound + local
+                        out[i] = silhouette(own: clusterOfSorted[i], sums: sums[(local * k)..<(local * k + k)], sizes: sizes)
                     }
                 }
             }
@@ -112,8 +121,7 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
         _ row: UnsafeMutablePointer<Double>, count: Int, rowNorm: Double, norms: UnsafePointer<Double>
     ) {
         for j in 0..<count {
-            let squared = row[j] + rowNorm + norms[j]
-            row[j] = squared > 0 ? squared.squareRoot() : 0
+            row[j] = Swift.max(row[j] + rowNorm + norms[j], 0).squareRoot()
         }
     }
 
@@ -137,11 +145,11 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
     }
 
     /// s(i) from the point's per-cluster distance sums (which exclude the point itself).
-    private static func silhouette(own: Int, sums: [Double], sizes: [Int]) -> Double {
+    private static func silhouette(own: Int, sums: ArraySlice<Double>, sizes: [Int]) -> Double {
         guard sizes[own] > 1 else { return 0 }
-        let a = sums[own] / Double(sizes[own] - 1)
+        let a = sums[sums.startIndex + own] / Double(sizes[own] - 1)
         var b = Double.infinity
-        for c in 0..<sizes.count where c != own { b = Swift.min(b, sums[c] / Double(sizes[c])) }
+        for c in 0..<sizes.count where c != own { b = Swift.min(b, sums[sums.startIndex + c] / Double(sizes[c])) }
         let denominator = Swift.max(a, b)
         return denominator > 0 ? (b - a) / denominator : 0
     }
