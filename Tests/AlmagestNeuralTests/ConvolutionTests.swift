@@ -62,12 +62,12 @@ struct ConvolutionTests {
         let x = random([2, 3, 6, 5], seed: 6)
         // Max pooling's derivative jumps where two values tie: check it on values at least 0.01 apart.
         var rng = RandomStream(seed: 6)
-        let separated = Tensor(shape: [2, 3, 6, 5], values: rng.permutation(180).map { Float($0) * 0.01 })
+        let separated = try Tensor(shape: [2, 3, 6, 5], values: rng.permutation(180).map { Float($0) * 0.01 })
         #expect(try gradientError([separated], step: 1e-3) { try $0[0].maxPool2d(kernel: (2, 2)) } < Self.tolerance)
         #expect(try gradientError([separated], step: 1e-3) { try $0[0].maxPool2d(kernel: (3, 3), stride: (2, 1), padding: (1, 1)) } < Self.tolerance)
         #expect(try gradientError([x]) { try $0[0].avgPool2d(kernel: (2, 3), stride: (1, 2), padding: (1, 1)) } < Self.tolerance)
         #expect(try gradientError([x]) { try $0[0].adaptiveAvgPool2d(outputSize: (4, 3)) } < Self.tolerance)
-        let m = Tensor(shape: [1, 1, 2, 4], values: [1, 5, 2, 0, 3, 4, 8, -1])
+        let m = try Tensor(shape: [1, 1, 2, 4], values: [1, 5, 2, 0, 3, 4, 8, -1])
         #expect(try m.maxPool2d(kernel: (2, 2)).data == [5, 8])
         #expect(try m.avgPool2d(kernel: (2, 2)).data == [3.25, 2.25])
         #expect(try m.adaptiveAvgPool2d(outputSize: (1, 1)).data == [2.75])
@@ -90,7 +90,7 @@ struct ConvolutionTests {
         }
         // Training output has zero mean and unit variance per channel; running stats move by momentum.
         let layer = BatchNorm1d(features: 2)
-        let x = Tensor(shape: [4, 2], values: [1, 10, 2, 20, 3, 30, 4, 40])
+        let x = try Tensor(shape: [4, 2], values: [1, 10, 2, 20, 3, 30, 4, 40])
         let y = try layer(x)
         let column0 = [y.data[0], y.data[2], y.data[4], y.data[6]]
         #expect(abs(column0.reduce(0, +)) < 1e-5)
