@@ -104,3 +104,40 @@ struct ConvolutionTests {
         #expect(throws: ShapeError.self) { try BatchNorm2d(channels: 2)(x) }
     }
 }
+
+struct SmallCNNTests {
+    /// 8x8 images holding one horizontal (class 0) or vertical (class 1) bar at a random place.
+    func bars(_ n: Int, seed: Int) throws -> (Tensor, [Int]) {
+        var rng = RandomStream(seed: seed)
+        var values = [Float](repeating: 0, count: n * 64), labels: [Int] = []
+        for i in 0..<n {
+            let label = rng.nextInt(below: 2), at = rng.nextInt(below: 8)
+            for k in 0..<8 { values[i * 64 + (label == 0 ? at * 8 + k : k * 8 + at)] = 1 }
+            labels.append(label)
+        }
+        return (try Tensor(shape: [n, 1, 8, 8], values: values), labels)
+    }
+
+    @Test func convNetLearnsBarOrientationAndSurvivesSafetensors() throws {
+        func net() -> Sequential {
+            Sequential([Conv2d(inChannels: 1, outChannels: 4, kernelSize: (3, 3), padding: (1, 1), seed: 1),
+                        BatchNorm2d(channels: 4), ReLU(), MaxPool2d(kernel: (2, 2)), AdaptiveAvgPool2d(outputSize: (2, 2)),
+                        Flatten(), Linear(inputs: 16, outputs: 2, seed: 2)])
+        }
+        let (x, y) = try bars(64, seed: 3)
+        let model = net()
+        let opt = try Adam(parameters: model.trainableParameters(), learningRate: 0.05)
+        _ = try Trainer(options: TrainingOptions(epochs: 30, batchSize: 16, seed: 4, showsProgress: false))
+            .fit(model, optimizer: opt, inputs: x, targets: .classes(y)) { try crossEntropy(logits: $0, labels: $1.classLabels!) }
+        let (xt, yt) = try bars(64, seed: 5)
+        model.setTraining(false)
+        let predicted = try Tensor.withoutGradient { try model(xt) }.argmaxRows()
+        #expect(zip(predicted, yt).filter { $0 == $1 }.count >= 60)
+        #expect(model.namedState().map(\.name).contains("1.running_var"))
+        // Same predictions after a safetensors round trip into a fresh network.
+        let copy = net()
+        try Safetensors.load(into: copy, data: try Safetensors.encode(model.namedState()))
+        copy.setTraining(false)
+        #expect(try Tensor.withoutGradient { try copy(xt) }.data == Tensor.withoutGradient { try model(xt) }.data)
+    }
+}
