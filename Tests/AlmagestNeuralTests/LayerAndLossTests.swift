@@ -66,6 +66,8 @@ struct LayerAndLossTests {
         expected /= 6
         #expect(abs(Double(try binaryCrossEntropy(logits: logits, targets: targets).item) - expected) < 1e-5)
         #expect(try gradientError([logits]) { try binaryCrossEntropy(logits: $0[0], targets: targets, positiveWeight: 2) } < Self.tolerance)
+        let soft = random([6, 1], 0...1, seed: 5)
+        #expect(try gradientError([logits, soft]) { try binaryCrossEntropy(logits: $0[0], targets: $0[1], positiveWeight: 1.5) } < Self.tolerance)
         #expect(try binaryCrossEntropy(logits: try Tensor(shape: [1], values: [200]), targets: try Tensor(shape: [1], values: [0])).item == 200)
         let y = random([3, 2], seed: 8)
         #expect(try gradientError([random([3, 2], seed: 7), y]) { try meanSquaredError($0[0], $0[1]) } < Self.tolerance)

@@ -56,6 +56,7 @@ struct TensorGradientTests {
         #expect(try gradientError([x]) { try $0[0].permuted([2, 0, 1]) } < Self.tolerance)
         #expect(try gradientError([x]) { try $0[0].slice(axis: 1, 1..<3) } < Self.tolerance)
         #expect(try gradientError([x]) { try $0[0].flattened() } < Self.tolerance)
+        #expect(try gradientError([x]) { try $0[0].selectingRows([1, 0, 1]) } < Self.tolerance)
         let y = random([2, 2, 4], seed: 5)
         #expect(try gradientError([x, y]) { try Tensor.concatenate([$0[0], $0[1]], axis: 1) } < Self.tolerance)
         let m = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])

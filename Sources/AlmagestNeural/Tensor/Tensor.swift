@@ -103,8 +103,8 @@ public final class Tensor {
     public var count: Int { data.count }
     /// Number of dimensions.
     public var rank: Int { shape.count }
-    /// The only element of a one-element tensor (e.g. a loss).
-    public var item: Float { data[0] }
+    /// The first element: the value of a one-element tensor such as a loss (NaN when empty).
+    public var item: Float { data.first ?? .nan }
     /// True when this tensor was produced by a recorded op (not a leaf).
     public var hasGradientFunction: Bool { backwardFunction != nil }
 
