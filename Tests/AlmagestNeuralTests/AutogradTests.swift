@@ -4,7 +4,7 @@ import Testing
 
 struct AutogradTests {
     @Test func accumulatesAndZeroes() throws {
-        let x = Tensor(shape: [2], values: [1, 2], requiresGradient: true)
+        let x = try Tensor(shape: [2], values: [1, 2], requiresGradient: true)
         try (x * x).sum().backward()
         #expect(x.gradient == [2, 4])
         try (x * 3).sum().backward()
@@ -15,23 +15,23 @@ struct AutogradTests {
 
     @Test func sharedNodeGetsBothPaths() throws {
         // y = x * x used twice: d/dx (y + y) = 4x.
-        let x = Tensor(shape: [3], values: [1, -2, 3], requiresGradient: true)
+        let x = try Tensor(shape: [3], values: [1, -2, 3], requiresGradient: true)
         let y = try x * x
         try (y + y).sum().backward()
         #expect(x.gradient == [4, -8, 12])
     }
 
     @Test func noGradientScope() throws {
-        let x = Tensor(shape: [2], values: [1, 2], requiresGradient: true)
+        let x = try Tensor(shape: [2], values: [1, 2], requiresGradient: true)
         let y = Tensor.withoutGradient { x * 2 }
         #expect(!y.requiresGradient && !y.hasGradientFunction)
         #expect(throws: ShapeError.self) { try y.sum().backward() }
-        let frozen = Tensor(shape: [2], values: [1, 2])
+        let frozen = try Tensor(shape: [2], values: [1, 2])
         #expect(!(frozen * 2).requiresGradient)
     }
 
     @Test func backwardNeedsScalarOrSeed() throws {
-        let x = Tensor(shape: [2], values: [1, 2], requiresGradient: true)
+        let x = try Tensor(shape: [2], values: [1, 2], requiresGradient: true)
         let y = x * 3
         #expect(throws: ShapeError.self) { try y.backward() }
         try y.backward(gradient: [1, 10])
@@ -39,7 +39,7 @@ struct AutogradTests {
     }
 
     @Test func deepChainDoesNotOverflow() throws {
-        let x = Tensor(shape: [1], values: [1], requiresGradient: true)
+        let x = try Tensor(shape: [1], values: [1], requiresGradient: true)
         var y = x
         for _ in 0..<20_000 { y = y * 1 }
         try y.sum().backward()
@@ -57,5 +57,19 @@ struct GradientCheckerTests {
             }
         }
         #expect(error > 0.1)
+    }
+}
+
+struct TensorConstructionTests {
+    @Test func shapeAndCountMustAgree() throws {
+        #expect(throws: ShapeError.invalid(shape: [2, 3], reason: "needs 6 values, got 5")) {
+            try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5])
+        }
+        #expect(throws: ShapeError.self) { try Tensor(shape: [-1, 2], values: []) }
+        let m = try Matrix<Double>([[1, 2], [3, 4]])
+        let t = Tensor(m)
+        #expect(t.shape == [2, 2] && t.data == [1, 2, 3, 4])
+        #expect(t.matrix() == m)
+        #expect(throws: ShapeError.self) { try t.assign([1]) }
     }
 }

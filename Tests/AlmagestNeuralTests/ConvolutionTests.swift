@@ -62,12 +62,12 @@ struct ConvolutionTests {
         let x = random([2, 3, 6, 5], seed: 6)
         // Max pooling's derivative jumps where two values tie: check it on values at least 0.01 apart.
         var rng = RandomStream(seed: 6)
-        let separated = Tensor(shape: [2, 3, 6, 5], values: rng.permutation(180).map { Float($0) * 0.01 })
+        let separated = try Tensor(shape: [2, 3, 6, 5], values: rng.permutation(180).map { Float($0) * 0.01 })
         #expect(try gradientError([separated], step: 1e-3) { try $0[0].maxPool2d(kernel: (2, 2)) } < Self.tolerance)
         #expect(try gradientError([separated], step: 1e-3) { try $0[0].maxPool2d(kernel: (3, 3), stride: (2, 1), padding: (1, 1)) } < Self.tolerance)
         #expect(try gradientError([x]) { try $0[0].avgPool2d(kernel: (2, 3), stride: (1, 2), padding: (1, 1)) } < Self.tolerance)
         #expect(try gradientError([x]) { try $0[0].adaptiveAvgPool2d(outputSize: (4, 3)) } < Self.tolerance)
-        let m = Tensor(shape: [1, 1, 2, 4], values: [1, 5, 2, 0, 3, 4, 8, -1])
+        let m = try Tensor(shape: [1, 1, 2, 4], values: [1, 5, 2, 0, 3, 4, 8, -1])
         #expect(try m.maxPool2d(kernel: (2, 2)).data == [5, 8])
         #expect(try m.avgPool2d(kernel: (2, 2)).data == [3.25, 2.25])
         #expect(try m.adaptiveAvgPool2d(outputSize: (1, 1)).data == [2.75])
@@ -90,7 +90,7 @@ struct ConvolutionTests {
         }
         // Training output has zero mean and unit variance per channel; running stats move by momentum.
         let layer = BatchNorm1d(features: 2)
-        let x = Tensor(shape: [4, 2], values: [1, 10, 2, 20, 3, 30, 4, 40])
+        let x = try Tensor(shape: [4, 2], values: [1, 10, 2, 20, 3, 30, 4, 40])
         let y = try layer(x)
         let column0 = [y.data[0], y.data[2], y.data[4], y.data[6]]
         #expect(abs(column0.reduce(0, +)) < 1e-5)
@@ -102,5 +102,42 @@ struct ConvolutionTests {
         #expect(abs(evaluated.data[0] - (1 - 0.25) / (layer.runningVariance.data[0] + 1e-5).squareRoot()) < 1e-5)
         #expect(layer.namedState().map(\.name) == ["weight", "bias", "running_mean", "running_var"])
         #expect(throws: ShapeError.self) { try BatchNorm2d(channels: 2)(x) }
+    }
+}
+
+struct SmallCNNTests {
+    /// 8x8 images holding one horizontal (class 0) or vertical (class 1) bar at a random place.
+    func bars(_ n: Int, seed: Int) throws -> (Tensor, [Int]) {
+        var rng = RandomStream(seed: seed)
+        var values = [Float](repeating: 0, count: n * 64), labels: [Int] = []
+        for i in 0..<n {
+            let label = rng.nextInt(below: 2), at = rng.nextInt(below: 8)
+            for k in 0..<8 { values[i * 64 + (label == 0 ? at * 8 + k : k * 8 + at)] = 1 }
+            labels.append(label)
+        }
+        return (try Tensor(shape: [n, 1, 8, 8], values: values), labels)
+    }
+
+    @Test func convNetLearnsBarOrientationAndSurvivesSafetensors() throws {
+        func net() -> Sequential {
+            Sequential([Conv2d(inChannels: 1, outChannels: 4, kernelSize: (3, 3), padding: (1, 1), seed: 1),
+                        BatchNorm2d(channels: 4), ReLU(), MaxPool2d(kernel: (2, 2)), AdaptiveAvgPool2d(outputSize: (2, 2)),
+                        Flatten(), Linear(inputs: 16, outputs: 2, seed: 2)])
+        }
+        let (x, y) = try bars(64, seed: 3)
+        let model = net()
+        let opt = try Adam(parameters: model.trainableParameters(), learningRate: 0.05)
+        _ = try Trainer(options: TrainingOptions(epochs: 30, batchSize: 16, seed: 4, showsProgress: false))
+            .fit(model, optimizer: opt, inputs: x, targets: .classes(y)) { try crossEntropy(logits: $0, labels: $1.classLabels!) }
+        let (xt, yt) = try bars(64, seed: 5)
+        model.setTraining(false)
+        let predicted = try Tensor.withoutGradient { try model(xt) }.argmaxRows()
+        #expect(zip(predicted, yt).filter { $0 == $1 }.count >= 60)
+        #expect(model.namedState().map(\.name).contains("1.running_var"))
+        // Same predictions after a safetensors round trip into a fresh network.
+        let copy = net()
+        try Safetensors.load(into: copy, data: try Safetensors.encode(model.namedState()))
+        copy.setTraining(false)
+        #expect(try Tensor.withoutGradient { try copy(xt) }.data == Tensor.withoutGradient { try model(xt) }.data)
     }
 }

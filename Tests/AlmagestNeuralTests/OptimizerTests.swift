@@ -5,7 +5,7 @@ import Testing
 struct OptimizerTests {
     /// A parameter with a given gradient.
     func parameter(_ values: [Float], gradient: [Float]) -> Tensor {
-        let p = Tensor(shape: [values.count], values: values, requiresGradient: true)
+        let p = Tensor(uncheckedShape: [values.count], values: values, requiresGradient: true)
         p.accumulateGradient(gradient)
         return p
     }
@@ -39,11 +39,11 @@ struct OptimizerTests {
     }
 
     @Test func adamMinimisesAQuadratic() throws {
-        let x = Tensor(shape: [2], values: [3, -4], requiresGradient: true)
+        let x = try Tensor(shape: [2], values: [3, -4], requiresGradient: true)
         let opt = try Adam(parameters: [x], learningRate: 0.1)
         for _ in 0..<500 {
             opt.zeroGradients()
-            try (x - Tensor(shape: [2], values: [1, 2])).pow(2).sum().backward()
+            try (x - Tensor(uncheckedShape: [2], values: [1, 2])).pow(2).sum().backward()
             opt.step()
         }
         #expect(abs(x.data[0] - 1) < 1e-2 && abs(x.data[1] - 2) < 1e-2)

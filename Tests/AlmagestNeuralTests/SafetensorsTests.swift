@@ -36,7 +36,7 @@ struct SafetensorsTests {
 
     @Test func knownBytes() throws {
         // One tensor "a" = [1.0, -2.0]: header length, JSON, then 00 00 80 3F and 00 00 00 C0.
-        let data = try Safetensors.encode([(name: "a", tensor: Tensor(shape: [2], values: [1, -2]))])
+        let data = try Safetensors.encode([(name: "a", tensor: try Tensor(shape: [2], values: [1, -2]))])
         let bytes = [UInt8](data)
         let length = Int(bytes[0]) | Int(bytes[1]) << 8
         #expect(length % 8 == 0 && bytes.count == 8 + length + 8)

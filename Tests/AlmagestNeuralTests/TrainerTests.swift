@@ -67,7 +67,7 @@ struct TrainerTests {
 
     @Test func regressionTargetsAndBadInput() throws {
         let x = Tensor.randomUniform([50, 3], in: -1...1, seed: 1)
-        let w = Tensor(shape: [3, 1], values: [1, -2, 0.5])
+        let w = try Tensor(shape: [3, 1], values: [1, -2, 0.5])
         let y = try x.matmul(w)
         let net = Linear(inputs: 3, outputs: 1, seed: 2)
         let opt = try SGD(parameters: net.trainableParameters(), learningRate: 0.1)

@@ -126,6 +126,13 @@ public struct MLPClassifierModel: FittedClassifier, Equatable {
 
     /// The network with these weights (for inspection, saving as safetensors, or fine-tuning).
     public func network() throws -> Sequential {
+        let layers = layerSizes.count - 1
+        guard layers >= 1, layerSizes.allSatisfy({ $0 >= 1 }), layerSizes.last == classes.count,
+              weights.count == layers, biases.count == layers else {
+            throw FitError.invalidParameter(
+                name: "MLP model layer sizes", value: "\(layerSizes) with \(weights.count) weight and \(biases.count) bias arrays",
+                expected: "at least two positive sizes ending in the \(classes.count) classes, one weight and bias array per layer")
+        }
         let net = makeNetwork(sizes: layerSizes, activation: activation, seed: 0)
         let linears = net.layers.compactMap { $0 as? Linear }
         for (layer, (w, b)) in zip(linears, zip(weights, biases)) {
@@ -138,8 +145,8 @@ public struct MLPClassifierModel: FittedClassifier, Equatable {
     // MARK: - Private
 
     private func logits(_ x: Matrix<Double>) throws -> Tensor {
-        try x.validateForPredict("MLP input", features: layerSizes[0])
         let net = try network()
+        try x.validateForPredict("MLP input", features: layerSizes[0])
         net.setTraining(false)
         return try Tensor.withoutGradient { try net(Tensor(x)) }
     }

@@ -61,7 +61,7 @@ public func crossEntropy(logits: Tensor, labels: [Int], classWeights: [Float]? =
 /// positive term (PyTorch's `pos_weight`). Cost: O(n).
 ///
 /// ```swift
-/// let loss = try binaryCrossEntropy(logits: net(x), targets: Tensor(shape: [4, 1], values: [0, 1, 1, 0]))
+/// let loss = try binaryCrossEntropy(logits: net(x), targets: try Tensor(shape: [4, 1], values: [0, 1, 1, 0]))
 /// ```
 public func binaryCrossEntropy(logits: Tensor, targets: Tensor, positiveWeight: Float = 1) throws -> Tensor {
     guard logits.shape == targets.shape else {

@@ -93,7 +93,7 @@ public enum Safetensors {
                 let bits = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
                 values[i] = Float(bitPattern: bits)
             }
-            return (e.name, Tensor(shape: e.shape, values: values))
+            return (e.name, Tensor(uncheckedShape: e.shape, values: values))
         }
         return (tensors, metadata)
     }

@@ -9,7 +9,7 @@ import AlmagestCore
 /// nodes are released once propagated. Cost: one visit per node plus the backward closures.
 ///
 /// ```swift
-/// let x = Tensor(shape: [2], values: [1, 2], requiresGradient: true)
+/// let x = try Tensor(shape: [2], values: [1, 2], requiresGradient: true)
 /// try (x * x).sum().backward()                // x.gradient == [2, 4]
 /// ```
 extension Tensor {

@@ -12,8 +12,8 @@ import AlmagestCore
 /// costs about twice the forward pass.
 ///
 /// ```swift
-/// let w = Tensor(shape: [3, 2], values: [1, 2, 3, 4, 5, 6], requiresGradient: true)
-/// let x = Tensor(shape: [1, 3], values: [1, 0, -1])
+/// let w = try Tensor(shape: [3, 2], values: [1, 2, 3, 4, 5, 6], requiresGradient: true)
+/// let x = try Tensor(shape: [1, 3], values: [1, 0, -1])
 /// let loss = try x.matmul(w).relu().sum()
 /// try loss.backward()
 /// print(w.gradient!)                          // d loss / d w, same shape as w
@@ -35,39 +35,39 @@ public final class Tensor {
     /// Adds this tensor's gradient into the parents' gradients.
     internal var backwardFunction: ((Tensor) -> Void)?
 
-    /// A tensor over `values` (row-major); traps only on a programming error in the library.
-    /// Use `init(shape:values:requiresGradient:) throws` for user-supplied data.
-    public init(shape: [Int], values: [Float], requiresGradient: Bool = false) {
-        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
-                     "Tensor shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+    /// A tensor over `values` (row-major); throws `ShapeError.invalid` when the count does not
+    /// match `shape` or a dimension is negative.
+    public convenience init(shape: [Int], values: [Float], requiresGradient: Bool = false) throws {
+        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
+            throw ShapeError.invalid(shape: shape, reason: "needs \(shape.reduce(1, *)) values, got \(values.count)")
+        }
+        self.init(uncheckedShape: shape, values: values, requiresGradient: requiresGradient)
+    }
+
+    /// The library's own constructor, for shapes it has already checked.
+    init(uncheckedShape shape: [Int], values: [Float], requiresGradient: Bool = false) {
+        assert(shape.reduce(1, *) == values.count, "Tensor shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
         self.shape = shape
         self.data = values
         self.requiresGradient = requiresGradient
     }
 
-    /// A tensor over `values`; throws `ShapeError.invalid` when the count does not match `shape`.
-    public convenience init(checkedShape shape: [Int], values: [Float], requiresGradient: Bool = false) throws {
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
-            throw ShapeError.invalid(shape: shape, reason: "needs \(shape.reduce(1, *)) values, got \(values.count)")
-        }
-        self.init(shape: shape, values: values, requiresGradient: requiresGradient)
-    }
-
-    /// A tensor of one repeated value.
+    /// A tensor of one repeated value (negative dimensions count as 0).
     public convenience init(shape: [Int], repeating value: Float, requiresGradient: Bool = false) {
-        self.init(shape: shape, values: Array(repeating: value, count: shape.reduce(1, *)),
+        let shape = shape.map { Swift.max($0, 0) }
+        self.init(uncheckedShape: shape, values: Array(repeating: value, count: shape.reduce(1, *)),
                   requiresGradient: requiresGradient)
     }
 
     /// A scalar tensor (shape `[]`).
     public convenience init(_ value: Float, requiresGradient: Bool = false) {
-        self.init(shape: [], values: [value], requiresGradient: requiresGradient)
+        self.init(uncheckedShape: [], values: [value], requiresGradient: requiresGradient)
     }
 
     /// A 2-D tensor from a matrix (converted to Float).
     public convenience init<S: MatrixScalar>(_ matrix: Matrix<S>, requiresGradient: Bool = false) {
         let values = S.self == Float.self ? matrix.elements as! [Float] : matrix.elements.map { Float($0) }
-        self.init(shape: [matrix.rows, matrix.columns], values: values, requiresGradient: requiresGradient)
+        self.init(uncheckedShape: [matrix.rows, matrix.columns], values: values, requiresGradient: requiresGradient)
     }
 
     /// Zeros of a shape.
@@ -84,25 +84,27 @@ public final class Tensor {
     public static func randomNormal(_ shape: [Int], standardDeviation: Float = 1, seed: Int,
                                     requiresGradient: Bool = false) -> Tensor {
         var rng = RandomStream(seed: seed)
+        let shape = shape.map { Swift.max($0, 0) }
         let values = (0..<shape.reduce(1, *)).map { _ in Float(rng.nextNormal()) * standardDeviation }
-        return Tensor(shape: shape, values: values, requiresGradient: requiresGradient)
+        return Tensor(uncheckedShape: shape, values: values, requiresGradient: requiresGradient)
     }
 
     /// Uniform values in `range`, from a seeded stream.
     public static func randomUniform(_ shape: [Int], in range: ClosedRange<Float> = 0...1, seed: Int,
                                      requiresGradient: Bool = false) -> Tensor {
         var rng = RandomStream(seed: seed)
+        let shape = shape.map { Swift.max($0, 0) }
         let width = range.upperBound - range.lowerBound
         let values = (0..<shape.reduce(1, *)).map { _ in range.lowerBound + width * rng.nextFloat() }
-        return Tensor(shape: shape, values: values, requiresGradient: requiresGradient)
+        return Tensor(uncheckedShape: shape, values: values, requiresGradient: requiresGradient)
     }
 
     /// Number of elements.
     public var count: Int { data.count }
     /// Number of dimensions.
     public var rank: Int { shape.count }
-    /// The only element of a one-element tensor (e.g. a loss).
-    public var item: Float { data[0] }
+    /// The first element: the value of a one-element tensor such as a loss (NaN when empty).
+    public var item: Float { data.first ?? .nan }
     /// True when this tensor was produced by a recorded op (not a leaf).
     public var hasGradientFunction: Bool { backwardFunction != nil }
 
@@ -131,7 +133,7 @@ public final class Tensor {
     public func zeroGradient() { gradient = nil }
 
     /// A leaf with the same values that records no history (`x.detached()` in PyTorch).
-    public func detached() -> Tensor { Tensor(shape: shape, values: data) }
+    public func detached() -> Tensor { Tensor(uncheckedShape: shape, values: data) }
 
     /// Adds `values` (same count) into the gradient, allocating it on first use.
     public func accumulateGradient(_ values: [Float]) {
@@ -170,7 +172,7 @@ extension Tensor {
     /// The result of an op: records `backward` when recording is on and a parent needs a gradient.
     internal static func result(shape: [Int], data: [Float], parents: [Tensor],
                                 backward: @escaping (Tensor) -> Void) -> Tensor {
-        let out = Tensor(shape: shape, values: data)
+        let out = Tensor(uncheckedShape: shape, values: data)
         if isRecording, parents.contains(where: { $0.requiresGradient }) {
             out.requiresGradient = true
             out.parents = parents

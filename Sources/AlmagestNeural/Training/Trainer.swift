@@ -33,9 +33,10 @@ public struct Trainer: Sendable {
             throw ShapeError.mismatch(operation: "Trainer.fit", left: inputs.shape, right: [targets.count],
                                       expected: "one target per input row, at least one row")
         }
-        if let validation, validation.inputs.rank < 1 || validation.inputs.shape[0] != validation.targets.count {
+        if let validation, validation.inputs.rank < 1 || validation.inputs.shape[0] != validation.targets.count
+            || validation.targets.count == 0 {
             throw ShapeError.mismatch(operation: "Trainer.fit validation", left: validation.inputs.shape,
-                                      right: [validation.targets.count], expected: "one target per validation row")
+                                      right: [validation.targets.count], expected: "one target per validation row, at least one row")
         }
         let n = inputs.shape[0]
         let baseRate = optimizer.learningRate

@@ -51,6 +51,14 @@ struct MLPClassifierTests {
         #expect(throws: FitError.featureCountMismatch(expected: 3, got: 2)) {
             try model.predict(Matrix<Double>(rows: 2, columns: 2))
         }
+        // A corrupted model file is refused with an error, not a crash.
+        var json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        json = json.replacingOccurrences(of: #""layerSizes":[3,4,2]"#, with: #""layerSizes":[]"#)
+        let broken = try JSONDecoder().decode(MLPClassifierModel.self, from: Data(json.utf8))
+        #expect(throws: FitError.self) { try broken.predict(x) }
+        let shortened = json.replacingOccurrences(of: #""layerSizes":[]"#, with: #""layerSizes":[3,5,2]"#)
+        let mismatched = try JSONDecoder().decode(MLPClassifierModel.self, from: Data(shortened.utf8))
+        #expect(throws: ShapeError.self) { try mismatched.predict(x) }
     }
 
     /// Acceptance on MAGIC gamma telescope (UCI; 19,020 rows, 10 features, classes g/h): stratified
