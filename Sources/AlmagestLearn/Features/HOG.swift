@@ -265,6 +265,8 @@ extension HOG {
                         for c in 0..<(cellsAcross * cellColumns) {
                             let gRow = rowInterior ? image[(r + 1) * w + c] - image[(r - 1) * w + c] : 0
                             let gCol = c > 0 && c < w - 1 ? image[r * w + c + 1] - image[r * w + c - 1] : 0
+                            // A flat pixel adds 0 to bin 0: nothing to do (the sums stay bit-identical).
+                            if gRow == 0 && gCol == 0 { continue }
                             let magnitude = hypot(gCol, gRow)
                             var theta = fmod(atan2(gRow, gCol) * (180.0 / Double.pi), 180.0)
                             if theta < 0 { theta += 180 } else if theta == 0 { theta = 0 }
