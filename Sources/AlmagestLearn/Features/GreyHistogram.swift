@@ -91,17 +91,12 @@ public struct GreyHistogram: Codable, Sendable, Equatable {
     /// Throws `FitError.nonFinite` for NaN or infinity and, with `.uint8`, `FeatureError.pixelOutOfRange`
     /// for a pixel outside 0...maxValue.
     public func features(of images: Matrix<Double>) throws -> Matrix<Double> {
-        if let bad = images.firstNonFinite() {
+        if let bad = images.firstNonFiniteElement() {
             throw FitError.nonFinite(what: "grey histogram input", row: bad.row, column: bad.column, value: bad.value)
         }
-        if case let .uint8(maxValue) = quantisation {
-            try images.withUnsafeBufferPointer { p in
-                if let index = p.firstIndex(where: { $0 < 0 || $0 > maxValue }) {
-                    throw FeatureError.pixelOutOfRange(
-                        image: index / images.columns, pixel: index % images.columns, value: p[index],
-                        expected: "a value in 0...\(maxValue) for the 8-bit conversion")
-                }
-            }
+        if case let .uint8(maxValue) = quantisation, let bad = images.firstElement(outside: 0...maxValue) {
+            throw FeatureError.pixelOutOfRange(
+                image: bad.row, pixel: bad.column, value: bad.value, expected: "a value in 0...\(maxValue) for the 8-bit conversion")
         }
         let edges = binEdges()
         let n = images.rows, p = images.columns, k = bins
