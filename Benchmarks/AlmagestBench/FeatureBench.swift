@@ -20,19 +20,24 @@ func featureBenchmarks() -> [String] {
         for threads in Set([1, Parallel.threads]).sorted() {
             lines.append(measure("hog_digits", source: source, threads: threads, repeats: 200, extra: ["features": 36]) {
                 _ = try hog.features(of: pixels, height: 8, width: 8)
+                return [:]
             })
         }
         let histogram = try GreyHistogram.openCV(maxValue: 16)
         lines.append(measure("grey_histogram_digits", source: source, threads: Parallel.threads, repeats: 200, extra: ["bins": 256]) {
             _ = try histogram.features(of: pixels)
+            return [:]
         })
         let pca = try PCA(components: 3)
         lines.append(measure("pca3_digits_pixels", source: source, threads: Parallel.threads, repeats: 50, extra: ["components": 3]) {
-            _ = try pca.fit(pixels).transform(pixels)
+            let model = try pca.fit(pixels)
+            _ = try model.transform(pixels)
+            return ["explained_variance_ratio": model.explainedVarianceRatio.map(rounded)]
         })
         let tsne = try TSNE(dimensions: 2, perplexity: 30, seed: 0)
         lines.append(measure("tsne2_digits_pixels", source: source, threads: Parallel.threads, repeats: 1, extra: ["iterations": 1000]) {
-            _ = try tsne.fit(pixels)
+            let model = try tsne.fit(pixels)
+            return ["kl_divergence": rounded(model.klDivergence), "neighbours": model.neighbours]
         })
     } catch {
         lines.append(jsonLine(["task": "feature_benchmarks", "error": "\(error)"]))
@@ -42,18 +47,20 @@ func featureBenchmarks() -> [String] {
 
 // MARK: - Private
 
-/// Runs `body` `repeats` times (after one warm-up run when repeating) and describes the timings.
+/// Runs `body` `repeats` times (after one warm-up run when repeating) and describes the timings,
+/// with the fields `body` returns from its last run (quality figures).
 private func measure(
-    _ task: String, source: String, threads: Int, repeats: Int, extra: [String: Any], _ body: () throws -> Void
+    _ task: String, source: String, threads: Int, repeats: Int, extra: [String: Any], _ body: () throws -> [String: Any]
 ) -> String {
     do {
         return try Parallel.withThreads(threads) {
-            if repeats > 1 { try body() }
+            if repeats > 1 { _ = try body() }
             var walls = [Double]()
+            var quality = [String: Any]()
             let cpuStart = processCPUSeconds()
             for _ in 0..<repeats {
                 let start = DispatchTime.now().uptimeNanoseconds
-                try body()
+                quality = try body()
                 walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             let cpu = (processCPUSeconds() - cpuStart) * 1000 / Double(repeats)
@@ -64,6 +71,7 @@ private func measure(
                 "cpu_ms_per_run": rounded(cpu), "peak_rss_mb": rounded(peakResidentMegabytes()),
             ]
             for (key, value) in extra { fields[key] = value }
+            for (key, value) in quality { fields[key] = value }
             return jsonLine(fields)
         }
     } catch {
