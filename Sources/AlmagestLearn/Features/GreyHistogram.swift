@@ -91,17 +91,12 @@ public struct GreyHistogram: Codable, Sendable, Equatable {
     /// Throws `FitError.nonFinite` for NaN or infinity and, with `.uint8`, `FeatureError.pixelOutOfRange`
     /// for a pixel outside 0...maxValue.
     public func features(of images: Matrix<Double>) throws -> Matrix<Double> {
-        if let bad = images.firstNonFinite() {
+        if let bad = images.scanForNonFinite() {
             throw FitError.nonFinite(what: "grey histogram input", row: bad.row, column: bad.column, value: bad.value)
         }
-        if case let .uint8(maxValue) = quantisation {
-            try images.withUnsafeBufferPointer { p in
-                if let index = p.firstIndex(where: { $0 < 0 || $0 > maxValue }) {
-                    throw FeatureError.pixelOutOfRange(
-                        image: index / images.columns, pixel: index % images.columns, value: p[index],
-                        expected: "a value in 0...\(maxValue) for the 8-bit conversion")
-                }
-            }
+        if case let .uint8(maxValue) = quantisation, let bad = images.scanForValue(outside: 0...maxValue) {
+            throw FeatureError.pixelOutOfRange(
+                image: bad.row, pixel: bad.column, value: bad.value, expected: "a value in 0...\(maxValue) for the 8-bit conversion")
         }
         let edges = binEdges()
         let n = images.rows, p = images.columns, k = bins
@@ -111,8 +106,9 @@ public struct GreyHistogram: Codable, Sendable, Equatable {
             images.withUnsafeBufferPointer { input in
                 let source = SharedReadPointer(input.baseAddress!)
                 Parallel.forEachChunk(count: n, chunkSize: 256) { range, _ in
+                    var codeCounts = [Int](repeating: 0, count: 256)
                     for i in range {
-                        self.count(source.base + i * p, pixels: p, edges: edges, into: output.base + i * k)
+                        self.count(source.base + i * p, pixels: p, edges: edges, codeCounts: &codeCounts, into: output.base + i * k)
                     }
                 }
             }
@@ -143,7 +139,11 @@ extension GreyHistogram {
         return b
     }
 
-    private func count(_ pixels: UnsafePointer<Double>, pixels p: Int, edges: [Double], into out: UnsafeMutablePointer<Double>) {
+    /// Counts one image into `out` (zeroed); `codeCounts` is scratch of 256 slots for `.uint8`.
+    private func count(
+        _ pixels: UnsafePointer<Double>, pixels p: Int, edges: [Double], codeCounts: inout [Int],
+        into out: UnsafeMutablePointer<Double>
+    ) {
         switch quantisation {
         case .none:
             for j in 0..<p {
@@ -151,7 +151,7 @@ extension GreyHistogram {
             }
         case let .uint8(maxValue):
             // Bin each of the 256 codes once, then count codes.
-            var codeCounts = [Int](repeating: 0, count: 256)
+            for code in 0..<256 { codeCounts[code] = 0 }
             for j in 0..<p { codeCounts[Swift.min(Self.uint8Code(pixels[j], maxValue: maxValue), 255)] += 1 }
             for code in 0..<256 where codeCounts[code] > 0 {
                 if let b = bin(of: Double(code), edges: edges, lastClosed: false) { out[b] += Double(codeCounts[code]) }

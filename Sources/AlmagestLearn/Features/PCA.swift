@@ -1,15 +1,20 @@
 import AlmagestCore
 
-/// Principal component analysis through the exact thin SVD of the centred data
-/// (`X - mean = U S Vᵀ`, LAPACK `gesdd`); the components are the first rows of Vᵀ.
+/// Principal component analysis, exact: the thin SVD of the centred data (`X - mean = U S Vᵀ`,
+/// LAPACK `gesdd`, components = first rows of Vᵀ) or, for tall data, the eigen-decomposition of
+/// the d x d scatter matrix `(X - mean)ᵀ(X - mean) = V S² Vᵀ` (LAPACK `syevd`).
 ///
 /// Reference: K. Pearson, "On lines and planes of closest fit to systems of points in space",
-/// 1901; the SVD route as scikit-learn's `PCA(svd_solver="full")`. Signs follow scikit-learn
+/// 1901; the two routes are scikit-learn's `svd_solver="full"` and `"covariance_eigh"`, and
+/// `.automatic` picks the second when `n ≥ 10 d` and `d ≤ 1000`, as scikit-learn does (much
+/// faster there; the squared condition number only costs accuracy in the smallest components,
+/// which are the ones not kept). Signs follow scikit-learn
 /// ≥ 1.5 (`svd_flip(u_based_decision=False)`): in each component the entry of largest absolute
 /// value is made positive (the first such entry on a tie), so results do not depend on LAPACK's
 /// sign choices. `explainedVariance` are covariance eigenvalues (ddof 1), `S² / (n - 1)`.
 ///
-/// Cost: O(n d min(n, d)) time and O(n d) memory for the SVD; transform O(n d k).
+/// Cost: O(n d min(n, d)) time and O(n d) memory for the SVD; O(n d² + d³) time and O(n d + d²)
+/// memory for the scatter matrix; transform O(n d k).
 ///
 /// ```swift
 /// let pca = try PCA(components: 3).fit(hogFeatures)     // PCAModel
@@ -17,24 +22,38 @@ import AlmagestCore
 /// print(pca.explainedVarianceRatio)                     // e.g. [0.116, 0.081, 0.063]
 /// ```
 public struct PCA: Transformer, Codable, Sendable, Equatable {
+    /// How the decomposition is computed (both exact).
+    public enum Solver: String, Codable, Sendable, CaseIterable {
+        /// `.covarianceEigen` when samples ≥ 10 x features and features ≤ 1000, else `.svd`.
+        case automatic
+        /// Thin SVD of the centred data.
+        case svd
+        /// Eigen-decomposition of the features x features scatter matrix.
+        case covarianceEigen
+    }
+
     /// Number of components kept (1 ... min(samples, features)).
     public let components: Int
+    public let solver: Solver
 
-    public init(components: Int) throws {
+    public init(components: Int, solver: Solver = .automatic) throws {
         try require(components >= 1, "PCA components", components, expected: "at least 1")
         self.components = components
+        self.solver = solver
     }
 
     /// Decodes and validates like `init`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(components: c.decode(Int.self, forKey: .components))
+        try self.init(
+            components: c.decode(Int.self, forKey: .components),
+            solver: c.decodeIfPresent(Solver.self, forKey: .solver) ?? .automatic)
     }
 
     /// Centres `x`, takes its thin SVD and keeps `components` directions. Needs at least 2 rows
     /// and `components ≤ min(rows, columns)`.
     public func fit(_ x: Matrix<Double>) throws -> PCAModel {
-        try x.validateForFit("PCA input")
+        try x.scanInput("PCA input")
         guard x.rows >= 2 else {
             throw FitError.tooFewSamples(method: "PCA", needed: 2, got: x.rows, reason: "variances need n - 1 > 0")
         }
@@ -42,17 +61,18 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
         try require(
             components <= rank, "PCA components", components,
             expected: "at most min(samples, features) = \(rank) for \(x.rows) x \(x.columns) data")
-        let mean = x.mean(axis: .rows).elements
+        let mean = x.columnMeans()
         let centred = Self.centre(x, mean)
-        let svd = try centred.svd()
-        var componentMatrix = svd.vt.rows(at: 0..<components)
+        let useEigen = solver == .covarianceEigen
+            || (solver == .automatic && x.rows >= 10 * x.columns && x.columns <= 1000)
+        var (componentMatrix, singularValues, total) = try useEigen
+            ? Self.scatterEigen(centred, components: components) : Self.thinSVD(centred, components: components)
         Self.flipSigns(&componentMatrix)
         let denominator = Double(x.rows - 1)
-        let allVariances = svd.singularValues.map { $0 * $0 / denominator }
-        let total = allVariances.reduce(0, +)
-        let explained = Array(allVariances[0..<components])
+        total /= denominator
+        let explained = singularValues.map { $0 * $0 / denominator }
         return PCAModel(
-            components: componentMatrix, mean: mean, singularValues: Array(svd.singularValues[0..<components]),
+            components: componentMatrix, mean: mean, singularValues: singularValues,
             explainedVariance: explained, explainedVarianceRatio: explained.map { total > 0 ? $0 / total : 0 },
             totalVariance: total, sampleCount: x.rows)
     }
@@ -80,13 +100,13 @@ public struct PCAModel: FittedTransformer, Codable, Sendable, Equatable {
 
     /// Coordinates along the components: `(x - mean) · componentsᵀ`, n x k.
     public func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
-        try x.validateForPredict("PCA transform input", features: featureCount)
+        try x.scanInput("PCA transform input", features: featureCount)
         return try Matrix.product(PCA.centre(x, mean), transposed: false, components, transposed: true)
     }
 
     /// Back to the original space: `z · components + mean`, n x d (exact when k = d).
     public func inverseTransform(_ z: Matrix<Double>) throws -> Matrix<Double> {
-        try z.validateForPredict("PCA inverse-transform input", features: components.rows)
+        try z.scanInput("PCA inverse-transform input", features: components.rows)
         var out = try Matrix.product(z, components)
         let d = featureCount
         out.withUnsafeMutableBufferPointer { e in
@@ -106,6 +126,27 @@ extension PCA {
                 for i in 0..<x.rows { for j in 0..<d { out[i * d + j] = e[i * d + j] - mean[j] } }
             }
         }
+    }
+
+    /// Leading right singular vectors (k x d), their singular values and the total sum of squares.
+    private static func thinSVD(_ centred: Matrix<Double>, components k: Int) throws -> (Matrix<Double>, [Double], Double) {
+        let svd = try centred.svd()
+        let total = svd.singularValues.reduce(0) { $0 + $1 * $1 }
+        return (svd.vt.rows(at: 0..<k), Array(svd.singularValues[0..<k]), total)
+    }
+
+    /// The same from the scatter matrix: eigenvalues are squared singular values (clamped at 0)
+    /// and the total is its trace.
+    private static func scatterEigen(_ centred: Matrix<Double>, components k: Int) throws -> (Matrix<Double>, [Double], Double) {
+        let scatter = centred.gram()
+        let eigen = try scatter.symmetricEigen()
+        let d = scatter.rows
+        var total = 0.0
+        for j in 0..<d { total += scatter[j, j] }
+        // Eigenvalues ascend: the largest k are the last columns, taken in descending order.
+        let order = (0..<k).map { d - 1 - $0 }
+        let vectors = Matrix<Double>(rows: k, columns: d) { r, c in eigen.vectors[c, order[r]] }
+        return (vectors, order.map { Swift.max(eigen.values[$0], 0).squareRoot() }, total)
     }
 
     /// Makes the largest-|value| entry of every row positive.

@@ -18,41 +18,43 @@ struct SpacePartitioningTree: Sendable {
     /// Levels below which leaves stop splitting (identical or nearly identical points).
     static let maximumDepth = 48
 
+    /// One cell: its geometry, its summary and its links (the third coordinate is 0 in 2-D).
+    struct Node {
+        var centre: (Double, Double, Double)
+        var halfWidth: Double
+        /// Sum of the points while building, their centre of mass after.
+        var mass: (Double, Double, Double) = (0, 0, 0)
+        var count = 0
+        /// Index of the first of the 2^dimensions children, or -1 for a leaf.
+        var firstChild: Int32 = -1
+        /// For a leaf: one of its points (the first inserted), or -1 when empty.
+        var point: Int32 = -1
+    }
+
     let dimensions: Int
     private let childCount: Int
-    /// Per node: centre of the cell (`dimensions` values).
-    private var centre: [Double] = []
-    /// Per node: half the side of the (cubic) cell.
-    private var halfWidth: [Double] = []
-    /// Per node: sum of the points, then (after `finish`) their centre of mass.
-    private var mass: [Double] = []
-    private var count: [Int] = []
-    /// Per node: index of the first of `childCount` children, or -1 for a leaf.
-    private var firstChild: [Int32] = []
-    /// Per leaf: one of its points (the first inserted), or -1 when empty.
-    private var point: [Int32] = []
+    private var nodes: [Node] = []
 
     /// Builds the tree over `count` points stored row-major with `dimensions` coordinates each.
     init(points y: UnsafePointer<Double>, count n: Int, dimensions: Int) {
         self.dimensions = dimensions
         childCount = 1 << dimensions
-        var lower = [Double](repeating: .infinity, count: dimensions)
-        var upper = [Double](repeating: -.infinity, count: dimensions)
+        var lower = (Double.infinity, Double.infinity, dimensions == 3 ? Double.infinity : 0)
+        var upper = (-Double.infinity, -Double.infinity, dimensions == 3 ? -Double.infinity : 0)
         for i in 0..<n {
-            for a in 0..<dimensions {
-                lower[a] = Swift.min(lower[a], y[i * dimensions + a])
-                upper[a] = Swift.max(upper[a], y[i * dimensions + a])
-            }
+            let p = Self.coordinates(y, i, dimensions)
+            lower = (Swift.min(lower.0, p.0), Swift.min(lower.1, p.1), Swift.min(lower.2, p.2))
+            upper = (Swift.max(upper.0, p.0), Swift.max(upper.1, p.1), Swift.max(upper.2, p.2))
         }
-        var width = 0.0
-        for a in 0..<dimensions { width = Swift.max(width, upper[a] - lower[a]) }
-        let half = Swift.max(width / 2 * (1 + 1e-6), 1e-12)
-        reserve(Swift.max(2 * n, 1))
-        addNode(centre: (0..<dimensions).map { (lower[$0] + upper[$0]) / 2 }, halfWidth: n > 0 ? half : 1)
+        let width = n > 0 ? Swift.max(upper.0 - lower.0, upper.1 - lower.1, upper.2 - lower.2) : 1
+        nodes.reserveCapacity(Swift.max(2 * n, 1))
+        nodes.append(Node(
+            centre: n > 0 ? ((lower.0 + upper.0) / 2, (lower.1 + upper.1) / 2, (lower.2 + upper.2) / 2) : (0, 0, 0),
+            halfWidth: Swift.max(width / 2 * (1 + 1e-6), 1e-12)))
         for i in 0..<n { insert(i, y) }
-        for node in 0..<self.count.count where self.count[node] > 0 {
-            let c = Double(self.count[node])
-            for a in 0..<dimensions { mass[node * dimensions + a] /= c }
+        for k in nodes.indices where nodes[k].count > 0 {
+            let c = Double(nodes[k].count)
+            nodes[k].mass = (nodes[k].mass.0 / c, nodes[k].mass.1 / c, nodes[k].mass.2 / c)
         }
     }
 
@@ -63,41 +65,40 @@ struct SpacePartitioningTree: Sendable {
         on i: Int, points y: UnsafePointer<Double>, theta: Double, force: UnsafeMutablePointer<Double>,
         stack: inout [Int32]
     ) -> Double {
-        let d = dimensions
-        var z = 0.0
-        for a in 0..<d { force[a] = 0 }
+        let p = Self.coordinates(y, i, dimensions)
         let thetaSquared = theta * theta
+        let children = Int32(childCount)
+        var z = 0.0
+        var f = (0.0, 0.0, 0.0)
         stack.removeAll(keepingCapacity: true)
         stack.append(0)
-        var delta = (0.0, 0.0, 0.0)
-        while let last = stack.popLast() {
-            let node = Int(last)
-            let m = count[node]
-            if m == 0 { continue }
-            delta.0 = y[i * d] - mass[node * d]
-            delta.1 = y[i * d + 1] - mass[node * d + 1]
-            delta.2 = d == 3 ? y[i * d + 2] - mass[node * d + 2] : 0
-            let distanceSquared = delta.0 * delta.0 + delta.1 * delta.1 + delta.2 * delta.2
-            let isLeaf = firstChild[node] < 0
-            let side = 2 * halfWidth[node]
-            if isLeaf || side * side < thetaSquared * distanceSquared {
-                if isLeaf && distanceSquared == 0 {
-                    // The leaf holding point i itself (and any duplicates of it): q = 1, no force.
-                    z += Double(m - 1)
-                    continue
+        nodes.withUnsafeBufferPointer { nodes in
+            while let last = stack.popLast() {
+                let node = nodes[Int(last)]
+                if node.count == 0 { continue }
+                let dx = p.0 - node.mass.0, dy = p.1 - node.mass.1, dz = p.2 - node.mass.2
+                let distanceSquared = dx * dx + dy * dy + dz * dz
+                let isLeaf = node.firstChild < 0
+                let side = 2 * node.halfWidth
+                if isLeaf || side * side < thetaSquared * distanceSquared {
+                    if isLeaf && distanceSquared == 0 {
+                        // The leaf holding point i itself (and any duplicates of it): q = 1, no force.
+                        z += Double(node.count - 1)
+                        continue
+                    }
+                    let q = 1 / (1 + distanceSquared)
+                    let weight = Double(node.count) * q
+                    z += weight
+                    let w = weight * q
+                    f = (f.0 + w * dx, f.1 + w * dy, f.2 + w * dz)
+                } else {
+                    for c in 0..<children { stack.append(node.firstChild + c) }
                 }
-                let q = 1 / (1 + distanceSquared)
-                let weight = Double(m) * q
-                z += weight
-                let f = weight * q
-                force[0] += f * delta.0
-                force[1] += f * delta.1
-                if d == 3 { force[2] += f * delta.2 }
-            } else {
-                let first = firstChild[node]
-                for c in 0..<Int32(childCount) { stack.append(first + c) }
             }
         }
+        force[0] = f.0
+        force[1] = f.1
+        if dimensions == 3 { force[2] = f.2 }
         return z
     }
 }
@@ -105,70 +106,56 @@ struct SpacePartitioningTree: Sendable {
 // MARK: - Private
 
 extension SpacePartitioningTree {
-    private mutating func reserve(_ nodes: Int) {
-        centre.reserveCapacity(nodes * dimensions)
-        mass.reserveCapacity(nodes * dimensions)
-        halfWidth.reserveCapacity(nodes)
-        count.reserveCapacity(nodes)
-        firstChild.reserveCapacity(nodes)
-        point.reserveCapacity(nodes)
+    @inline(__always)
+    private static func coordinates(_ y: UnsafePointer<Double>, _ i: Int, _ d: Int) -> (Double, Double, Double) {
+        (y[i * d], y[i * d + 1], d == 3 ? y[i * d + 2] : 0)
     }
 
-    private mutating func addNode(centre c: [Double], halfWidth h: Double) {
-        centre.append(contentsOf: c)
-        mass.append(contentsOf: repeatElement(0, count: dimensions))
-        halfWidth.append(h)
-        count.append(0)
-        firstChild.append(-1)
-        point.append(-1)
-    }
-
-    /// Child of `node` whose cell holds the point at `p` (bit a set: above the centre on axis a).
-    private func child(of node: Int, for p: UnsafePointer<Double>) -> Int {
-        var index = 0
-        for a in 0..<dimensions where p[a] > centre[node * dimensions + a] { index |= 1 << a }
-        return Int(firstChild[node]) + index
+    /// Child of `node` whose cell holds `p` (bit a set: above the centre on axis a).
+    private func child(of node: Node, for p: (Double, Double, Double)) -> Int {
+        var index = p.0 > node.centre.0 ? 1 : 0
+        if p.1 > node.centre.1 { index |= 2 }
+        if dimensions == 3 && p.2 > node.centre.2 { index |= 4 }
+        return Int(node.firstChild) + index
     }
 
     private mutating func insert(_ i: Int, _ y: UnsafePointer<Double>) {
-        let d = dimensions
-        let p = y + i * d
-        var node = 0, depth = 0
+        let p = Self.coordinates(y, i, dimensions)
+        var k = 0, depth = 0
         while true {
-            if firstChild[node] >= 0 {
-                count[node] += 1
-                for a in 0..<d { mass[node * d + a] += p[a] }
-                node = child(of: node, for: p)
+            if nodes[k].firstChild >= 0 {
+                nodes[k].count += 1
+                nodes[k].mass = (nodes[k].mass.0 + p.0, nodes[k].mass.1 + p.1, nodes[k].mass.2 + p.2)
+                k = child(of: nodes[k], for: p)
                 depth += 1
                 continue
             }
-            if count[node] == 0 {
-                count[node] = 1
-                for a in 0..<d { mass[node * d + a] = p[a] }
-                point[node] = Int32(i)
+            if nodes[k].count == 0 {
+                nodes[k].count = 1
+                nodes[k].mass = p
+                nodes[k].point = Int32(i)
                 return
             }
-            let resident = y + Int(point[node]) * d
-            let same = (0..<d).allSatisfy { resident[$0] == p[$0] }
-            if same || depth >= Self.maximumDepth {
-                count[node] += 1
-                for a in 0..<d { mass[node * d + a] += p[a] }
+            let resident = Self.coordinates(y, Int(nodes[k].point), dimensions)
+            if resident == p || depth >= Self.maximumDepth {
+                nodes[k].count += 1
+                nodes[k].mass = (nodes[k].mass.0 + p.0, nodes[k].mass.1 + p.1, nodes[k].mass.2 + p.2)
                 return
             }
             // Split: the resident points (identical copies of one point) move to one child, then the
             // loop descends again with the new point through the now internal node.
-            let first = Int32(count.count)
-            let h = halfWidth[node] / 2
-            let base = Array(centre[(node * d)..<(node * d + d)])
-            for c in 0..<childCount {
-                addNode(centre: (0..<d).map { a in base[a] + ((c >> a) & 1 == 1 ? h : -h) }, halfWidth: h)
+            let h = nodes[k].halfWidth / 2
+            let c = nodes[k].centre
+            nodes[k].firstChild = Int32(nodes.count)
+            for index in 0..<childCount {
+                let offset = (index & 1 == 1 ? h : -h, index & 2 == 2 ? h : -h, dimensions == 3 ? (index & 4 == 4 ? h : -h) : 0)
+                nodes.append(Node(centre: (c.0 + offset.0, c.1 + offset.1, c.2 + offset.2), halfWidth: h))
             }
-            firstChild[node] = first
-            let target = child(of: node, for: resident)
-            count[target] = count[node]
-            for a in 0..<d { mass[target * d + a] = mass[node * d + a] }
-            point[target] = point[node]
-            point[node] = -1
+            let target = child(of: nodes[k], for: resident)
+            nodes[target].count = nodes[k].count
+            nodes[target].mass = nodes[k].mass
+            nodes[target].point = nodes[k].point
+            nodes[k].point = -1
         }
     }
 }

@@ -100,7 +100,7 @@ public struct TSNE: Codable, Sendable, Equatable {
     /// Embeds the rows of `x`. Throws `FitError` on empty or non-finite data and when there are
     /// not more samples than the perplexity.
     public func fit(_ x: Matrix<Double>) throws -> TSNEModel {
-        try x.validateForFit("t-SNE input")
+        try x.scanInput("t-SNE input")
         guard Double(x.rows) > perplexity, x.rows >= 2 else {
             throw FitError.tooFewSamples(
                 method: "t-SNE", needed: Swift.max(Int(perplexity.rounded(.down)) + 1, 2), got: x.rows,
@@ -240,27 +240,47 @@ extension TSNE {
             let z = Swift.max(partialZ.reduce(0, +), Double.leastNormalMagnitude)
             y.withUnsafeBufferPointer { py in
                 gradient.withUnsafeMutableBufferPointer { pg in
-                    let points = SharedReadPointer(py.baseAddress!), out = SharedPointer(pg.baseAddress!)
-                    Parallel.forEachChunk(count: n, chunkSize: chunkSize) { range, _ in
-                        for i in range {
-                            var attraction = (0.0, 0.0, 0.0)
-                            for e in affinities.rowStart[i]..<affinities.rowStart[i + 1] {
-                                let j = Int(affinities.columns[e])
-                                let dx = points[i * d] - points[j * d], dy = points[i * d + 1] - points[j * d + 1]
-                                let dz = d == 3 ? points[i * d + 2] - points[j * d + 2] : 0
-                                let w = affinities.values[e] / (1 + dx * dx + dy * dy + dz * dz)
-                                attraction.0 += w * dx
-                                attraction.1 += w * dy
-                                attraction.2 += w * dz
+                    affinities.rowStart.withUnsafeBufferPointer { ps in
+                        affinities.columns.withUnsafeBufferPointer { pc in
+                            affinities.values.withUnsafeBufferPointer { pv in
+                                let points = SharedReadPointer(py.baseAddress!), out = SharedPointer(pg.baseAddress!)
+                                let start = SharedReadPointer(ps.baseAddress!), column = SharedReadPointer(pc.baseAddress!)
+                                let value = SharedReadPointer(pv.baseAddress!)
+                                Parallel.forEachChunk(count: n, chunkSize: chunkSize) { range, _ in
+                                    for i in range {
+                                        Self.addAttraction(
+                                            i, d: d, points: points.base, start: start.base, column: column.base,
+                                            value: value.base, exaggeration: exaggeration, z: z, gradient: out.base)
+                                    }
+                                }
                             }
-                            out[i * d] = 4 * (exaggeration * attraction.0 + out[i * d] / z)
-                            out[i * d + 1] = 4 * (exaggeration * attraction.1 + out[i * d + 1] / z)
-                            if d == 3 { out[i * d + 2] = 4 * (exaggeration * attraction.2 + out[i * d + 2] / z) }
                         }
                     }
                 }
             }
             return z
+        }
+
+        /// Turns the repulsion already in `gradient[i]` into the full gradient of point i:
+        /// `4 (exaggeration · Σ_j p_ij q_ij (y_i - y_j) + repulsion / Z)`.
+        @inline(__always)
+        private static func addAttraction(
+            _ i: Int, d: Int, points y: UnsafePointer<Double>, start: UnsafePointer<Int>, column: UnsafePointer<Int32>,
+            value: UnsafePointer<Double>, exaggeration: Double, z: Double, gradient g: UnsafeMutablePointer<Double>
+        ) {
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0
+            let y0 = y[i * d], y1 = y[i * d + 1], y2 = d == 3 ? y[i * d + 2] : 0
+            for e in start[i]..<start[i + 1] {
+                let j = Int(column[e])
+                let dx = y0 - y[j * d], dy = y1 - y[j * d + 1], dz = d == 3 ? y2 - y[j * d + 2] : 0
+                let w = value[e] / (1 + dx * dx + dy * dy + dz * dz)
+                a0 += w * dx
+                a1 += w * dy
+                a2 += w * dz
+            }
+            g[i * d] = 4 * (exaggeration * a0 + g[i * d] / z)
+            g[i * d + 1] = 4 * (exaggeration * a1 + g[i * d + 1] / z)
+            if d == 3 { g[i * d + 2] = 4 * (exaggeration * a2 + g[i * d + 2] / z) }
         }
 
         private func centre(_ y: inout [Double]) {

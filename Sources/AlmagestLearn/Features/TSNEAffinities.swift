@@ -8,7 +8,8 @@ import Foundation
 /// Reference: L. van der Maaten, "Accelerating t-SNE using tree-based algorithms", JMLR 2014
 /// (k = 3 · perplexity neighbours); the bandwidth search as in scikit-learn's
 /// `_binary_search_perplexity` (natural-log entropy, tolerance 1e-5, at most 100 steps, on squared
-/// distances). Neighbours come from blocks of GEMM distances (`Distances.squaredDistances`), so
+/// distances). Neighbours come from blocks of GEMM distances (`‖a‖² - 2 a·b + ‖b‖²`, as
+/// `Distances.squaredDistances` but specialised here, in one `dgemm` per block of rows), so
 /// memory is O(block · n + n k), never n x n. Cost O(n² d) for the neighbours, O(n k log k) for the rest.
 ///
 /// ```swift
@@ -47,28 +48,48 @@ extension TSNEAffinities {
     /// The k nearest neighbours of every row (self excluded), sorted by distance then index, with
     /// their squared distances.
     static func nearestNeighbours(_ x: Matrix<Double>, k: Int) -> (indices: [Int32], distances: [Double]) {
-        let n = x.rows
+        let n = x.rows, d = x.columns
         var indices = [Int32](repeating: 0, count: n * k)
         var distances = [Double](repeating: 0, count: n * k)
         guard k > 0 else { return (indices, distances) }
         BLAS.ensureConfigured()
-        let norms = Distances.Norms(x)
+        let norms: [Double] = x.withUnsafeBufferPointer { e in
+            (0..<n).map { i in
+                var s = 0.0
+                for j in 0..<d { s += e[i * d + j] * e[i * d + j] }
+                return s
+            }
+        }
+        let blockSize = blockRows(n: n)
         indices.withUnsafeMutableBufferPointer { pi in
             distances.withUnsafeMutableBufferPointer { pd in
-                let outIndices = SharedPointer(pi.baseAddress!), outDistances = SharedPointer(pd.baseAddress!)
-                Parallel.forEachChunk(count: n, chunkSize: blockRows(n: n)) { range, _ in
-                    let block = Distances.squaredDistances(rows: range, of: x, to: x, normsA: norms, normsB: norms)
-                    var heap = [(Double, Int32)]()
-                    heap.reserveCapacity(k)
-                    block.withUnsafeBufferPointer { b in
-                        for (r, i) in range.enumerated() {
-                            heap.removeAll(keepingCapacity: true)
-                            let row = b.baseAddress! + r * n
-                            for j in 0..<n where j != i { push(&heap, (row[j], Int32(j)), limit: k) }
-                            heap.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-                            for (t, entry) in heap.enumerated() {
-                                outDistances[i * k + t] = entry.0
-                                outIndices[i * k + t] = entry.1
+                x.withUnsafeBufferPointer { px in
+                    norms.withUnsafeBufferPointer { pn in
+                        let outIndices = SharedPointer(pi.baseAddress!), outDistances = SharedPointer(pd.baseAddress!)
+                        let data = SharedReadPointer(px.baseAddress!), norm = SharedReadPointer(pn.baseAddress!)
+                        Parallel.forEachChunk(count: n, chunkSize: blockSize) { range, _ in
+                            // ‖a‖² - 2 a·b + ‖b‖² for the rows of this block against all rows, one GEMM.
+                            var block = [Double](repeating: 0, count: range.count * n)
+                            var heap = [(Double, Int32)]()
+                            heap.reserveCapacity(k)
+                            block.withUnsafeMutableBufferPointer { b in
+                                Double.gemm(
+                                    transposeA: false, transposeB: true, m: range.count, n: n, k: d, alpha: -2,
+                                    a: data.base + range.lowerBound * d, lda: d, b: data.base, ldb: d, beta: 0,
+                                    c: b.baseAddress!, ldc: n)
+                                for (r, i) in range.enumerated() {
+                                    heap.removeAll(keepingCapacity: true)
+                                    let row = b.baseAddress! + r * n
+                                    let ni = norm[i]
+                                    for j in 0..<n where j != i {
+                                        push(&heap, (Swift.max(row[j] + ni + norm[j], 0), Int32(j)), limit: k)
+                                    }
+                                    heap.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                                    for (t, entry) in heap.enumerated() {
+                                        outDistances[i * k + t] = entry.0
+                                        outIndices[i * k + t] = entry.1
+                                    }
+                                }
                             }
                         }
                     }

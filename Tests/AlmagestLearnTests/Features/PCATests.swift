@@ -5,9 +5,10 @@ import Foundation
 import Testing
 
 @Suite struct PCATests {
-    @Test func matchesScikitLearnOnDigitsHOG() throws {
+    @Test(arguments: PCA.Solver.allCases)
+    func matchesScikitLearnOnDigitsHOG(solver: PCA.Solver) throws {
         let reference = try #require(try Reference.json("digits_features.json").object("pca_hog"))
-        let model = try PCA(components: 3).fit(FeatureTestDigits.hogFeatures())
+        let model = try PCA(components: 3, solver: solver).fit(FeatureTestDigits.hogFeatures())
         let checks: [(String, [Double])] = [
             ("explained_variance_", model.explainedVariance), ("explained_variance_ratio_", model.explainedVarianceRatio),
             ("singular_values_", model.singularValues),
@@ -20,9 +21,22 @@ import Testing
         #expect(isClose(model.totalVariance, try #require(reference.double("total_variance_ddof1")), relative: 1e-10))
     }
 
-    @Test func componentsAreOrthonormalSignNormalisedAndCarryTheVariance() throws {
+    @Test func solversAgree() throws {
         let x = try FeatureTestDigits.hogFeatures()
-        let model = try PCA(components: 5).fit(x)
+        let svd = try PCA(components: 4, solver: .svd).fit(x)
+        let eigen = try PCA(components: 4, solver: .covarianceEigen).fit(x)
+        #expect(svd.components.maxAbsDifference(eigen.components) < 1e-10)
+        #expect(zip(svd.singularValues, eigen.singularValues).allSatisfy { isClose($0, $1, relative: 1e-12) })
+        #expect(isClose(svd.totalVariance, eigen.totalVariance, relative: 1e-12))
+        #expect(try PCA(components: 4).fit(x) == eigen)   // 1797 >= 10 x 36: automatic picks the eigen route
+        let wide = try PCA(components: 2).fit(x.rows(at: 0..<100))
+        #expect(wide == (try PCA(components: 2, solver: .svd).fit(x.rows(at: 0..<100))))
+    }
+
+    @Test(arguments: PCA.Solver.allCases)
+    func componentsAreOrthonormalSignNormalisedAndCarryTheVariance(solver: PCA.Solver) throws {
+        let x = try FeatureTestDigits.hogFeatures()
+        let model = try PCA(components: 5, solver: solver).fit(x)
         let gram = try Matrix.product(model.components, transposed: false, model.components, transposed: true)
         #expect(gram.maxAbsDifference(.identity(5)) < 1e-12)
         for k in 0..<5 {
@@ -39,6 +53,11 @@ import Testing
     @Test func fullRankInverseReconstructs() throws {
         var rng = RandomStream(seed: 4)
         let x: Matrix<Double> = rng.normalMatrix(rows: 30, columns: 6)
+        for solver in PCA.Solver.allCases {
+            let model = try PCA(components: 6, solver: solver).fit(x)
+            #expect(try model.inverseTransform(model.transform(x)).maxAbsDifference(x) < 1e-12)
+            #expect(abs(model.explainedVarianceRatio.reduce(0, +) - 1) < 1e-12)
+        }
         let model = try PCA(components: 6).fit(x)
         #expect(try model.inverseTransform(model.transform(x)).maxAbsDifference(x) < 1e-12)
         #expect(abs(model.explainedVarianceRatio.reduce(0, +) - 1) < 1e-12)
@@ -64,5 +83,6 @@ import Testing
         var rng = RandomStream(seed: 8)
         let x: Matrix<Double> = rng.normalMatrix(rows: 40, columns: 6)
         try Conformance.check("PCA", data: x) { try PCA(components: 3).fit($0) }
+        try Conformance.check("PCA (covariance eigen)", data: x) { try PCA(components: 3, solver: .covarianceEigen).fit($0) }
     }
 }

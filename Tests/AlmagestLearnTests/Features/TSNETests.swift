@@ -7,14 +7,23 @@ import Testing
 @Suite struct TSNETests {
     /// Leave-one-out k-NN vote of the labels in the embedding (ties: the smallest label).
     static func neighbourAccuracy(_ y: Matrix<Double>, labels: [Int], k: Int) throws -> Double {
-        let d2 = try Distances.squaredEuclidean(y, y)
+        let d2 = try Distances.squaredEuclidean(y, y).elements
+        let n = y.rows
         var correct = 0
-        for i in 0..<y.rows {
-            let nearest = (0..<y.rows).filter { $0 != i }.sorted { d2[i, $0] < d2[i, $1] || (d2[i, $0] == d2[i, $1] && $0 < $1) }
-            var votes = [Int: Int]()
-            for j in nearest.prefix(k) { votes[labels[j], default: 0] += 1 }
-            let winner = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
-            if winner == labels[i] { correct += 1 }
+        for i in 0..<n {
+            // The k nearest by insertion into a short sorted list (ties: smaller index first).
+            var nearest = [(Double, Int)]()
+            for j in 0..<n where j != i {
+                let entry = (d2[i * n + j], j)
+                if nearest.count == k && entry.0 >= nearest[k - 1].0 { continue }
+                var at = nearest.count
+                while at > 0 && nearest[at - 1].0 > entry.0 { at -= 1 }
+                nearest.insert(entry, at: at)
+                if nearest.count > k { nearest.removeLast() }
+            }
+            var votes = [Int](repeating: 0, count: (labels.max() ?? 0) + 1)
+            for (_, j) in nearest { votes[labels[j]] += 1 }
+            if votes.firstIndex(of: votes.max()!) == labels[i] { correct += 1 }
         }
         return Double(correct) / Double(y.rows)
     }
@@ -27,35 +36,38 @@ import Testing
         #expect(model.embedding.shape == [n, 2] && model.embedding.isFinite)
         #expect(model.neighbours == 91)
         let accuracy = try Self.neighbourAccuracy(model.embedding, labels: labels, k: 10)
-        #expect(accuracy > 0.85, "10-NN label accuracy in the t-SNE embedding: \(accuracy)")
+        #expect(accuracy > 0.9, "10-NN label accuracy in the t-SNE embedding: \(accuracy)")
         // A linear 2-D map keeps far less: PCA to 2 is the baseline t-SNE must beat.
         let pca = try PCA(components: 2).fit(x).transform(x)
         let baseline = try Self.neighbourAccuracy(pca, labels: labels, k: 10)
-        #expect(accuracy > baseline + 0.2, "t-SNE \(accuracy) vs PCA \(baseline)")
-        #expect(model.klDivergence > 0 && model.klDivergence < 2, "KL = \(model.klDivergence)")
+        #expect(accuracy > baseline + 0.15, "t-SNE \(accuracy) vs PCA \(baseline)")
+        #expect(model.klDivergence > 0 && model.klDivergence < 1.5, "KL = \(model.klDivergence)")
     }
 
     @Test(arguments: [TSNE.Initialisation.random, .pca])
     func sameSeedSameEmbeddingWhateverTheThreads(initialisation: TSNE.Initialisation) throws {
-        let x = try FeatureTestDigits.digits().pixels.rows(at: 0..<300)
-        let tsne = try TSNE(perplexity: 10, earlyExaggerationIterations: 50, iterations: 120, initialisation: initialisation, seed: 7)
+        let x = try FeatureTestDigits.digits().pixels.rows(at: 0..<200)
+        let tsne = try TSNE(perplexity: 10, earlyExaggerationIterations: 50, iterations: 100, initialisation: initialisation, seed: 7)
         let one = try Parallel.withThreads(1) { try tsne.fit(x) }
         let two = try Parallel.withThreads(2) { try tsne.fit(x) }
         #expect(one == two)
         if initialisation == .random {
-            let other = try TSNE(perplexity: 10, earlyExaggerationIterations: 50, iterations: 120, initialisation: .random, seed: 8).fit(x)
+            let other = try TSNE(perplexity: 10, earlyExaggerationIterations: 50, iterations: 100, initialisation: .random, seed: 8).fit(x)
             #expect(other.embedding != one.embedding)
         }
     }
 
-    @Test func threeDimensionsAndExactGradient() throws {
+    @Test func threeDimensions() throws {
         let digits = try FeatureTestDigits.digits()
-        let x = digits.pixels.rows(at: 0..<200), labels = Array(digits.labels[0..<200])
-        for theta in [0.0, 0.5] {
-            let model = try TSNE(dimensions: 3, perplexity: 15, iterations: 400, theta: theta, seed: 1).fit(x)
-            #expect(model.embedding.shape == [200, 3] && model.embedding.isFinite)
+        let x = digits.pixels.rows(at: 0..<150), labels = Array(digits.labels[0..<150])
+        // (theta = 0, the exact sum, is checked on the tree itself in TSNEInternalsTests.)
+        for (dimensions, theta) in [(3, 0.5)] {
+            let model = try TSNE(
+                dimensions: dimensions, perplexity: 15, earlyExaggerationIterations: 150, iterations: 300, theta: theta, seed: 1
+            ).fit(x)
+            #expect(model.embedding.shape == [150, dimensions] && model.embedding.isFinite)
             let accuracy = try Self.neighbourAccuracy(model.embedding, labels: labels, k: 10)
-            #expect(accuracy > 0.8, "3-D, theta \(theta): 10-NN accuracy \(accuracy)")
+            #expect(accuracy > 0.85, "\(dimensions)-D, theta \(theta): 10-NN accuracy \(accuracy)")
         }
     }
 
