@@ -75,6 +75,6 @@ struct AxisGuide {
         let spacing = abs(positions[positions.count - 1] - positions[0]) / Double(positions.count - 1)
         let need = vertical ? fontSize * 1.3 : labelWidth(fontSize: fontSize) + fontSize * 0.6
         guard spacing > 0 else { return positions.count }
-        return max(1, Int((need / spacing).rounded(.up)))
+        return max(1, Int(min(need / spacing, Double(positions.count)).rounded(.up)))
     }
 }

@@ -8,12 +8,15 @@
 /// ```
 struct LabelColors {
     let distinct: [Int]
+    /// Palette index of each non-negative label: its rank among them.
+    private let rank: [Int: Int]
     let names: [Int: String]
     let highlight: Int?
     let palette: Palette
 
     init(labels: [Int], names: [Int: String], highlight: Int?, palette: Palette) throws {
         distinct = Array(Set(labels)).sorted()
+        rank = Dictionary(uniqueKeysWithValues: distinct.filter { $0 >= 0 }.enumerated().map { ($1, $0) })
         self.names = names
         self.palette = palette
         if let highlight, !distinct.contains(highlight) {
@@ -26,8 +29,7 @@ struct LabelColors {
 
     /// The colour of points with `label`, faded when another label is highlighted.
     func color(for label: Int) -> Color {
-        let rank = distinct.filter { $0 >= 0 }.firstIndex(of: label) ?? -1
-        let base = palette.color(at: label < 0 ? -1 : rank)
+        let base = palette.color(at: rank[label] ?? -1)
         if let highlight, highlight != label { return base.withAlpha(0.18) }
         return base.withAlpha(0.85)
     }
