@@ -69,6 +69,10 @@ import Testing
             ("sankey", SankeyDiagram(left: b.labels, right: b.labels.enumerated().map { i, c in i % 9 == 0 ? (c + 2) % 4 : c % 4 },
                                      rightNames: [0: "class a", 1: "class b", 2: "class c", 3: "class d"],
                                      leftTitle: "k-means", rightTitle: "truth", title: "Clusters vs classes")),
+            ("reconstructions", ReconstructionGrid(
+                originals: Array(digits.prefix(3)),
+                reconstructions: digits.prefix(3).enumerated().map { k, d in d.enumerated().map { p, v in max(0, v * 0.8 + 0.15 * sin(Double(p + k) * 0.3)) } },
+                imageWidth: 28, imageHeight: 28, rowLabels: ["#0", "#1", "#2"], title: "NMF reconstructions")),
             ("images", ImageGrid(images: digits, imageWidth: 28, imageHeight: 28, columns: 5,
                                  captions: (0..<10).map { "sig \($0)" }, title: "Signatures")),
         ]

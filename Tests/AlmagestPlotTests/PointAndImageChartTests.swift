@@ -59,3 +59,37 @@ import Testing
         #expect(throws: PlotError.self) { try ImageGrid(images: [[0, .nan, 0, 0]], imageWidth: 2, imageHeight: 2).svg() }
     }
 }
+
+@Suite struct ReconstructionGridTests {
+    @Test func threePanelsPerRowWithRelativeErrorAndSymmetricErrorColours() throws {
+        let originals: [[Double]] = [[0, 1, 1, 0], [1, 1, 0, 0]]
+        let reconstructions: [[Double]] = [[0, 1, 1, 0], [0.5, 1, 0, 0.5]]
+        let grid = ReconstructionGrid(originals: originals, reconstructions: reconstructions, imageWidth: 2, imageHeight: 2,
+                                      rowLabels: ["#0", "#1"])
+        let xml = try #require(XMLCheck.parse(try grid.svg()))
+        let images = xml.elements(named: "image", withClass: "image")
+        #expect(images.count == 6)
+        #expect(images.map { $0.attributes["data-kind"] ?? "" } == ["original", "reconstruction", "error", "original", "reconstruction", "error"])
+        let rows = xml.elements(named: "g", withClass: "row").compactMap { $0.attributes["data-relative-error"].flatMap(Double.init) }
+        #expect(rows == [0, 0.25])  // (0.25 + 0.25) / 2
+        // The error panel of row 1: -0.5 is the blue end, 0 the middle, +0.5 the red end.
+        let href = images[5].attributes["href"] ?? ""
+        let png = try DecodedPNG(try #require(Data(base64Encoded: String(href.dropFirst("data:image/png;base64,".count)))))
+        let blue = ColorMap.diverging.color(at: 0), middle = ColorMap.diverging.color(at: 0.5), red = ColorMap.diverging.color(at: 1)
+        #expect(png.pixel(0, 0) == [blue.red, blue.green, blue.blue, 255])
+        #expect(png.pixel(1, 0) == [middle.red, middle.green, middle.blue, 255])
+        #expect(png.pixel(1, 1) == [red.red, red.green, red.blue, 255])
+    }
+
+    @Test func refusesMismatchedInput() {
+        #expect(throws: PlotError.self) {
+            try ReconstructionGrid(originals: [[0, 1]], reconstructions: [], imageWidth: 2, imageHeight: 1).svg()
+        }
+        #expect(throws: PlotError.self) {
+            try ReconstructionGrid(originals: [[0, 1]], reconstructions: [[0]], imageWidth: 2, imageHeight: 1).svg()
+        }
+        #expect(throws: PlotError.emptyData(what: "reconstruction grid originals")) {
+            try ReconstructionGrid(originals: [], reconstructions: [], imageWidth: 2, imageHeight: 1).svg()
+        }
+    }
+}
