@@ -73,6 +73,14 @@ import Testing
                 originals: Array(digits.prefix(3)),
                 reconstructions: digits.prefix(3).enumerated().map { k, d in d.enumerated().map { p, v in max(0, v * 0.8 + 0.15 * sin(Double(p + k) * 0.3)) } },
                 imageWidth: 28, imageHeight: 28, rowLabels: ["#0", "#1", "#2"], title: "NMF reconstructions")),
+            ("grid", ChartGrid(charts: [
+                LineChart(series: [LineSeries("relative error", x: steps, y: error)], yScale: .logarithmic,
+                          intervals: [MarkedInterval(from: 20, to: 80)], title: "Relative error", xLabel: "iteration",
+                          style: ChartStyle(width: 420, height: 300)),
+                LineChart(series: [LineSeries("effective rank", x: steps, y: rank)],
+                          intervals: [MarkedInterval(from: 20, to: 80)], title: "Effective rank", xLabel: "iteration",
+                          style: ChartStyle(width: 420, height: 300)),
+            ], columns: 2, title: "Training")),
             ("images", ImageGrid(images: digits, imageWidth: 28, imageHeight: 28, columns: 5,
                                  captions: (0..<10).map { "sig \($0)" }, title: "Signatures")),
         ]
