@@ -25,6 +25,24 @@ struct LabelColors {
         self.highlight = highlight
     }
 
+    /// Validation and colouring shared by the scatter charts: checks the marker radius and that a
+    /// highlight comes with labels, and returns the labels (all 0 when none), colours and legend.
+    static func forPoints(
+        labels: [Int]?, count: Int, names: [Int: String], highlight: Int?, pointRadius: Double, style: ChartStyle
+    ) throws -> (labels: [Int], colors: LabelColors, legend: Legend) {
+        guard pointRadius.isFinite, pointRadius > 0, pointRadius <= 50 else {
+            throw PlotError.invalidParameter(name: "pointRadius", value: "\(pointRadius)", expected: "a number in (0, 50]")
+        }
+        if let highlight, labels == nil {
+            throw PlotError.invalidParameter(
+                name: "highlight", value: "\(highlight)", expected: "labels for the points when a label is highlighted")
+        }
+        let all = labels ?? [Int](repeating: 0, count: count)
+        let colors = try LabelColors(labels: all, names: names, highlight: highlight, palette: style.palette)
+        let legend = labels == nil ? Legend(entries: [], fontSize: style.fontSize) : colors.legendEntries(fontSize: style.fontSize)
+        return (all, colors, legend)
+    }
+
     func isHighlighted(_ label: Int) -> Bool { highlight == label }
 
     /// The colour of points with `label`, faded when another label is highlighted.
