@@ -61,6 +61,18 @@ import Testing
         #expect(height("s2", "b<c") == 0)
     }
 
+    @Test func longCategoryNamesAreWrittenUpwardAndKeptAll() throws {
+        let names = (0..<8).map { "a rather long descriptor name \($0)" }
+        let chart = BarChart(categories: names, series: [BarSeries("s", values: (0..<8).map(Double.init))])
+        let xml = try #require(XMLCheck.parse(try chart.svg()))
+        let rotated = xml.elements(named: "text").filter { ($0.attributes["transform"] ?? "").hasPrefix("rotate(-90") }
+        #expect(rotated.count == 8)  // every category keeps its label
+        #expect(rotated.allSatisfy { $0.text.count <= 24 && $0.text.hasPrefix("a rather long") })
+        let short = BarChart(categories: ["a", "b"], series: [BarSeries("s", values: [1, 2])])
+        let plain = try #require(XMLCheck.parse(try short.svg()))
+        #expect(plain.elements(named: "text").allSatisfy { $0.attributes["transform"] == nil })
+    }
+
     @Test func refusesBadInput() {
         #expect(throws: PlotError.lengthMismatch(what: "bar series \"s\"", got: 1, expected: 2, reference: "categories")) {
             try BarChart(categories: ["a", "b"], series: [BarSeries("s", values: [1])]).svg()

@@ -58,6 +58,13 @@ import Testing
                                 intervals: [MarkedInterval(from: 20, to: 80, label: "rank 2"), MarkedInterval(from: 180, to: 299, label: "rank 7")],
                                 markers: [VerticalMarker(x: 250, label: "stop")],
                                 title: "Training curves", xLabel: "iteration", yLabel: "value (log)")),
+            ("bars-long-names", BarChart(
+                categories: ["HOG (9 orientations, 8x8 cells)", "raw pixels", "PCA, 50 components, whitened", "grey histogram",
+                             "t-SNE 2-D", "HOG + PCA"],
+                series: [BarSeries("AMI", values: [0.81, 0.62, 0.7, 0.31, 0.88, 0.84])], title: "AMI per descriptor", yLabel: "AMI")),
+            ("confusion-long-names", ConfusionMatrixChart(
+                counts: [[40, 3, 1], [2, 35, 9], [0, 4, 44]], classNames: ["T-shirt/top", "Pullover", "Ankle boot"],
+                title: "Fashion")),
             ("heatmap", Heatmap(values: w, annotate: true, title: "W", xLabel: "component", yLabel: "sample")),
             ("heatmap-big", Heatmap(values: big, title: "H (10 x 784)", xLabel: "pixel", yLabel: "component")),
             ("confusion", try! ConfusionMatrixChart(truth: truth, predicted: predicted, title: "Confusion matrix")),
