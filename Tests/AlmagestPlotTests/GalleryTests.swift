@@ -58,6 +58,13 @@ import Testing
                                 intervals: [MarkedInterval(from: 20, to: 80, label: "rank 2"), MarkedInterval(from: 180, to: 299, label: "rank 7")],
                                 markers: [VerticalMarker(x: 250, label: "stop")],
                                 title: "Training curves", xLabel: "iteration", yLabel: "value (log)")),
+            ("bars-long-names", BarChart(
+                categories: ["HOG (9 orientations, 8x8 cells)", "raw pixels", "PCA, 50 components, whitened", "grey histogram",
+                             "t-SNE 2-D", "HOG + PCA"],
+                series: [BarSeries("AMI", values: [0.81, 0.62, 0.7, 0.31, 0.88, 0.84])], title: "AMI per descriptor", yLabel: "AMI")),
+            ("confusion-long-names", ConfusionMatrixChart(
+                counts: [[40, 3, 1], [2, 35, 9], [0, 4, 44]], classNames: ["T-shirt/top", "Pullover", "Ankle boot"],
+                title: "Fashion")),
             ("heatmap", Heatmap(values: w, annotate: true, title: "W", xLabel: "component", yLabel: "sample")),
             ("heatmap-big", Heatmap(values: big, title: "H (10 x 784)", xLabel: "pixel", yLabel: "component")),
             ("confusion", try! ConfusionMatrixChart(truth: truth, predicted: predicted, title: "Confusion matrix")),
@@ -69,6 +76,18 @@ import Testing
             ("sankey", SankeyDiagram(left: b.labels, right: b.labels.enumerated().map { i, c in i % 9 == 0 ? (c + 2) % 4 : c % 4 },
                                      rightNames: [0: "class a", 1: "class b", 2: "class c", 3: "class d"],
                                      leftTitle: "k-means", rightTitle: "truth", title: "Clusters vs classes")),
+            ("reconstructions", ReconstructionGrid(
+                originals: Array(digits.prefix(3)),
+                reconstructions: digits.prefix(3).enumerated().map { k, d in d.enumerated().map { p, v in max(0, v * 0.8 + 0.15 * sin(Double(p + k) * 0.3)) } },
+                imageWidth: 28, imageHeight: 28, rowLabels: ["#0", "#1", "#2"], title: "NMF reconstructions")),
+            ("grid", ChartGrid(charts: [
+                LineChart(series: [LineSeries("relative error", x: steps, y: error)], yScale: .logarithmic,
+                          intervals: [MarkedInterval(from: 20, to: 80)], title: "Relative error", xLabel: "iteration",
+                          style: ChartStyle(width: 420, height: 300)),
+                LineChart(series: [LineSeries("effective rank", x: steps, y: rank)],
+                          intervals: [MarkedInterval(from: 20, to: 80)], title: "Effective rank", xLabel: "iteration",
+                          style: ChartStyle(width: 420, height: 300)),
+            ], columns: 2, title: "Training")),
             ("images", ImageGrid(images: digits, imageWidth: 28, imageHeight: 28, columns: 5,
                                  captions: (0..<10).map { "sig \($0)" }, title: "Signatures")),
         ]

@@ -1,4 +1,5 @@
 @testable import AlmagestPlot
+import AlmagestCore
 import Foundation
 import Testing
 
@@ -77,5 +78,27 @@ import Testing
         #expect(inked(4..<16, 40..<60) > 8)   // upward text centred on y = 50
         let total = inked(0..<80, 0..<80)
         #expect(total == inked(20..<60, 4..<16) + inked(4..<16, 40..<60))
+    }
+}
+
+@Suite struct ExtremeInputTests {
+    @Test func hugeAndTinyValuesRenderWithoutCrashing() throws {
+        let charts: [any Chart] = [
+            ScatterChart(x: [1e300, -1e300, 0], y: [1e-300, 0, -1e-300]),
+            ScatterChart(x: [5, 5, 5], y: [7, 7, 7]),
+            LineChart(series: [LineSeries("tiny", y: [1e-300, 1e300])], yScale: .logarithmic),
+            BarChart(categories: ["a"], series: [BarSeries("s", values: [1.7e308])]),
+            Heatmap(values: try Matrix<Double>([[1e308, -1e308]])),
+            ImageGrid(images: [[1e308, -1e308, 0, 1]], imageWidth: 2, imageHeight: 2),
+        ]
+        for chart in charts {
+            let xml = XMLCheck.parse(try chart.svg())
+            #expect(xml != nil)
+            #expect(try DecodedPNG(try chart.png(scale: 1)).width > 0)
+        }
+        var canvas = Canvas(width: 10, height: 10)
+        canvas.fill([[Point(-1e300, -1e300), Point(1e300, -1e300), Point(0, 1e300)]], color: .black)
+        canvas.fill([[Point(.nan, 0), Point(5, 5), Point(0, 5)]], color: .black)
+        #expect(canvas.pixel(x: 5, y: 5) != nil)
     }
 }

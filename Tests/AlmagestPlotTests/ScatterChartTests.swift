@@ -39,3 +39,20 @@ import Testing
         }
     }
 }
+
+@Suite struct LargeScatterTests {
+    @Test func fiftyThousandPointsKeepOneElementEach() throws {
+        let n = 50_000
+        let x = (0..<n).map { sin(Double($0) * 0.37) * Double($0 % 97) }
+        let y = (0..<n).map { cos(Double($0) * 0.11) * Double($0 % 89) }
+        let labels = (0..<n).map { $0 % 10 }
+        let start = Date()
+        let svg = try ScatterChart(x: x, y: y, labels: labels, highlight: 4).svg()
+        let seconds = Date().timeIntervalSince(start)
+        let plain = svg.components(separatedBy: "class=\"point\"").count - 1
+        let lit = svg.components(separatedBy: "class=\"point highlighted\"").count - 1
+        #expect(plain + lit == n)
+        #expect(lit == n / 10)
+        print("{\"task\":\"scatter-svg-50k\",\"seconds\":\(seconds),\"bytes\":\(svg.utf8.count)}")
+    }
+}

@@ -57,9 +57,12 @@ public struct BarChart: Chart {
                 ? series.enumerated().map { Legend.Entry($1.name, color: style.palette.color(at: $0), swatch: .box) } : [],
             fontSize: style.fontSize)
         let probe = AxisMapping.fitted(to: all, scale: .linear, pixels: (1, 0))
-        let frame = ChartFrame(
-            style: style, title: title, xLabel: xLabel, yLabel: yLabel,
-            yTickLabelWidth: AxisGuide(mapping: probe).labelWidth(fontSize: style.fontSize), legendWidth: legend.width)
+        let yTickWidth = AxisGuide(mapping: probe).labelWidth(fontSize: style.fontSize)
+        let first = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel,
+                               yTickLabelWidth: yTickWidth, legendWidth: legend.width)
+        let names = CategoryLabels(categories, slot: first.plot.width / Double(categories.count), fontSize: style.fontSize)
+        let frame = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel, yTickLabelWidth: yTickWidth,
+                               legendWidth: legend.width, extraBottom: names.extraBottom)
         let plot = frame.plot
         let yMap = AxisMapping.fitted(to: all, scale: .linear, pixels: (plot.maxY, plot.y + (showValues ? style.fontSize * 1.2 : 0)))
         let groupWidth = plot.width / Double(categories.count)
@@ -67,7 +70,7 @@ public struct BarChart: Chart {
         let centers = categories.indices.map { plot.x + (Double($0) + 0.5) * groupWidth }
 
         var scene = frame.scene(title: title, classes: ["bars"])
-        let xGuide = AxisGuide(positions: centers, labels: categories, grid: false)
+        let xGuide = AxisGuide(positions: centers, labels: names.labels, grid: false, rotated: names.rotated)
         scene.append(AxisGuide.draw(x: xGuide, y: AxisGuide(mapping: yMap), in: plot, fontSize: style.fontSize))
         let zero = yMap.position(of: 0)
         var bars: [Node] = [], values: [Node] = []
@@ -93,7 +96,7 @@ public struct BarChart: Chart {
         scene.append(.group(bars, attributes: Attributes(classes: ["series"])))
         if !values.isEmpty { scene.append(.group(values, attributes: Attributes(classes: ["values"]))) }
         scene.append(.line(from: Point(plot.x, zero), to: Point(plot.maxX, zero), style: .stroke(.ink, width: 1)))
-        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel))
+        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel, extraBottom: names.extraBottom))
         if !legend.entries.isEmpty { scene.append(legend.node(at: Point(plot.maxX + 12, plot.y))) }
         return scene
     }

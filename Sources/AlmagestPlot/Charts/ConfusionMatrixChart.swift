@@ -73,9 +73,15 @@ public struct ConfusionMatrixChart: Chart {
         let fractions = normalized()
         let maximum = max(fractions.flatMap { $0 }.max() ?? 1, 1e-12)
 
-        let nameWidth = names.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
-        let frame = ChartFrame(style: style, title: title, xLabel: "predicted label", yLabel: "true label",
+        let limit = CategoryLabels.maximumCharacters
+        let shown = names.map { $0.count > limit ? String($0.prefix(limit - 2)) + ".." : $0 }
+        let nameWidth = shown.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
+        let first = ChartFrame(style: style, title: title, xLabel: "predicted label", yLabel: "true label",
                                yTickLabelWidth: nameWidth, legendWidth: 0)
+        let columnNames = CategoryLabels(
+            shown, slot: min(first.plot.width, first.plot.height) / Double(k), fontSize: style.fontSize)
+        let frame = ChartFrame(style: style, title: title, xLabel: "predicted label", yLabel: "true label",
+                               yTickLabelWidth: nameWidth, legendWidth: 0, extraBottom: columnNames.extraBottom)
         // Square cells centred in the available area.
         let side = min(frame.plot.width, frame.plot.height)
         let plot = Rect(x: frame.plot.x + (frame.plot.width - side) / 2, y: frame.plot.y, width: side, height: side)
@@ -100,11 +106,12 @@ public struct ConfusionMatrixChart: Chart {
         scene.append(.group(texts, attributes: Attributes(classes: ["counts"])))
         let centers = (0..<k).map { (Double($0) + 0.5) * cell }
         scene.append(AxisGuide.draw(
-            x: AxisGuide(positions: centers.map { plot.x + $0 }, labels: names, grid: false),
-            y: AxisGuide(positions: centers.map { plot.y + $0 }, labels: names, grid: false),
+            x: AxisGuide(positions: centers.map { plot.x + $0 }, labels: columnNames.labels, grid: false,
+                         rotated: columnNames.rotated),
+            y: AxisGuide(positions: centers.map { plot.y + $0 }, labels: shown, grid: false),
             in: plot, fontSize: style.fontSize, frame: false))
         scene.append(contentsOf: frame.axisTitles(xLabel: "predicted label", yLabel: "true label",
-                                                  extraBottom: plot.maxY - frame.plot.maxY))
+                                                  extraBottom: plot.maxY - frame.plot.maxY + columnNames.extraBottom))
         return scene
     }
 

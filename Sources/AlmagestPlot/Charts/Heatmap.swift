@@ -66,8 +66,13 @@ public struct Heatmap: Chart {
         let rowTicks = rowLabels == nil ? ColorBar.indexTicks(count: values.rows) : Array(0..<values.rows)
         let rowTickLabels = rowTicks.map { rowLabels?[$0] ?? "\($0)" }
         let yTickWidth = rowTickLabels.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
-        let frame = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel,
+        let columnTicks = columnLabels == nil ? ColorBar.indexTicks(count: values.columns) : Array(0..<values.columns)
+        let first = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel,
                                yTickLabelWidth: yTickWidth, legendWidth: bar.width)
+        let names = CategoryLabels(columnTicks.map { columnLabels?[$0] ?? "\($0)" },
+                                   slot: first.plot.width / Double(max(columnTicks.count, 1)), fontSize: style.fontSize)
+        let frame = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel, yTickLabelWidth: yTickWidth,
+                               legendWidth: bar.width, extraBottom: names.extraBottom)
         let plot = frame.plot
         let cellW = plot.width / Double(values.columns), cellH = plot.height / Double(values.rows)
         var scene = frame.scene(title: title, classes: ["heatmap"])
@@ -104,14 +109,13 @@ public struct Heatmap: Chart {
                                 attributes: Attributes(classes: ["cells"],
                                                        data: [("rows", "\(values.rows)"), ("columns", "\(values.columns)")])))
         }
-        let columnTicks = columnLabels == nil ? ColorBar.indexTicks(count: values.columns) : Array(0..<values.columns)
         let xGuide = AxisGuide(
-            positions: columnTicks.map { plot.x + (Double($0) + 0.5) * cellW },
-            labels: columnTicks.map { columnLabels?[$0] ?? "\($0)" }, grid: false)
+            positions: columnTicks.map { plot.x + (Double($0) + 0.5) * cellW }, labels: names.labels, grid: false,
+            rotated: names.rotated)
         let yGuide = AxisGuide(positions: rowTicks.map { plot.y + (Double($0) + 0.5) * cellH }, labels: rowTickLabels, grid: false)
         scene.append(AxisGuide.draw(x: xGuide, y: yGuide, in: plot, fontSize: style.fontSize, frame: false))
         scene.append(.rect(plot, style: .stroke(Color(hex: 0x888888), width: 0.8)))
-        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel))
+        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel, extraBottom: names.extraBottom))
         scene.append(bar.node(in: Rect(x: plot.maxX + 16, y: plot.y, width: bar.width, height: plot.height)))
         return scene
     }

@@ -103,19 +103,12 @@ public struct ImageGrid: Chart {
         var cells: [Node] = []
         for (i, image) in images.enumerated() {
             let (low, high) = scaling == .shared ? (sharedLow, sharedHigh) : (image.min() ?? 0, image.max() ?? 1)
-            let span = high - low
-            var rgba = [UInt8](repeating: 255, count: 4 * image.count)
-            for (p, v) in image.enumerated() {
-                let c = colorMap.color(at: span > 0 ? (v - low) / span : 0.5)
-                rgba[4 * p] = c.red
-                rgba[4 * p + 1] = c.green
-                rgba[4 * p + 2] = c.blue
-            }
             let x = margin + Double(i % perRow) * (imageW + gap)
             let y = titleH + margin + Double(i / perRow) * (imageH + captionH + gap)
             let box = Rect(x: x, y: y, width: imageW, height: imageH)
             var items: [Node] = [
-                .image(try Bitmap(width: imageWidth, height: imageHeight, rgba: rgba), frame: box,
+                .image(try Self.bitmap(image, width: imageWidth, height: imageHeight, map: colorMap, low: low, high: high),
+                       frame: box,
                        attributes: Attributes(classes: ["image"], data: [("index", "\(i)")])),
                 .rect(box, style: .stroke(Color(hex: 0xBBBBBB), width: 0.8)),
             ]
@@ -129,5 +122,18 @@ public struct ImageGrid: Chart {
         }
         scene.append(.group(cells, attributes: Attributes(classes: ["images"])))
         return scene
+    }
+
+    /// Pixel values through a colour map, `low` and `high` mapped to its ends (a flat range to its middle).
+    static func bitmap(_ values: [Double], width: Int, height: Int, map: ColorMap, low: Double, high: Double) throws -> Bitmap {
+        let span = high - low
+        var rgba = [UInt8](repeating: 255, count: 4 * values.count)
+        for (p, v) in values.enumerated() {
+            let c = map.color(at: span > 0 ? (v - low) / span : 0.5)
+            rgba[4 * p] = c.red
+            rgba[4 * p + 1] = c.green
+            rgba[4 * p + 2] = c.blue
+        }
+        return try Bitmap(width: width, height: height, rgba: rgba)
     }
 }

@@ -84,7 +84,7 @@ public struct LineChart: Chart {
     public func scene() throws -> Scene {
         try validate()
         let legend = Legend(
-            entries: series.count > 1 || !(series.first?.name.isEmpty ?? true)
+            entries: series.count > 1  // one series is named by the title or the y label
                 ? series.enumerated().map {
                     Legend.Entry($1.name, color: style.palette.color(at: $0), swatch: .line(dash: $1.isDashed ? [6, 4] : []))
                 } : [],

@@ -81,16 +81,8 @@ public struct Scatter3DChart: Chart {
         guard elevation.isFinite, abs(elevation) <= 90 else {
             throw PlotError.invalidParameter(name: "elevation", value: "\(elevation)", expected: "an angle in -90...90 degrees")
         }
-        guard pointRadius.isFinite, pointRadius > 0, pointRadius <= 50 else {
-            throw PlotError.invalidParameter(name: "pointRadius", value: "\(pointRadius)", expected: "a number in (0, 50]")
-        }
-        if highlight != nil && labels == nil {
-            throw PlotError.invalidParameter(
-                name: "highlight", value: "\(highlight!)", expected: "labels for the points when a label is highlighted")
-        }
-        let labels = self.labels ?? [Int](repeating: 0, count: x.count)
-        let colors = try LabelColors(labels: labels, names: labelNames, highlight: highlight, palette: style.palette)
-        let legend = self.labels == nil ? Legend(entries: [], fontSize: style.fontSize) : colors.legendEntries(fontSize: style.fontSize)
+        let (labels, colors, legend) = try LabelColors.forPoints(
+            labels: self.labels, count: x.count, names: labelNames, highlight: highlight, pointRadius: pointRadius, style: style)
 
         // Normalise into the cube [-1, 1]^3 around the data centre, keeping proportions.
         let center = [x, y, z].map { (($0.min() ?? 0) + ($0.max() ?? 0)) / 2 }

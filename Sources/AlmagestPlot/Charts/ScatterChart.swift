@@ -48,16 +48,8 @@ public struct ScatterChart: Chart {
         try Validate.finite(y, "scatter chart y")
         try Validate.length(y.count, "scatter chart y", equals: x.count, "x")
         if let labels { try Validate.length(labels.count, "scatter chart labels", equals: x.count, "x") }
-        guard pointRadius.isFinite, pointRadius > 0, pointRadius <= 50 else {
-            throw PlotError.invalidParameter(name: "pointRadius", value: "\(pointRadius)", expected: "a number in (0, 50]")
-        }
-        if highlight != nil && labels == nil {
-            throw PlotError.invalidParameter(
-                name: "highlight", value: "\(highlight!)", expected: "labels for the points when a label is highlighted")
-        }
-        let labels = self.labels ?? [Int](repeating: 0, count: x.count)
-        let colors = try LabelColors(labels: labels, names: labelNames, highlight: highlight, palette: style.palette)
-        let legend = self.labels == nil ? Legend(entries: [], fontSize: style.fontSize) : colors.legendEntries(fontSize: style.fontSize)
+        let (labels, colors, legend) = try LabelColors.forPoints(
+            labels: self.labels, count: x.count, names: labelNames, highlight: highlight, pointRadius: pointRadius, style: style)
 
         // Lay out with provisional y ticks, then map.
         let yProbe = AxisMapping.fitted(to: y, scale: .linear, pixels: (1, 0))

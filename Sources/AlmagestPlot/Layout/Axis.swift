@@ -2,7 +2,8 @@
 ///
 /// An axis is given as tick positions in pixels with their labels, so the same drawing serves
 /// numeric axes (from `AxisMapping`) and categorical ones (bar groups, matrix rows). Tick labels
-/// that would collide are thinned to every k-th one. Cost: O(number of ticks).
+/// that would collide are thinned to every k-th one; categorical x labels too long for their slot
+/// are written upward instead (`CategoryLabels`). Cost: O(number of ticks).
 ///
 /// ```swift
 /// let nodes = AxisGuide.draw(x: AxisGuide(mapping: xMap), y: AxisGuide(mapping: yMap), in: plot, fontSize: 12)
@@ -14,12 +15,15 @@ struct AxisGuide {
     var grid: Bool
     /// Draw small tick marks.
     var marks: Bool = true
+    /// Write x labels upward (reading bottom to top) under their ticks.
+    var rotated: Bool = false
 
-    init(positions: [Double], labels: [String], grid: Bool, marks: Bool = true) {
+    init(positions: [Double], labels: [String], grid: Bool, marks: Bool = true, rotated: Bool = false) {
         self.positions = positions
         self.labels = labels
         self.grid = grid
         self.marks = marks
+        self.rotated = rotated
     }
 
     init(mapping: AxisMapping, grid: Bool = true) {
@@ -37,11 +41,13 @@ struct AxisGuide {
         let gridStyle = Style.stroke(.grid, width: 1)
         let tickStyle = Style.stroke(.ink, width: 1)
         if let x {
-            let every = x.thinning(available: plot.width, fontSize: f, vertical: false)
+            let every = x.thinning(available: plot.width, fontSize: f, vertical: x.rotated)
             for (k, (p, label)) in zip(x.positions, x.labels).enumerated() {
                 if x.grid { grid.append(.line(from: Point(p, plot.y), to: Point(p, plot.maxY), style: gridStyle)) }
                 if x.marks { ticks.append(.line(from: Point(p, plot.maxY), to: Point(p, plot.maxY + 4), style: tickStyle)) }
-                if k % every == 0 {
+                if k % every == 0 && x.rotated {
+                    labels.append(.text(TextSpec(label, at: Point(p, plot.maxY + 7), size: f, anchor: .end, orientation: .upward)))
+                } else if k % every == 0 {
                     labels.append(.text(TextSpec(label, at: Point(p, plot.maxY + 6 + f * 0.6), size: f, anchor: .middle)))
                 }
             }
@@ -75,6 +81,6 @@ struct AxisGuide {
         let spacing = abs(positions[positions.count - 1] - positions[0]) / Double(positions.count - 1)
         let need = vertical ? fontSize * 1.3 : labelWidth(fontSize: fontSize) + fontSize * 0.6
         guard spacing > 0 else { return positions.count }
-        return max(1, Int((need / spacing).rounded(.up)))
+        return max(1, Int(min(need / spacing, Double(positions.count)).rounded(.up)))
     }
 }

@@ -50,8 +50,12 @@ public struct Canvas: Sendable {
             }
         }
         guard !edges.isEmpty else { return }
-        let rowStart = max(0, Int(minY.rounded(.down))), rowEnd = min(height - 1, Int(maxY.rounded(.up)) - 1)
-        let colStart = max(0, Int(minX.rounded(.down))), colEnd = min(width - 1, Int(maxX.rounded(.up)) - 1)
+        // Clamp in floating point first: coordinates far outside the canvas must not overflow Int.
+        let h = Double(height), w = Double(width)
+        let clampY = { (v: Double) in Int(min(max(v, -1), h + 1)) }
+        let clampX = { (v: Double) in Int(min(max(v, -1), w + 1)) }
+        let rowStart = max(0, clampY(minY.rounded(.down))), rowEnd = min(height - 1, clampY(maxY.rounded(.up)) - 1)
+        let colStart = max(0, clampX(minX.rounded(.down))), colEnd = min(width - 1, clampX(maxX.rounded(.up)) - 1)
         guard rowStart <= rowEnd, colStart <= colEnd else { return }
         edges.sort { $0.y0 < $1.y0 }
 
@@ -131,6 +135,7 @@ public struct Canvas: Sendable {
     private func addSpan(_ coverage: inout [Double], from a: Double, to b: Double, weight: Double, origin: Int) {
         let lo = max(a, Double(origin)), hi = min(b, Double(origin + coverage.count))
         guard hi > lo else { return }
+        // Both ends now lie inside the coverage row, so the conversions below cannot overflow.
         let first = Int(lo.rounded(.down)), last = Int(hi.rounded(.up)) - 1
         if first >= last {
             coverage[first - origin] += (hi - lo) * weight

@@ -123,7 +123,7 @@ struct Rasterizer {
 
     /// A polygon approximating a circle, with more vertices for larger radii.
     static func circle(_ c: Point, _ r: Double) -> [Point] {
-        let n = min(max(Int(2 * Double.pi * r / 1.5), 12), 128)
+        let n = Int(min(max(2 * Double.pi * r / 1.5, 12), 128))
         return (0..<n).map { k in
             let t = 2 * Double.pi * Double(k) / Double(n)
             return Point(c.x + r * cos(t), c.y + r * sin(t))
@@ -143,13 +143,15 @@ struct Rasterizer {
     private func drawImage(_ bitmap: Bitmap, frame: Rect, on canvas: inout Canvas) {
         let x0 = frame.x * scale, y0 = frame.y * scale, w = frame.width * scale, h = frame.height * scale
         guard w > 0, h > 0 else { return }
-        let colStart = max(0, Int(x0.rounded())), colEnd = min(canvas.width, Int((x0 + w).rounded()))
-        let rowStart = max(0, Int(y0.rounded())), rowEnd = min(canvas.height, Int((y0 + h).rounded()))
+        guard x0.isFinite, y0.isFinite, w.isFinite, h.isFinite else { return }
+        let limit = { (v: Double, bound: Int) in Int(min(max(v.rounded(), 0), Double(bound))) }
+        let colStart = limit(x0, canvas.width), colEnd = limit(x0 + w, canvas.width)
+        let rowStart = limit(y0, canvas.height), rowEnd = limit(y0 + h, canvas.height)
         guard colStart < colEnd, rowStart < rowEnd else { return }
         for y in rowStart..<rowEnd {
-            let sy = min(bitmap.height - 1, max(0, Int((Double(y) + 0.5 - y0) / h * Double(bitmap.height))))
+            let sy = Int(min(max((Double(y) + 0.5 - y0) / h * Double(bitmap.height), 0), Double(bitmap.height - 1)))
             for x in colStart..<colEnd {
-                let sx = min(bitmap.width - 1, max(0, Int((Double(x) + 0.5 - x0) / w * Double(bitmap.width))))
+                let sx = Int(min(max((Double(x) + 0.5 - x0) / w * Double(bitmap.width), 0), Double(bitmap.width - 1)))
                 let i = 4 * (sy * bitmap.width + sx)
                 let color = Color(
                     red: bitmap.rgba[i], green: bitmap.rgba[i + 1], blue: bitmap.rgba[i + 2],

@@ -58,7 +58,7 @@ public enum SVGFormat {
     public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         let scaled = (value * 100).rounded()
-        if abs(scaled) >= 1e15 { return String(Int64(value.rounded())) }
+        if abs(scaled) >= 1e15 { return String(format: "%.6g", value) }
         let hundredths = Int64(scaled)
         if hundredths == 0 { return "0" }
         let sign = hundredths < 0 ? "-" : ""
