@@ -27,10 +27,15 @@ def digits():
     return data[:, :64], data[:, 64].astype(int)
 
 
-def blobs(rows, cols, centres, seed):
-    rng = np.random.default_rng(seed)
-    c = rng.uniform(-10, 10, size=(centres, cols))
-    return c[np.arange(rows) % centres] + rng.standard_normal((rows, cols))
+BENCH_DATA = os.environ.get("ALMAGEST_BENCH_DATA", "/tmp/almagest-bench-data")
+
+
+def shared_input(name):
+    """The exact matrix the Swift benchmark generated (run `make bench` first)."""
+    path = os.path.join(BENCH_DATA, name + ".npy")
+    if not os.path.exists(path):
+        sys.exit(f"{path} is missing: run `make bench` (or almagest-bench cluster) first, it writes the inputs")
+    return np.load(path)
 
 
 def core():
@@ -42,18 +47,21 @@ def core():
 
 def cluster():
     from sklearn.cluster import KMeans
-    x = blobs(100_000, 50, 10, 0)
+    from sklearn.metrics import silhouette_score
+    x = shared_input("blobs_100000x50")
     def run():
         m = KMeans(n_clusters=10, n_init=10, random_state=0).fit(x)
         return {"inertia": float(m.inertia_), "iterations": int(m.n_iter_)}
     measure("kmeans_blobs_100000x50_k10_restarts10", run, repeats=2)
+    s = shared_input("silhouette_20000x36")
+    labels = shared_input("silhouette_20000x36_labels")[:, 0].astype(int)
+    measure("silhouette_20000x36", lambda: {"score": float(silhouette_score(s, labels))}, repeats=1)
 
 
 def features():
     from skimage.feature import hog
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
-    from sklearn.metrics import silhouette_score
     x, _ = digits()
     images = x.reshape(-1, 8, 8)
     def run_hog():
@@ -65,10 +73,6 @@ def features():
         return {"inertia": float(m.inertia_)}
     measure("kmeans_digits_hog_k10_restarts10", run_km)
     measure("pca3_digits_1797x64", lambda: {"_": float(PCA(n_components=3, svd_solver="full").fit_transform(x)[0, 0]) * 0})
-    rng = np.random.default_rng(0)
-    s = rng.standard_normal((20_000, 36)) + np.repeat(rng.uniform(-3, 3, (10, 36)), 2000, axis=0)
-    labels = np.repeat(np.arange(10), 2000)
-    measure("silhouette_20000x36", lambda: {"score": float(silhouette_score(s, labels))}, repeats=1)
 
 
 groups = {"core": core, "cluster": cluster, "features": features}
