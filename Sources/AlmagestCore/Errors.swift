@@ -49,7 +49,7 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .emptyInput(what, rows, columns):
             return "\(what) is empty: got \(rows) rows and \(columns) columns; expected at least one of each"
         case let .nonFinite(what, row, column, value):
-            return "\(what) holds a non-finite value \(value) at row \(row), column \(column); expected finite numbers only"
+            return "\(what) holds a non-finite value \(value) at row \(row), column \(column) (counted from 0); expected finite numbers only"
         case let .tooFewSamples(method, needed, got, reason):
             return "\(method) needs at least \(needed) samples: got \(got) (\(reason))"
         case let .invalidParameter(name, value, expected):

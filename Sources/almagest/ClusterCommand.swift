@@ -28,7 +28,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(name: .long, help: "Features to extract before clustering: hog, histogram or none.")
     var features: FeatureDescriptor = .none
 
-    @Option(name: .long, help: "Column with the true labels (name, or index; negative counts from the end).")
+    @Option(name: .long, help: "Column with the true labels: a name, or an index from 0 (negative counts from the end: write --target=-1).")
     var target: String?
 
     @Option(name: .long, help: "Image size HEIGHTxWIDTH for hog/histogram (default: square).")

@@ -68,7 +68,7 @@ public struct KMeans: Clusterer, Codable, Sendable, Equatable {
         guard x.rows >= clusters else {
             throw FitError.tooFewSamples(
                 method: "k-means", needed: clusters, got: x.rows,
-                reason: "got \(x.rows) samples for \(clusters) clusters; k-means needs at least as many samples as clusters")
+                reason: "one per cluster, for \(clusters) clusters")
         }
         return fitValidated(x)
     }

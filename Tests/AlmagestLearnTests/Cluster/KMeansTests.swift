@@ -71,7 +71,7 @@ func samePartition(_ a: [Int], _ b: [Int]) -> Bool {
             _ = try KMeans(clusters: 10).fit(x)
             Issue.record("expected an error for k > n")
         } catch let error as FitError {
-            #expect("\(error)".contains("got 6 samples for 10 clusters"))
+            #expect("\(error)" == "k-means needs at least 10 samples: got 6 (one per cluster, for 10 clusters)")
         }
         #expect(throws: FitError.self) { try KMeans(clusters: 0).fit(x) }
         #expect(throws: FitError.self) { try KMeans(clusters: 2, restarts: 0).fit(x) }
