@@ -1,5 +1,6 @@
 import AlmagestCore
 import AlmagestNeural
+import Foundation
 
 /// A multilayer perceptron classifier: fully connected hidden layers with a nonlinearity, a
 /// softmax output over the classes, trained on cross-entropy by mini-batch Adam (Kingma & Ba,
@@ -140,6 +141,12 @@ public struct MLPClassifierModel: FittedClassifier, Equatable {
             try layer.bias!.assign(b)
         }
         return net
+    }
+
+    /// The weights as a safetensors file, under the names of `network()` (`0.weight`, `0.bias`,
+    /// `2.weight`, ...; weights `[outputs, inputs]` as PyTorch's `nn.Linear`).
+    public func safetensors(metadata: [String: String] = [:]) throws -> Data {
+        try Safetensors.encode(network().namedState(), metadata: metadata)
     }
 
     // MARK: - Private
