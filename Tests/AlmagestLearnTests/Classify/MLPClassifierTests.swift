@@ -85,3 +85,17 @@ struct MLPClassifierTests {
         #expect(accuracy >= 0.86)
     }
 }
+
+extension MLPClassifierTests {
+    /// Early stopping holds out a stratified validation part, so a class of one row is refused.
+    @Test func earlyStoppingNeedsTwoRowsPerClass() throws {
+        let (x, y) = blobs(20, seed: 1)
+        var labels = y
+        labels[19] = 5
+        let mlp = MLPClassifier(hiddenLayerSizes: [4], epochs: 2, earlyStopping: true, seed: 0)
+        let error = #expect(throws: FitError.self) { try mlp.fit(x, labels: labels) }
+        #expect(error?.description.contains("MLP early stopping") == true && error?.description.contains("class 5 has 1 row") == true)
+        let model = try mlp.fit(x, labels: y)
+        #expect(model.validationLosses.count == model.lossCurve.count && model.lossCurve.count >= 1)
+    }
+}
