@@ -47,6 +47,11 @@ func measure(_ task: String, repeats: Int = 3, _ body: () throws -> [String: Any
     return BenchResult(task: task, wallSeconds: best, cpuSeconds: bestCPU, peakMemoryMB: peakMemoryMB(), extra: extra)
 }
 
+/// The line of a task that could not run: zero times and the error's message.
+func failedBenchmark(_ task: String, _ error: Error) -> BenchResult {
+    BenchResult(task: task, wallSeconds: 0, cpuSeconds: 0, peakMemoryMB: 0, extra: ["error": "\(error)"])
+}
+
 private func cpuTime() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -6,6 +6,8 @@ import Foundation
 let groups: [(String, () -> [BenchResult])] = [
     ("core", coreBenchmarks),
     ("cluster", clusterBenchmarks),
+    ("features", featureBenchmarks),
+    ("neural", neuralBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

@@ -1,5 +1,6 @@
 """The same benchmark tasks run with scikit-learn / scikit-image, for comparison with
-`make bench` (JSON lines with the same task names). Needs: pip install scikit-learn scikit-image.
+`make bench` (JSON lines with the same task names). Needs: pip install scikit-learn scikit-image
+(and torch for the PyTorch lines of the mlp group; they are skipped without it).
 Usage: python3 Benchmarks/python/reference_bench.py [group ...]"""
 import gzip, json, os, resource, sys, time
 import numpy as np
@@ -75,6 +76,68 @@ def features():
     measure("pca3_digits_1797x64", lambda: {"_": float(PCA(n_components=3, svd_solver="full").fit_transform(x)[0, 0]) * 0})
 
 
-groups = {"core": core, "cluster": cluster, "features": features}
+def magic_training_part():
+    """MAGIC's stratified 80% training part (15,216 rows; scikit-learn's stream, so the same size
+    and class counts as Almagest's StratifiedSplit(0.2, seed 42), not the same rows), standardised
+    with its own mean and deviation."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    raw = np.loadtxt(os.path.join(SHARED, "datasets/magic-gamma/magic04.data"), delimiter=",", dtype=str)
+    x, y = raw[:, :10].astype(np.float64), (raw[:, 10] == "h").astype(int)
+    x_train, _, y_train, _ = train_test_split(x, y, test_size=0.2, stratify=y, random_state=42)
+    return StandardScaler().fit_transform(x_train), y_train
+
+
+def mlp():
+    """Per-epoch time of the 10-95-95-2 ReLU MLP (Adam, batch 256) on the MAGIC training part, one
+    thread: scikit-learn's MLPClassifier (one partial_fit = one epoch) and, when installed, PyTorch;
+    then PyTorch's conv block forward + backward at 1 and 2 threads."""
+    import warnings
+    from sklearn.neural_network import MLPClassifier
+    x, y = magic_training_part()
+    model = MLPClassifier(hidden_layer_sizes=(95, 95), solver="adam", batch_size=256, learning_rate_init=1e-3,
+                          random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.partial_fit(x, y, classes=[0, 1])
+        measure("mlp_magic_epoch", lambda: {"training_loss": float(model.partial_fit(x, y).loss_)}, repeats=5,
+                library="scikit-learn", rows=len(y), batch=256, layers="10-95-95-2", optimizer="adam", threads=1)
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(10, 95), torch.nn.ReLU(), torch.nn.Linear(95, 95), torch.nn.ReLU(),
+                              torch.nn.Linear(95, 2))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    xt, yt = torch.tensor(x, dtype=torch.float32), torch.tensor(y)
+    def epoch():
+        order, total = torch.randperm(len(yt)), 0.0
+        for start in range(0, len(yt), 256):
+            rows = order[start:start + 256]
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(net(xt[rows]), yt[rows])
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(rows)
+        return {"training_loss": total / len(yt)}
+    epoch()
+    measure("mlp_magic_epoch", epoch, repeats=5, library="pytorch " + torch.__version__, rows=len(y), batch=256,
+            layers="10-95-95-2", optimizer="adam", threads=1)
+    block = torch.nn.Sequential(torch.nn.Conv2d(3, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(64, 64, 3, padding=1),
+                                torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+    images = torch.randn(32, 3, 64, 64)
+    def step():
+        block.zero_grad()
+        block(images).mean().backward()
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        step()
+        measure(f"conv_block_forward_backward_threads{threads}", step, repeats=3, library="pytorch " + torch.__version__,
+                batch=32, image="64x64", threads=threads)
+
+
+groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp}
 for name in (sys.argv[1:] or groups):
     groups[name]()

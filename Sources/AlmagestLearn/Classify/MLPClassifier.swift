@@ -1,5 +1,6 @@
 import AlmagestCore
 import AlmagestNeural
+import Foundation
 
 /// A multilayer perceptron classifier: fully connected hidden layers with a nonlinearity, a
 /// softmax output over the classes, trained on cross-entropy by mini-batch Adam (Kingma & Ba,
@@ -34,8 +35,9 @@ public struct MLPClassifier: Classifier, Equatable {
     public var batchSize: Int
     /// Maximum number of passes over the training data.
     public var epochs: Int
-    /// Hold out `validationFraction` of the training rows (stratified) and stop when the validation
-    /// loss has not improved for `patience` epochs, keeping the best weights.
+    /// Hold out `validationFraction` of the training rows (`StratifiedSplit`, so every class needs
+    /// two rows) and stop when the validation loss has not improved for `patience` epochs, keeping
+    /// the best weights.
     public var earlyStopping: Bool
     public var validationFraction: Double
     public var patience: Int
@@ -142,6 +144,12 @@ public struct MLPClassifierModel: FittedClassifier, Equatable {
         return net
     }
 
+    /// The weights as a safetensors file, under the names of `network()` (`0.weight`, `0.bias`,
+    /// `2.weight`, ...; weights `[outputs, inputs]` as PyTorch's `nn.Linear`).
+    public func safetensors(metadata: [String: String] = [:]) throws -> Data {
+        try Safetensors.encode(network().namedState(), metadata: metadata)
+    }
+
     // MARK: - Private
 
     private func logits(_ x: Matrix<Double>) throws -> Tensor {
@@ -160,10 +168,12 @@ extension MLPClassifier {
         let y = labels.map { index[$0]! }
         var trainRows = Array(0..<x.rows), validationRows: [Int] = []
         if earlyStopping {
-            (trainRows, validationRows) = stratifiedSplit(y, classCount: classes.count)
-            guard !trainRows.isEmpty, !validationRows.isEmpty else {
-                throw FitError.tooFewSamples(method: "MLP early stopping", needed: 2, got: x.rows,
-                                             reason: "the validation part or the training part would be empty")
+            do {
+                let parts = try StratifiedSplit(testFraction: validationFraction, seed: seed).split(labels: labels)
+                (trainRows, validationRows) = (parts.train, parts.test)
+            } catch let FitError.tooFewSamples(_, needed, got, reason) {
+                throw FitError.tooFewSamples(method: "MLP early stopping (a stratified validation part)", needed: needed,
+                                             got: got, reason: reason)
             }
         }
         let all = Tensor(x)
@@ -194,21 +204,6 @@ extension MLPClassifier {
             validationLosses: history.epochs.compactMap(\.validationLoss),
             validationAccuracies: history.epochs.compactMap(\.validationAccuracy), bestEpoch: history.bestEpoch,
             epochSeconds: history.epochs.map(\.seconds))
-    }
-
-    /// A seeded stratified split: `validationFraction` of each class (at least one when the class
-    /// has two or more rows) goes to validation.
-    private func stratifiedSplit(_ y: [Int], classCount: Int) -> (train: [Int], validation: [Int]) {
-        var rng = RandomStream(seed: seed, stream: 2)
-        var train: [Int] = [], validation: [Int] = []
-        for c in 0..<classCount {
-            var rows = y.indices.filter { y[$0] == c }
-            rng.shuffle(&rows)
-            let take = rows.count < 2 ? 0 : Swift.max(1, Int((Double(rows.count) * validationFraction).rounded()))
-            validation += rows[..<take]
-            train += rows[take...]
-        }
-        return (train.sorted(), validation.sorted())
     }
 }
 

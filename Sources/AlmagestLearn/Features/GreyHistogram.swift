@@ -91,10 +91,10 @@ public struct GreyHistogram: Codable, Sendable, Equatable {
     /// Throws `FitError.nonFinite` for NaN or infinity and, with `.uint8`, `FeatureError.pixelOutOfRange`
     /// for a pixel outside 0...maxValue.
     public func features(of images: Matrix<Double>) throws -> Matrix<Double> {
-        if let bad = images.scanForNonFinite() {
+        if let bad = images.firstNonFinite() {
             throw FitError.nonFinite(what: "grey histogram input", row: bad.row, column: bad.column, value: bad.value)
         }
-        if case let .uint8(maxValue) = quantisation, let bad = images.scanForValue(outside: 0...maxValue) {
+        if case let .uint8(maxValue) = quantisation, let bad = images.firstElement(outside: 0...maxValue) {
             throw FeatureError.pixelOutOfRange(
                 image: bad.row, pixel: bad.column, value: bad.value, expected: "a value in 0...\(maxValue) for the 8-bit conversion")
         }

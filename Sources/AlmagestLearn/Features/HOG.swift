@@ -161,10 +161,10 @@ public struct HOG: Codable, Sendable, Equatable {
         guard images.columns == height * width else {
             throw FeatureError.pixelCountMismatch(height: height, width: width, got: images.columns)
         }
-        if let bad = images.scanForNonFinite() {
+        if let bad = images.firstNonFinite() {
             throw FitError.nonFinite(what: "HOG input", row: bad.row, column: bad.column, value: bad.value)
         }
-        if transformSqrt, let bad = images.scanForValue(outside: 0...Double.greatestFiniteMagnitude) {
+        if transformSqrt, let bad = images.firstElement(outside: 0...Double.greatestFiniteMagnitude) {
             throw FeatureError.pixelOutOfRange(
                 image: bad.row, pixel: bad.column, value: bad.value, expected: "a value ≥ 0 when transformSqrt is on")
         }

@@ -53,7 +53,7 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
     /// Centres `x`, takes its thin SVD and keeps `components` directions. Needs at least 2 rows
     /// and `components ≤ min(rows, columns)`.
     public func fit(_ x: Matrix<Double>) throws -> PCAModel {
-        try x.scanInput("PCA input")
+        try x.validateForFit("PCA input")
         guard x.rows >= 2 else {
             throw FitError.tooFewSamples(method: "PCA", needed: 2, got: x.rows, reason: "variances need n - 1 > 0")
         }
@@ -61,7 +61,7 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
         try require(
             components <= rank, "PCA components", components,
             expected: "at most min(samples, features) = \(rank) for \(x.rows) x \(x.columns) data")
-        let mean = x.columnMeans()
+        let mean = x.mean(axis: .rows).elements
         let centred = Self.centre(x, mean)
         let useEigen = solver == .covarianceEigen
             || (solver == .automatic && x.rows >= 10 * x.columns && x.columns <= 1000)
@@ -100,13 +100,13 @@ public struct PCAModel: FittedTransformer, Codable, Sendable, Equatable {
 
     /// Coordinates along the components: `(x - mean) · componentsᵀ`, n x k.
     public func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
-        try x.scanInput("PCA transform input", features: featureCount)
+        try x.validateForPredict("PCA transform input", features: featureCount)
         return try Matrix.product(PCA.centre(x, mean), transposed: false, components, transposed: true)
     }
 
     /// Back to the original space: `z · components + mean`, n x d (exact when k = d).
     public func inverseTransform(_ z: Matrix<Double>) throws -> Matrix<Double> {
-        try z.scanInput("PCA inverse-transform input", features: components.rows)
+        try z.validateForPredict("PCA inverse-transform input", features: components.rows)
         var out = try Matrix.product(z, components)
         let d = featureCount
         out.withUnsafeMutableBufferPointer { e in

@@ -100,7 +100,7 @@ public struct TSNE: Codable, Sendable, Equatable {
     /// Embeds the rows of `x`. Throws `FitError` on empty or non-finite data and when there are
     /// not more samples than the perplexity.
     public func fit(_ x: Matrix<Double>) throws -> TSNEModel {
-        try x.scanInput("t-SNE input")
+        try x.validateForFit("t-SNE input")
         guard Double(x.rows) > perplexity, x.rows >= 2 else {
             throw FitError.tooFewSamples(
                 method: "t-SNE", needed: Swift.max(Int(perplexity.rounded(.down)) + 1, 2), got: x.rows,

@@ -27,7 +27,7 @@ public struct StandardScaler: Transformer, Codable, Sendable, Equatable {
 
     /// Learns the column means, variances and scales; throws `FitError` on empty or non-finite data.
     public func fit(_ x: Matrix<Double>) throws -> StandardScalerModel {
-        try x.scanInput("StandardScaler input")
+        try x.validateForFit("StandardScaler input")
         let (mean, variance) = Self.meanAndVariance(x)
         let n = Double(x.rows)
         let epsilon = Double.ulpOfOne
@@ -60,13 +60,13 @@ public struct StandardScalerModel: FittedTransformer, Codable, Sendable, Equatab
 
     /// `(x - mean) / scale` (without the parts switched off).
     public func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
-        try x.scanInput("StandardScaler transform input", features: featureCount)
+        try x.validateForPredict("StandardScaler transform input", features: featureCount)
         return apply(x) { v, m, s in (v - m) / s }
     }
 
     /// `z * scale + mean`, the inverse of `transform`.
     public func inverseTransform(_ z: Matrix<Double>) throws -> Matrix<Double> {
-        try z.scanInput("StandardScaler inverse-transform input", features: featureCount)
+        try z.validateForPredict("StandardScaler inverse-transform input", features: featureCount)
         return apply(z) { v, m, s in v * s + m }
     }
 }

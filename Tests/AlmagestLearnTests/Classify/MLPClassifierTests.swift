@@ -1,4 +1,5 @@
 import AlmagestCore
+import AlmagestData
 import AlmagestLearn
 import AlmagestTestSupport
 import Foundation
@@ -69,55 +70,32 @@ struct MLPClassifierTests {
             Issue.record("MAGIC data set missing at \(url.path)")
             return
         }
-        let (x, y) = try TestLocalMagic.load(url)
-        let (train, test) = TestLocalMagic.stratifiedSplit(y, testFraction: 0.2, seed: 42)
-        let (xTrain, xTest) = TestLocalMagic.standardize(x, train: train, test: test)
+        let magic = try CSVReader.read(from: url, options: CSVOptions(header: .absent), target: -1)
+        #expect(magic.classNames == ["g", "h"] && magic.featureCount == 10)
+        let y = try #require(magic.labels)
+        let parts = try StratifiedSplit(testFraction: 0.2, seed: 42).split(labels: y)
+        let train = try magic.subset(parts.train), test = try magic.subset(parts.test)
+        let scaler = try StandardScaler().fit(train.features)
+        let xTrain = try scaler.transform(train.features), xTest = try scaler.transform(test.features)
         let mlp = MLPClassifier(hiddenLayerSizes: [95, 95], learningRate: 2e-3, batchSize: 256, epochs: 12, seed: 7)
-        let model = try mlp.fit(xTrain, labels: train.map { y[$0] })
+        let model = try mlp.fit(xTrain, labels: parts.trainLabels(y))
         let predicted = try model.predict(xTest)
-        let accuracy = Double(zip(predicted, test.map { y[$0] }).filter { $0 == $1 }.count) / Double(test.count)
+        let accuracy = Double(zip(predicted, parts.testLabels(y)).filter { $0 == $1 }.count) / Double(parts.test.count)
         print("MAGIC MLP 10-95-95-2 test accuracy \(accuracy), epochs \(model.lossCurve.count), mean epoch seconds \(model.epochSeconds.reduce(0, +) / Double(model.epochSeconds.count))")
         #expect(accuracy >= 0.86)
     }
 }
 
-/// TEST-LOCAL STAND-INS, to be replaced by AlmagestData's CSV reader and AlmagestLearn's
-/// StandardScaler and stratified split once they land: a comma splitter for this simple file,
-/// a seeded stratified split and a standardiser fitted on the training rows only.
-enum TestLocalMagic {
-    static func load(_ url: URL) throws -> (Matrix<Double>, [Int]) {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var rows: [[Double]] = [], labels: [Int] = []
-        for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty {
-            let fields = line.split(separator: ",")
-            rows.append(fields.dropLast().map { Double($0)! })
-            labels.append(fields.last! == "g" ? 0 : 1)
-        }
-        return (try Matrix(rows), labels)
-    }
-
-    static func stratifiedSplit(_ y: [Int], testFraction: Double, seed: Int) -> (train: [Int], test: [Int]) {
-        var rng = RandomStream(seed: seed)
-        var train: [Int] = [], test: [Int] = []
-        for c in Set(y).sorted() {
-            var rows = y.indices.filter { y[$0] == c }
-            rng.shuffle(&rows)
-            let take = Int((Double(rows.count) * testFraction).rounded())
-            test += rows[..<take]
-            train += rows[take...]
-        }
-        return (train.sorted(), test.sorted())
-    }
-
-    static func standardize(_ x: Matrix<Double>, train: [Int], test: [Int]) -> (Matrix<Double>, Matrix<Double>) {
-        var mean = [Double](repeating: 0, count: x.columns), sd = mean
-        for i in train { for j in 0..<x.columns { mean[j] += x[i, j] } }
-        mean = mean.map { $0 / Double(train.count) }
-        for i in train { for j in 0..<x.columns { sd[j] += (x[i, j] - mean[j]) * (x[i, j] - mean[j]) } }
-        sd = sd.map { max(($0 / Double(train.count)).squareRoot(), 1e-12) }
-        func part(_ rows: [Int]) -> Matrix<Double> {
-            Matrix(rows: rows.count, columns: x.columns) { i, j in (x[rows[i], j] - mean[j]) / sd[j] }
-        }
-        return (part(train), part(test))
+extension MLPClassifierTests {
+    /// Early stopping holds out a stratified validation part, so a class of one row is refused.
+    @Test func earlyStoppingNeedsTwoRowsPerClass() throws {
+        let (x, y) = blobs(20, seed: 1)
+        var labels = y
+        labels[19] = 5
+        let mlp = MLPClassifier(hiddenLayerSizes: [4], epochs: 2, earlyStopping: true, seed: 0)
+        let error = #expect(throws: FitError.self) { try mlp.fit(x, labels: labels) }
+        #expect(error?.description.contains("MLP early stopping") == true && error?.description.contains("class 5 has 1 row") == true)
+        let model = try mlp.fit(x, labels: y)
+        #expect(model.validationLosses.count == model.lossCurve.count && model.lossCurve.count >= 1)
     }
 }

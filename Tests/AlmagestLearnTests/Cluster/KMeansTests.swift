@@ -102,23 +102,11 @@ func samePartition(_ a: [Int], _ b: [Int]) -> Bool {
         let fixture = try Reference.json("digits_features.json")
         let reference = try #require(fixture.objects("kmeans")?.first { ($0["input"] as? String)?.contains("pixel") ?? false }
             ?? fixture.objects("kmeans")?.last)
-        let (x, _) = try digitsFromSharedFile()
+        let x = try EmbeddedDatasets.digits().features
         let model = try KMeans(clusters: 10, restarts: 10, seed: 0).fit(x)
         let sklearn = try #require(reference.double("inertia"))
         let best100 = try #require(reference.double("inertia_best_of_n_init_100"))
         #expect(model.inertia <= sklearn * 1.001, "inertia \(model.inertia) vs scikit-learn \(sklearn)")
         #expect(model.inertia >= best100 * 0.999)
     }
-}
-
-/// The 1797 digits from the shared gzip'd CSV (pixels as Double, labels).
-func digitsFromSharedFile() throws -> (Matrix<Double>, [Int]) {
-    let text = String(decoding: try Gzip.decompress(Data(contentsOf: Reference.url("datasets/digits/digits.csv.gz"))), as: UTF8.self)
-    var pixels = [Double](), labels = [Int]()
-    for line in text.split(separator: "\n") {
-        let values = line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
-        pixels.append(contentsOf: values.dropLast())
-        labels.append(Int(values.last!))
-    }
-    return (try Matrix(rows: labels.count, columns: 64, elements: pixels), labels)
 }

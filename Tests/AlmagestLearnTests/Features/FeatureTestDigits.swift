@@ -1,14 +1,11 @@
 import AlmagestCore
 import AlmagestData
 import AlmagestLearn
-import AlmagestTestSupport
 import Foundation
 
-/// The 1797 digits of `shared/datasets/digits/digits.csv.gz` (64 pixels + label per line) and
-/// their fixture HOG features, loaded once for the feature and preprocessing tests.
-///
-/// TEMPORARY: a minimal test-local CSV parser (integers, comma-separated, no header) until the
-/// real CSV reader lands in AlmagestData; replace `parse` by it then.
+/// The 1797 embedded digits (`EmbeddedDatasets.digits()`, the same file as
+/// `shared/datasets/digits/digits.csv.gz`) and their fixture HOG features, loaded once for the
+/// feature and preprocessing tests.
 enum FeatureTestDigits {
     struct Digits: Sendable {
         let pixels: Matrix<Double>
@@ -28,22 +25,9 @@ enum FeatureTestDigits {
     }
 
     private static func load() throws -> Digits {
-        let data = try Gzip.decompress(Data(contentsOf: Reference.url("datasets/digits/digits.csv.gz")))
-        return try parse(String(decoding: data, as: UTF8.self))
-    }
-
-    /// TEMPORARY parser: every line is 65 integers; the last is the label.
-    private static func parse(_ text: String) throws -> Digits {
-        var pixels = [Double](), labels = [Int]()
-        for (number, line) in text.split(separator: "\n").enumerated() {
-            let fields = line.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard fields.count == 65, fields.allSatisfy({ $0 != nil }) else {
-                throw ShapeError.invalid(shape: [number, fields.count], reason: "digits line \(number + 1) is not 65 integers")
-            }
-            pixels.append(contentsOf: fields[0..<64].map { Double($0!) })
-            labels.append(fields[64]!)
-        }
-        return Digits(pixels: try Matrix(rows: labels.count, columns: 64, elements: pixels), labels: labels)
+        let digits = try EmbeddedDatasets.digits()
+        guard let labels = digits.labels else { throw DataError.invalidDataset(reason: "the embedded digits have no labels") }
+        return Digits(pixels: digits.features, labels: labels)
     }
 }
 
