@@ -28,7 +28,9 @@ struct ClusterCommand: ParsableCommand {
     @Option(name: .long, help: "Features to extract before clustering: hog, histogram or none.")
     var features: FeatureDescriptor = .none
 
-    @Option(name: .long, help: "Column with the true labels: a name, or an index from 0 (negative counts from the end: write --target=-1).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Column with the true labels: a name, or an index from 0 (negative counts from the end, e.g. -1).")
     var target: String?
 
     @Option(name: .long, help: "Image size HEIGHTxWIDTH for hog/histogram (default: square).")
