@@ -3,6 +3,7 @@ import Foundation
 
 // `make bench`: one JSON line per task on standard output. Pass task-group names to run only
 // some groups (core, cluster, ...).
+OpenBLASKernels.preferAVX512Kernels()
 let groups: [(String, () -> [BenchResult])] = [
     ("core", coreBenchmarks),
     ("cluster", clusterBenchmarks),

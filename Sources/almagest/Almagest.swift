@@ -10,6 +10,12 @@ struct AlmagestCommand: ParsableCommand {
         abstract: "Cluster, classify and factorise scientific data; every run is logged under runs/.",
         version: Almagest.version,
         subcommands: [DemoCommand.self, ClusterCommand.self, ClassifyCommand.self])
+
+    /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.
+    static func main() {
+        OpenBLASKernels.preferAVX512Kernels()
+        main(nil)
+    }
 }
 
 /// Runs `body`, turning a thrown error into one human line on standard error and exit code 1.
