@@ -1,4 +1,5 @@
 import AlmagestCore
+import AlmagestData
 import ArgumentParser
 import Foundation
 
@@ -43,5 +44,13 @@ struct RunOptions: ParsableArguments {
 
     func apply() {
         if let threads { Parallel.threads = threads }
+    }
+}
+
+extension ColumnSelector {
+    /// A column given on the command line: an integer is an index (negative from the end),
+    /// anything else a column name.
+    init(commandLine text: String) {
+        self = Int(text).map { .index($0) } ?? .name(text)
     }
 }

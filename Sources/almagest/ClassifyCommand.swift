@@ -66,7 +66,7 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             options.apply()
-            let selector: ColumnSelector = Int(target).map { .index($0) } ?? .name(target)
+            let selector = ColumnSelector(commandLine: target)
             let dataset = try ClassificationExperiment.loadDataset(from: URL(fileURLWithPath: input), target: selector)
             let config = ClassificationExperiment(
                 experiment: experiment, classifier: try classifier(), testFraction: testFraction, seed: options.seed,

@@ -52,7 +52,7 @@ struct ClusterCommand: ParsableCommand {
         try reportingErrors {
             options.apply()
             let url = URL(fileURLWithPath: input)
-            let selector = target.map { text -> ColumnSelector in Int(text).map { .index($0) } ?? .name(text) }
+            let selector = target.map(ColumnSelector.init(commandLine:))
             let dataset = try Dataset.load(from: url, target: selector)
             let settings = try featureSettings(for: dataset)
             let config = ClusteringExperiment(
