@@ -9,7 +9,7 @@ struct AlmagestCommand: ParsableCommand {
         commandName: "almagest",
         abstract: "Cluster, classify and factorise scientific data; every run is logged under runs/.",
         version: Almagest.version,
-        subcommands: [DemoCommand.self, ClusterCommand.self])
+        subcommands: [DemoCommand.self, ClusterCommand.self, FactorizeCommand.self])
 }
 
 /// Runs `body`, turning a thrown error into one human line on standard error and exit code 1.
