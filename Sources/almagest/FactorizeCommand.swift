@@ -52,8 +52,8 @@ struct FactorizeCommand: ParsableCommand {
     @Option(name: .long, help: "Adam learning rate (gd, deep).")
     var learningRate: Double = 1e-2
 
-    @Flag(name: .long, help: "gd/deep: keep relu in the loss only, without projecting the factors onto >= 0.")
-    var noClamp = false
+    @Option(name: .long, help: "gd/deep non-negativity: projected (max(0, .) after each step), autograd (also relu's mask, as the PyTorch loop) or none (relu in the loss only).")
+    var clamping: AdamNMF.Clamping = .projected
 
     @Option(name: .long, help: "Maximum iterations.")
     var iterations: Int = 200
@@ -126,7 +126,7 @@ struct FactorizeCommand: ParsableCommand {
 
     private func singleSpec() throws -> FactorizationSpec {
         var spec = FactorizationSpec(
-            method: method, rank: rank, l1: l1, learningRate: learningRate, clampAtZero: !noClamp, iterations: iterations,
+            method: method, rank: rank, l1: l1, learningRate: learningRate, clamping: clamping, iterations: iterations,
             trackEvery: trackEvery, initialization: initialization, tolerance: tolerance, plateauWindow: plateauWindow,
             plateauTolerance: plateauTolerance, stopOnPlateau: stopOnPlateau, seed: options.seed)
         if let ranks {
@@ -157,3 +157,4 @@ struct FactorizeCommand: ParsableCommand {
 
 extension FactorizationSpec.Method: ExpressibleByArgument {}
 extension NMFInitialization: ExpressibleByArgument {}
+extension AdamNMF.Clamping: ExpressibleByArgument {}

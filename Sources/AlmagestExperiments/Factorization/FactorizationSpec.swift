@@ -25,8 +25,8 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
     public var l1: Double
     /// Adam's learning rate (gd and deep).
     public var learningRate: Double
-    /// Project the factors onto ≥ 0 after each Adam step (gd and deep).
-    public var clampAtZero: Bool
+    /// How gd and deep keep the factors non-negative.
+    public var clamping: AdamNMF.Clamping
     public var iterations: Int
     public var trackEvery: Int
     public var initialization: NMFInitialization
@@ -40,7 +40,7 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
 
     public init(
         method: Method = .mu, rank: Int = 10, innerRanks: [Int] = [], lambdas: [Double]? = nil, l1: Double = 0,
-        learningRate: Double = 1e-2, clampAtZero: Bool = true, iterations: Int = 200, trackEvery: Int = 10,
+        learningRate: Double = 1e-2, clamping: AdamNMF.Clamping = .projected, iterations: Int = 200, trackEvery: Int = 10,
         initialization: NMFInitialization = .nndsvda, tolerance: Double = 0, plateauWindow: Int = 5,
         plateauTolerance: Double = 0.05, stopOnPlateau: Bool = false, seed: Int = 0
     ) {
@@ -50,7 +50,7 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
         self.lambdas = lambdas
         self.l1 = l1
         self.learningRate = learningRate
-        self.clampAtZero = clampAtZero
+        self.clamping = clamping
         self.iterations = iterations
         self.trackEvery = trackEvery
         self.initialization = initialization
@@ -72,11 +72,11 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
         case .mu: nmfMethod = .multiplicative()
         case .muKL: nmfMethod = .multiplicative(loss: .kullbackLeibler)
         case .muSklearn: nmfMethod = .multiplicative(convention: .scikitLearn)
-        case .gd: nmfMethod = .adam(AdamNMF(learningRate: learningRate, clampAtZero: clampAtZero))
+        case .gd: nmfMethod = .adam(AdamNMF(learningRate: learningRate, clamping: clamping))
         case .deep:
             let loss: DeepNMF.Loss = lambdas.map { .layerwise(lambdas: $0) } ?? .global(l1: l1)
             nmfMethod = .deep(DeepNMF(innerRanks: innerRanks.isEmpty ? [2 * rank] : innerRanks, loss: loss,
-                                      learningRate: learningRate, clampAtZero: clampAtZero))
+                                      learningRate: learningRate, clamping: clamping))
         }
         return NMF(
             rank: rank, method: nmfMethod, initialization: initialization,
@@ -94,7 +94,7 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
         ]
         if method == .gd || method == .deep {
             p["learning_rate"] = .double(learningRate)
-            p["clamp_at_zero"] = .bool(clampAtZero)
+            p["clamping"] = .string(clamping.rawValue)
         }
         if method == .deep {
             let inner = innerRanks.isEmpty ? [2 * rank] : innerRanks

@@ -28,7 +28,7 @@ public struct FactorizationSweep: Codable, Sendable, Equatable {
     public var lambdas: [[Double]]?
     public var l1: [Double]?
     public var learningRate: Double?
-    public var clampAtZero: Bool?
+    public var clamping: AdamNMF.Clamping?
     public var iterations: Int?
     public var trackEvery: Int?
     public var initialization: NMFInitialization?
@@ -75,7 +75,7 @@ public struct FactorizationSweep: Codable, Sendable, Equatable {
         try require(!ranks.isEmpty, "ranks", "[]", expected: "at least one rank")
         var base = FactorizationSpec()
         if let v = learningRate { base.learningRate = v }
-        if let v = clampAtZero { base.clampAtZero = v }
+        if let v = clamping { base.clamping = v }
         if let v = iterations { base.iterations = v }
         if let v = trackEvery { base.trackEvery = v }
         if let v = initialization { base.initialization = v }
@@ -123,7 +123,7 @@ public struct FactorizationSweep: Codable, Sendable, Equatable {
     // MARK: - Private
 
     private static let knownKeys: Set<String> = [
-        "experiment", "methods", "ranks", "innerRanks", "lambdas", "l1", "learningRate", "clampAtZero", "iterations",
+        "experiment", "methods", "ranks", "innerRanks", "lambdas", "l1", "learningRate", "clamping", "iterations",
         "trackEvery", "initialization", "tolerance", "plateauWindow", "plateauTolerance", "stopOnPlateau", "seeds",
     ]
 

@@ -6,27 +6,37 @@ import AlmagestCore
 /// same update as AlmagestNeural's `Adam` (bias-corrected moments, ε added to the corrected
 /// root). The gradient is written by hand from GEMMs — `∂/∂W = 2(W⁺(H⁺H⁺ᵀ) − AH⁺ᵀ)`,
 /// `∂/∂H = 2((W⁺ᵀW⁺)H⁺ − W⁺ᵀA)` with W⁺ = relu(W) — instead of going through the autograd tape,
-/// so it runs in Double or Float and never forms W·H. With `clampAtZero` (projected gradient
-/// descent) the parameters are set to max(0, ·) after every step and the full gradient is used;
-/// without it, the relu's mask (entries ≤ 0 get no gradient) applies, as autograd would do.
+/// so it runs in Double or Float and never forms W·H (about 20x faster than the same loop through
+/// the tape, see `Benchmarks`). `Clamping` chooses how non-negativity is kept; see its cases.
 ///
-/// Cost: O(n m r) per iteration (AH⁺ᵀ and W⁺ᵀA) plus O((n + m) r²).
+/// Cost: O(n m r) per iteration (AH⁺ᵀ and W⁺ᵀA, fused into one pass over A) plus O((n + m) r²).
 ///
 /// ```swift
 /// let model = try NMF(rank: 10, method: .adam(AdamNMF(learningRate: 1e-2)), initialization: .random).fit(a)
 /// ```
 public struct AdamNMF: Codable, Sendable, Equatable {
+    /// How the factors stay non-negative.
+    public enum Clamping: String, Codable, Sendable, CaseIterable {
+        /// No projection: relu in the loss only, entries ≤ 0 get no gradient (relu's mask).
+        case none
+        /// Projected gradient descent: max(0, ·) after every step with the full gradient, so an
+        /// entry at 0 can grow again when the gradient pushes it up.
+        case projected
+        /// The seed's PyTorch loop: relu's mask as autograd computes it, then max(0, ·) after every
+        /// step (an entry that reaches 0 stays 0).
+        case autograd
+    }
+
     public var learningRate: Double
-    /// Project onto W, H ≥ 0 after every step.
-    public var clampAtZero: Bool
+    public var clamping: Clamping
     public var beta1: Double
     public var beta2: Double
     public var epsilon: Double
 
-    public init(learningRate: Double = 1e-2, clampAtZero: Bool = true, beta1: Double = 0.9, beta2: Double = 0.999,
+    public init(learningRate: Double = 1e-2, clamping: Clamping = .projected, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Double = 1e-8) {
         self.learningRate = learningRate
-        self.clampAtZero = clampAtZero
+        self.clamping = clamping
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -61,7 +71,7 @@ struct AdamState<Scalar: MatrixScalar> {
         let b1 = Scalar(options.beta1), b2 = Scalar(options.beta2), eps = Scalar(options.epsilon)
         let c1 = 1 - Double.pow(options.beta1, Double(steps)), c2 = 1 - Double.pow(options.beta2, Double(steps))
         let stepSize = Scalar(options.learningRate / c1), root2 = Scalar(c2.squareRoot())
-        let clamp = options.clampAtZero
+        let clamp = options.clamping != .none
         first[index].withUnsafeMutableBufferPointer { m in
             second[index].withUnsafeMutableBufferPointer { v in
                 g.withUnsafeBufferPointer { pg in
@@ -107,21 +117,18 @@ struct AdamNMFSolver<Scalar: MatrixScalar>: NMFSolver {
         norm2 = FactorKernels.squaredNorm(a)
     }
 
-    var w: Matrix<Scalar> { adam.options.clampAtZero ? wParameter : relu(wParameter) }
-    var h: Matrix<Scalar> { adam.options.clampAtZero ? hParameter : relu(hParameter) }
+    var w: Matrix<Scalar> { adam.options.clamping == .none ? relu(wParameter) : wParameter }
+    var h: Matrix<Scalar> { adam.options.clamping == .none ? relu(hParameter) : hParameter }
     var layers: [Matrix<Scalar>] { [] }
 
     mutating func step() {
         let wp = w, hp = h
-        // ∂/∂W⁺ = 2(W⁺(H⁺H⁺ᵀ) − AH⁺ᵀ)
-        let hht = FactorKernels.product(hp, false, hp, true)
-        var gw = FactorKernels.product(a, false, hp, true)
-        FactorKernels.gemm(wp, false, hht, false, into: &gw, alpha: 2, beta: -2)
-        // ∂/∂H⁺ = 2((W⁺ᵀW⁺)H⁺ − W⁺ᵀA)
-        let wtw = FactorKernels.product(wp, true, wp, false)
-        var gh = FactorKernels.product(wp, true, a, false)
-        FactorKernels.gemm(wtw, false, hp, false, into: &gh, alpha: 2, beta: -2)
-        if !adam.options.clampAtZero {
+        var gw = Matrix<Scalar>(rows: wp.rows, columns: wp.columns), gh = Matrix<Scalar>(rows: hp.rows, columns: hp.columns)
+        FactorKernels.bothProducts(a, w: wp, h: hp, aHt: &gw, wtA: &gh)
+        // ∂/∂W⁺ = 2(W⁺(H⁺H⁺ᵀ) − AH⁺ᵀ), ∂/∂H⁺ = 2((W⁺ᵀW⁺)H⁺ − W⁺ᵀA)
+        FactorKernels.gemm(wp, false, FactorKernels.product(hp, false, hp, true), false, into: &gw, alpha: 2, beta: -2)
+        FactorKernels.gemm(FactorKernels.product(wp, true, wp, false), false, hp, false, into: &gh, alpha: 2, beta: -2)
+        if adam.options.clamping != .projected {
             maskNonPositive(&gw, where: wParameter)
             maskNonPositive(&gh, where: hParameter)
         }

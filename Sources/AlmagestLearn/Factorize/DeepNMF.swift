@@ -12,7 +12,8 @@ import AlmagestCore
 /// with the NMF's initialisation: (W1, H1) from A at rank r1, (W2, H2) from H1 at rank r2, and so on.
 /// The reported W is the product W1···WL, so errors and spectra compare with one-layer NMF.
 ///
-/// Cost: O(n m r1) per iteration for the first layer (AH1ᵀ, W1ᵀA; A ≈ W1·H1 is never formed),
+/// Cost: O(n m r1) per iteration for the first layer (AH1ᵀ and W1ᵀA in one pass over A; W1·H1 is
+/// never formed),
 /// plus O(r_{l−1} r_l m) per deeper layer.
 ///
 /// ```swift
@@ -30,17 +31,18 @@ public struct DeepNMF: Codable, Sendable, Equatable {
     public var innerRanks: [Int]
     public var loss: Loss
     public var learningRate: Double
-    /// Project every factor onto ≥ 0 after each step (otherwise relu in the loss only).
-    public var clampAtZero: Bool
+    /// How the factors stay non-negative (as for `AdamNMF`).
+    public var clamping: AdamNMF.Clamping
 
-    public init(innerRanks: [Int], loss: Loss = .global(l1: 0), learningRate: Double = 1e-2, clampAtZero: Bool = true) {
+    public init(innerRanks: [Int], loss: Loss = .global(l1: 0), learningRate: Double = 1e-2,
+                clamping: AdamNMF.Clamping = .projected) {
         self.innerRanks = innerRanks
         self.loss = loss
         self.learningRate = learningRate
-        self.clampAtZero = clampAtZero
+        self.clamping = clamping
     }
 
-    var adam: AdamNMF { AdamNMF(learningRate: learningRate, clampAtZero: clampAtZero) }
+    var adam: AdamNMF { AdamNMF(learningRate: learningRate, clamping: clamping) }
 
     func validate() throws {
         try require(!innerRanks.isEmpty, "deep NMF inner ranks", "[]", expected: "at least one inner layer, e.g. [20]")
@@ -101,7 +103,7 @@ struct DeepNMFSolver<Scalar: MatrixScalar>: NMFSolver {
         }
         adam.beginStep()
         for i in parameters.indices {
-            if !options.clampAtZero { maskNonPositive(&gradients[i], where: parameters[i]) }
+            if options.clamping != .projected { maskNonPositive(&gradients[i], where: parameters[i]) }
             adam.update(&parameters[i], gradient: gradients[i], index: i)
         }
     }
@@ -126,7 +128,7 @@ struct DeepNMFSolver<Scalar: MatrixScalar>: NMFSolver {
 
     // MARK: - Private
 
-    private func positive(_ x: Matrix<Scalar>) -> Matrix<Scalar> { options.clampAtZero ? x : relu(x) }
+    private func positive(_ x: Matrix<Scalar>) -> Matrix<Scalar> { options.clamping == .none ? relu(x) : x }
 
     private func product(of factors: [Matrix<Scalar>]) -> Matrix<Scalar> {
         factors.dropFirst().reduce(factors[0]) { FactorKernels.product($0, false, $1, false) }
@@ -136,9 +138,9 @@ struct DeepNMFSolver<Scalar: MatrixScalar>: NMFSolver {
     private func globalGradients(_ c: [Matrix<Scalar>], l1: Scalar, into g: inout [Matrix<Scalar>]) {
         let ws = Array(c[0..<depth]), h = c[2 * depth - 1]
         let p = product(of: ws)
-        var gp = FactorKernels.product(a, false, h, true)
+        var gp = Matrix<Scalar>(rows: p.rows, columns: p.columns), gh = Matrix<Scalar>(rows: h.rows, columns: h.columns)
+        FactorKernels.bothProducts(a, w: p, h: h, aHt: &gp, wtA: &gh)
         FactorKernels.gemm(p, false, FactorKernels.product(h, false, h, true), false, into: &gp, alpha: 2, beta: -2)
-        var gh = FactorKernels.product(p, true, a, false)
         FactorKernels.gemm(FactorKernels.product(p, true, p, false), false, h, false, into: &gh, alpha: 2, beta: -2)
         g[2 * depth - 1] = gh
         for l in 0..<depth {
@@ -153,9 +155,9 @@ struct DeepNMFSolver<Scalar: MatrixScalar>: NMFSolver {
     private func layerwiseGradients(_ c: [Matrix<Scalar>], lambdas: [Scalar], into g: inout [Matrix<Scalar>]) {
         let w1 = c[0], h1 = c[depth]
         let two = 2 * lambdas[0]
-        var gw1 = FactorKernels.product(a, false, h1, true)
+        var gw1 = Matrix<Scalar>(rows: w1.rows, columns: w1.columns), gh1 = Matrix<Scalar>(rows: h1.rows, columns: h1.columns)
+        FactorKernels.bothProducts(a, w: w1, h: h1, aHt: &gw1, wtA: &gh1)
         FactorKernels.gemm(w1, false, FactorKernels.product(h1, false, h1, true), false, into: &gw1, alpha: two, beta: -two)
-        var gh1 = FactorKernels.product(w1, true, a, false)
         FactorKernels.gemm(FactorKernels.product(w1, true, w1, false), false, h1, false, into: &gh1, alpha: two, beta: -two)
         g[0] = gw1
         g[depth] = gh1

@@ -43,6 +43,40 @@ enum FactorKernels {
         return c
     }
 
+    /// Rows per block so that one block of a matrix with `columns` columns takes about 512 KB
+    /// (stays in L2 while two GEMMs read it).
+    static func blockRows<S: MatrixScalar>(columns: Int, as: S.Type) -> Int {
+        Swift.max(16, (512 * 1024) / Swift.max(1, columns * MemoryLayout<S>.stride))
+    }
+
+    /// A·Hᵀ (n x r) and Wᵀ·A (r x m) in one pass over A, block of rows by block of rows, so that A
+    /// is read from memory once instead of twice (both products are memory-bound for small r).
+    static func bothProducts<S: MatrixScalar>(
+        _ a: Matrix<S>, w: Matrix<S>, h: Matrix<S>, aHt: inout Matrix<S>, wtA: inout Matrix<S>
+    ) {
+        let n = a.rows, m = a.columns, r = w.columns
+        let block = blockRows(columns: m, as: S.self)
+        a.withUnsafeBufferPointer { pa in
+            w.withUnsafeBufferPointer { pw in
+                h.withUnsafeBufferPointer { ph in
+                    aHt.withUnsafeMutableBufferPointer { pc in
+                        wtA.withUnsafeMutableBufferPointer { pd in
+                            for start in stride(from: 0, to: n, by: block) {
+                                let rows = Swift.min(block, n - start)
+                                let ai = pa.baseAddress! + start * m
+                                S.gemm(transposeA: false, transposeB: true, m: rows, n: r, k: m, alpha: 1, a: ai, lda: m,
+                                       b: ph.baseAddress!, ldb: m, beta: 0, c: pc.baseAddress! + start * r, ldc: r)
+                                S.gemm(transposeA: true, transposeB: false, m: r, n: m, k: rows, alpha: 1,
+                                       a: pw.baseAddress! + start * r, lda: r, b: ai, ldb: m, beta: start == 0 ? 0 : 1,
+                                       c: pd.baseAddress!, ldc: m)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Σ a_ij b_ij, accumulated in Double.
     static func inner<S: MatrixScalar>(_ a: Matrix<S>, _ b: Matrix<S>) -> Double {
         a.withUnsafeBufferPointer { pa in

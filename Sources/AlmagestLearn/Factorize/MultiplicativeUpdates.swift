@@ -10,8 +10,8 @@ import AlmagestCore
 /// and a denominator entry exactly 0 replaced by float32 epsilon (1.1920929e-07).
 /// Entries that fall below the smallest normal number are flushed to 0.
 ///
-/// Cost: O(n m r) per iteration (WᵀA and AHᵀ by GEMM, the r x r Grams); W·H is never formed, and
-/// ‖A − W·H‖² comes from traces with the products already computed.
+/// Cost: O(n m r) per iteration (WᵀA and AHᵀ by GEMM, fused into one pass over A, and the r x r
+/// Grams); W·H is never formed, and ‖A − W·H‖² comes from traces with the products already computed.
 ///
 /// ```swift
 /// let model = try NMF(rank: 10, method: .multiplicative(), initialization: .nndsvd).fit(a)
@@ -40,6 +40,12 @@ public struct MultiplicativeUpdates: Codable, Sendable, Equatable {
 }
 
 /// The Frobenius multiplicative-update iteration state.
+///
+/// The W half-step is fused with the next Wᵀ·A: A is processed in blocks of rows (about 512 KB
+/// each); for each block, A_i·Hᵀ and W_i(HHᵀ) give the new rows W_i, and W_iᵀ·A_i is accumulated
+/// while A_i is still in cache. A is thus read once per iteration instead of twice (these GEMMs are
+/// memory-bound for small r). The H half-step then uses that Wᵀ·A, which is exactly what both
+/// conventions need: Lee–Seung's next H update, scikit-learn's H update right after W.
 struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
     let a: Matrix<Scalar>
     var w: Matrix<Scalar>
@@ -47,12 +53,11 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
     var layers: [Matrix<Scalar>] { [] }
     let convention: MultiplicativeUpdates.Convention
     let norm2: Double
-    // Work buffers: WᵀA and (WᵀW)H (r x m), AHᵀ and W(HHᵀ) (n x r), the Grams (r x r).
+    // WᵀA for the current W (r x m), (WᵀW)H (r x m), AHᵀ (n x r), a block's W(HHᵀ), the Grams.
     private var wta: Matrix<Scalar>, denominatorH: Matrix<Scalar>
     private var aht: Matrix<Scalar>, denominatorW: Matrix<Scalar>
     private var wtw: Matrix<Scalar>, hht: Matrix<Scalar>
-    /// Whether `aht` holds A·Hᵀ for the current H (so the error costs only O((n + m) r²)).
-    private var ahtIsCurrent = false
+    private let blockRows: Int
 
     init(a: Matrix<Scalar>, w: Matrix<Scalar>, h: Matrix<Scalar>, convention: MultiplicativeUpdates.Convention) {
         self.a = a
@@ -61,10 +66,11 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
         self.convention = convention
         norm2 = FactorKernels.squaredNorm(a)
         let n = a.rows, m = a.columns, r = w.columns
-        wta = Matrix(rows: r, columns: m)
+        blockRows = Swift.min(n, FactorKernels.blockRows(columns: m, as: Scalar.self))
+        wta = FactorKernels.product(w, true, a, false)
         denominatorH = Matrix(rows: r, columns: m)
-        aht = Matrix(rows: n, columns: r)
-        denominatorW = Matrix(rows: n, columns: r)
+        aht = FactorKernels.product(a, false, h, true)
+        denominatorW = Matrix(rows: blockRows, columns: r)
         wtw = Matrix(rows: r, columns: r)
         hht = Matrix(rows: r, columns: r)
     }
@@ -73,65 +79,92 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
         switch convention {
         case .leeSeung:
             updateH()
-            updateW()
-            ahtIsCurrent = true
+            updateWAndWtA()
         case .scikitLearn:
-            updateW()
+            updateWAndWtA()
             updateH()
-            ahtIsCurrent = false
         }
     }
 
+    /// ‖A − WH‖² from the cached cross product: Lee–Seung ends on W (AHᵀ is current), scikit-learn
+    /// on H (WᵀA is current); the Grams cost O((n + m) r²).
     func squaredError() -> Double {
         let gram = FactorKernels.product(w, true, w, false)
         let hGram = FactorKernels.product(h, false, h, true)
-        let cross = ahtIsCurrent ? aht : FactorKernels.product(a, false, h, true)
-        return FactorKernels.squaredResidual(squaredNorm: norm2, w: w, aHt: cross, wtw: gram, hht: hGram)
+        let cross = convention == .leeSeung ? FactorKernels.inner(w, aht) : FactorKernels.inner(h, wta)
+        return Swift.max(0, norm2 - 2 * cross + FactorKernels.inner(gram, hGram))
     }
 
     func objective() -> Double { squaredError() }
 
     // MARK: - Private
 
+    /// H ← H ⊙ WᵀA ⊘ (WᵀW)H with the cached WᵀA of the current W.
     private mutating func updateH() {
-        FactorKernels.gemm(w, true, a, false, into: &wta)
         FactorKernels.gemm(w, true, w, false, into: &wtw)
         FactorKernels.gemm(wtw, false, h, false, into: &denominatorH)
-        Self.multiply(&h, wta, denominatorH, convention)
+        wta.withUnsafeBufferPointer { num in
+            denominatorH.withUnsafeBufferPointer { den in
+                h.withUnsafeMutableBufferPointer { p in Self.multiply(p, num, den, count: p.count, convention) }
+            }
+        }
     }
 
-    private mutating func updateW() {
-        FactorKernels.gemm(a, false, h, true, into: &aht)
+    /// W ← W ⊙ AHᵀ ⊘ W(HHᵀ) block by block, accumulating WᵀA of the new W on the way.
+    private mutating func updateWAndWtA() {
         FactorKernels.gemm(h, false, h, true, into: &hht)
-        FactorKernels.gemm(w, false, hht, false, into: &denominatorW)
-        Self.multiply(&w, aht, denominatorW, convention)
+        let n = a.rows, m = a.columns, r = w.columns, block = blockRows, convention = convention
+        a.withUnsafeBufferPointer { pa in
+            h.withUnsafeBufferPointer { ph in
+                hht.withUnsafeBufferPointer { pg in
+                    aht.withUnsafeMutableBufferPointer { pn in
+                        denominatorW.withUnsafeMutableBufferPointer { pd in
+                            w.withUnsafeMutableBufferPointer { pw in
+                                wta.withUnsafeMutableBufferPointer { pt in
+                                    for start in stride(from: 0, to: n, by: block) {
+                                        let rows = Swift.min(block, n - start)
+                                        let ai = pa.baseAddress! + start * m, wi = pw.baseAddress! + start * r
+                                        let ni = pn.baseAddress! + start * r
+                                        Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: r, k: m, alpha: 1,
+                                                    a: ai, lda: m, b: ph.baseAddress!, ldb: m, beta: 0, c: ni, ldc: r)
+                                        Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: r, k: r, alpha: 1,
+                                                    a: wi, lda: r, b: pg.baseAddress!, ldb: r, beta: 0, c: pd.baseAddress!, ldc: r)
+                                        Self.multiply(
+                                            UnsafeMutableBufferPointer(start: wi, count: rows * r),
+                                            UnsafeBufferPointer(start: ni, count: rows * r),
+                                            UnsafeBufferPointer(start: pd.baseAddress!, count: rows * r), count: rows * r, convention)
+                                        Scalar.gemm(transposeA: true, transposeB: false, m: r, n: m, k: rows, alpha: 1,
+                                                    a: wi, lda: r, b: ai, ldb: m, beta: start == 0 ? 0 : 1,
+                                                    c: pt.baseAddress!, ldc: m)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// `x ← x ⊙ numerator ⊘ denominator` with the convention's guard, flushing subnormals.
     private static func multiply(
-        _ x: inout Matrix<Scalar>, _ numerator: Matrix<Scalar>, _ denominator: Matrix<Scalar>,
-        _ convention: MultiplicativeUpdates.Convention
+        _ p: UnsafeMutableBufferPointer<Scalar>, _ num: UnsafeBufferPointer<Scalar>, _ den: UnsafeBufferPointer<Scalar>,
+        count: Int, _ convention: MultiplicativeUpdates.Convention
     ) {
         let tiny = Scalar.leastNormalMagnitude
-        numerator.withUnsafeBufferPointer { num in
-            denominator.withUnsafeBufferPointer { den in
-                x.withUnsafeMutableBufferPointer { p in
-                    switch convention {
-                    case .leeSeung:
-                        let guardValue = Scalar(1e-10)
-                        for i in p.indices {
-                            let v = p[i] * num[i] / (den[i] + guardValue)
-                            p[i] = v < tiny ? 0 : v
-                        }
-                    case .scikitLearn:
-                        let epsilon = Scalar(Float.ulpOfOne)
-                        for i in p.indices {
-                            let d = den[i] == 0 ? epsilon : den[i]
-                            let v = p[i] * (num[i] / d)
-                            p[i] = v < tiny ? 0 : v
-                        }
-                    }
-                }
+        switch convention {
+        case .leeSeung:
+            let guardValue = Scalar(1e-10)
+            for i in 0..<count {
+                let v = p[i] * num[i] / (den[i] + guardValue)
+                p[i] = v < tiny ? 0 : v
+            }
+        case .scikitLearn:
+            let epsilon = Scalar(Float.ulpOfOne)
+            for i in 0..<count {
+                let d = den[i] == 0 ? epsilon : den[i]
+                let v = p[i] * (num[i] / d)
+                p[i] = v < tiny ? 0 : v
             }
         }
     }

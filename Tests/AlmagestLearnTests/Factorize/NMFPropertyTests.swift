@@ -17,7 +17,8 @@ func lowRankData(rows: Int = 40, columns: Int = 30, seed: Int = 3) -> Matrix<Dou
 struct NMFPropertyTests {
     static let methods: [NMFMethod] = [
         .multiplicative(), .multiplicative(loss: .kullbackLeibler), .multiplicative(convention: .scikitLearn),
-        .adam(AdamNMF(learningRate: 1e-2)), .adam(AdamNMF(learningRate: 1e-2, clampAtZero: false)),
+        .adam(AdamNMF(learningRate: 1e-2)), .adam(AdamNMF(learningRate: 1e-2, clamping: .none)),
+        .adam(AdamNMF(learningRate: 1e-2, clamping: .autograd)),
         .deep(DeepNMF(innerRanks: [6], loss: .global(l1: 0.01))),
         .deep(DeepNMF(innerRanks: [8, 6], loss: .layerwise(lambdas: [1, 0.5, 0.5]))),
     ]
