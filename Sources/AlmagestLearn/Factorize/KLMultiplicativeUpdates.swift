@@ -104,21 +104,12 @@ struct KLMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
 
     /// D(A ‖ WH), accumulated in Double block by block.
     func objective() -> Double {
-        let n = a.rows, m = a.columns, r = w.columns
+        let n = a.rows, m = a.columns
         var total = 0.0
         var product = Matrix<Scalar>(rows: Swift.min(blockRows, n), columns: m)
         for start in stride(from: 0, to: n, by: blockRows) {
             let rows = Swift.min(blockRows, n - start)
-            w.withUnsafeBufferPointer { pw in
-                h.withUnsafeBufferPointer { ph in
-                    product.withUnsafeMutableBufferPointer { pp in
-                        Scalar.gemm(
-                            transposeA: false, transposeB: false, m: rows, n: m, k: r, alpha: 1,
-                            a: pw.baseAddress! + start * r, lda: r, b: ph.baseAddress!, ldb: m, beta: 0,
-                            c: pp.baseAddress!, ldc: m)
-                    }
-                }
-            }
+            productBlock(start: start, rows: rows, into: &product)
             a.withUnsafeBufferPointer { pa in
                 product.withUnsafeBufferPointer { pp in
                     for i in 0..<rows * m {
@@ -135,21 +126,27 @@ struct KLMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
 
     /// `block[0..<rows] = A[start..<start+rows] ⊘ (W[start..<start+rows]·H + 1e-10)`.
     private mutating func quotientBlock(start: Int, rows: Int) {
-        let m = a.columns, r = w.columns
+        let m = a.columns
         let guardValue = Scalar(1e-10)
-        w.withUnsafeBufferPointer { pw in
-            h.withUnsafeBufferPointer { ph in
-                block.withUnsafeMutableBufferPointer { pb in
-                    Scalar.gemm(
-                        transposeA: false, transposeB: false, m: rows, n: m, k: r, alpha: 1,
-                        a: pw.baseAddress! + start * r, lda: r, b: ph.baseAddress!, ldb: m, beta: 0,
-                        c: pb.baseAddress!, ldc: m)
-                }
-            }
-        }
+        productBlock(start: start, rows: rows, into: &block)
         a.withUnsafeBufferPointer { pa in
             block.withUnsafeMutableBufferPointer { pb in
                 for i in 0..<rows * m { pb[i] = pa[start * m + i] / (pb[i] + guardValue) }
+            }
+        }
+    }
+
+    /// `out[0..<rows] = W[start..<start+rows] · H` (one GEMM).
+    private func productBlock(start: Int, rows: Int, into out: inout Matrix<Scalar>) {
+        let m = a.columns, r = w.columns
+        w.withUnsafeBufferPointer { pw in
+            h.withUnsafeBufferPointer { ph in
+                out.withUnsafeMutableBufferPointer { pp in
+                    Scalar.gemm(
+                        transposeA: false, transposeB: false, m: rows, n: m, k: r, alpha: 1,
+                        a: pw.baseAddress! + start * r, lda: r, b: ph.baseAddress!, ldb: m, beta: 0,
+                        c: pp.baseAddress!, ldc: m)
+                }
             }
         }
     }
