@@ -42,14 +42,14 @@ public struct FactorizationExperiment: Sendable {
 
     /// One line per run: label, relative error, effective rank, iterations, stop reason, seconds.
     public static func table(_ results: [FactorizationResult]) -> String {
-        var lines = ["run".padding(toLength: 24, withPad: " ", startingAt: 0)
+        var lines = ["run".padding(toLength: 30, withPad: " ", startingAt: 0)
             + ["rel. error", "eff. rank", "iterations", "stop", "seconds"].map { $0.leftPadded(to: 13) }.joined()]
         for r in results {
             let cells = [
                 String(format: "%.6f", r.model.relativeError), String(format: "%.3f", r.metrics["effective_rank"] ?? .nan),
                 "\(r.model.iterations)", r.model.stopReason.rawValue, String(format: "%.3f", r.metrics["fit_seconds"] ?? 0),
             ]
-            lines.append(r.spec.label.padding(toLength: 24, withPad: " ", startingAt: 0) + cells.map { $0.leftPadded(to: 13) }.joined())
+            lines.append(r.spec.label.padding(toLength: 30, withPad: " ", startingAt: 0) + cells.map { $0.leftPadded(to: 13) }.joined())
         }
         return lines.joined(separator: "\n")
     }

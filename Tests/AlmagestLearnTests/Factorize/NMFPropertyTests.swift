@@ -62,6 +62,14 @@ struct NMFPropertyTests {
         #expect(abs(double.relativeError - single.relativeError) < 1e-4)
     }
 
+    @Test func sameResultWhateverTheBLASThreadSetting() throws {
+        let a = lowRankData(rows: 300, columns: 120)
+        let config = NMF(rank: 6, method: .multiplicative(convention: .scikitLearn), stopping: NMFStopping(maxIterations: 40))
+        let one = try BLAS.withThreads(1) { try config.fit(a) }
+        let two = try BLAS.withThreads(2) { try config.fit(a) }
+        #expect(one == two)
+    }
+
     @Test func rankAboveMinimumIsRefused() {
         let a = lowRankData(rows: 6, columns: 30)
         for initialization in NMFInitialization.allCases {
