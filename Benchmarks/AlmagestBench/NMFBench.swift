@@ -17,22 +17,30 @@ func nmfBenchmarks() -> [BenchResult] {
     var results = [BenchResult]()
     let mu = NMF(rank: 10, method: .multiplicative(convention: .scikitLearn), stopping: NMFStopping(maxIterations: 500),
                  tracking: NMFTracking(every: 0))
-    // NMF pins BLAS to one thread (bit-identical results whatever the thread setting).
-    results.append(measure("nmf_mu_mnist2000_r10_it500_threads1") {
-        let model = try! mu.fit(x, w0: w0, h0: h0)
-        return ["relative_error": model.relativeError, "data": source]
-    })
+    // NMF pins BLAS to one thread; MU runs its row chunks on Parallel.threads (same bits either way).
+    for threads in [1, 2] {
+        results.append(Parallel.withThreads(threads) {
+            measure("nmf_mu_mnist2000_r10_it500_threads\(threads)") {
+                let model = try! mu.fit(x, w0: w0, h0: h0)
+                return ["relative_error": model.relativeError, "data": source]
+            }
+        })
+    }
     let xf = x.converted(to: Float.self), w0f = w0.converted(to: Float.self), h0f = h0.converted(to: Float.self)
-    results.append(measure("nmf_mu_float32_mnist2000_r10_it500_threads1") {
-        let model = try! mu.fit(xf, w0: w0f, h0: h0f)
-        return ["relative_error": model.relativeError, "data": source]
-    })
+    for threads in [1, 2] {
+        results.append(Parallel.withThreads(threads) {
+            measure("nmf_mu_float32_mnist2000_r10_it500_threads\(threads)") {
+                let model = try! mu.fit(xf, w0: w0f, h0: h0f)
+                return ["relative_error": model.relativeError, "data": source]
+            }
+        })
+    }
     var tracked = mu
     tracked.tracking = NMFTracking(every: 10, spectrum: true)
-    results.append(measure("nmf_mu_mnist2000_r10_it500_track_every10_threads1") {
+    results.append(Parallel.withThreads(1) { measure("nmf_mu_mnist2000_r10_it500_track_every10_threads1") {
         let model = try! tracked.fit(x, w0: w0, h0: h0)
         return ["relative_error": model.relativeError, "effective_rank": model.history.points.last!.effectiveRank]
-    })
+    } })
     let gd = NMF(rank: 10, method: .adam(AdamNMF(learningRate: 1e-2)), stopping: NMFStopping(maxIterations: 500),
                  tracking: NMFTracking(every: 0))
     results.append(measure("nmf_gd_adam_mnist2000_r10_it500_threads1") {

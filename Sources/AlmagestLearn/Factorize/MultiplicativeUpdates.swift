@@ -45,7 +45,8 @@ public struct MultiplicativeUpdates: Codable, Sendable, Equatable {
 /// each); for each block, A_i·Hᵀ and W_i(HHᵀ) give the new rows W_i, and W_iᵀ·A_i is accumulated
 /// while A_i is still in cache. A is thus read once per iteration instead of twice (these GEMMs are
 /// memory-bound for small r). The H half-step then uses that Wᵀ·A, which is exactly what both
-/// conventions need: Lee–Seung's next H update, scikit-learn's H update right after W.
+/// conventions need: Lee–Seung's next H update, scikit-learn's H update right after W. Fixed
+/// chunks of blocks run on `Parallel.threads` threads (BLAS itself stays single-threaded).
 struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
     let a: Matrix<Scalar>
     var w: Matrix<Scalar>
@@ -53,11 +54,15 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
     var layers: [Matrix<Scalar>] { [] }
     let convention: MultiplicativeUpdates.Convention
     let norm2: Double
-    // WᵀA for the current W (r x m), (WᵀW)H (r x m), AHᵀ (n x r), a block's W(HHᵀ), the Grams.
+    // WᵀA for the current W (r x m), (WᵀW)H (r x m), AHᵀ (n x r), the Grams.
     private var wta: Matrix<Scalar>, denominatorH: Matrix<Scalar>
-    private var aht: Matrix<Scalar>, denominatorW: Matrix<Scalar>
+    private var aht: Matrix<Scalar>
     private var wtw: Matrix<Scalar>, hht: Matrix<Scalar>
     private let blockRows: Int
+    /// Per-chunk partial WᵀA (chunks x r x m).
+    private var partials: [Scalar] = []
+    /// Blocks of rows per parallel chunk (fixed, so results do not depend on the thread count).
+    private static var chunkBlocks: Int { 4 }
 
     init(a: Matrix<Scalar>, w: Matrix<Scalar>, h: Matrix<Scalar>, convention: MultiplicativeUpdates.Convention) {
         self.a = a
@@ -70,7 +75,6 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
         wta = FactorKernels.product(w, true, a, false)
         denominatorH = Matrix(rows: r, columns: m)
         aht = FactorKernels.product(a, false, h, true)
-        denominatorW = Matrix(rows: blockRows, columns: r)
         wtw = Matrix(rows: r, columns: r)
         hht = Matrix(rows: r, columns: r)
     }
@@ -110,37 +114,59 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
         }
     }
 
-    /// W ← W ⊙ AHᵀ ⊘ W(HHᵀ) block by block, accumulating WᵀA of the new W on the way.
+    /// W ← W ⊙ AHᵀ ⊘ W(HHᵀ) block by block, accumulating WᵀA of the new W on the way. Chunks of
+    /// `chunkBlocks` blocks run in parallel (`Parallel.threads`), each into its own partial WᵀA;
+    /// the partials are added in chunk order, so the result does not depend on the thread count.
     private mutating func updateWAndWtA() {
         FactorKernels.gemm(h, false, h, true, into: &hht)
         let n = a.rows, m = a.columns, r = w.columns, block = blockRows, convention = convention
+        let chunkRows = block * Self.chunkBlocks
+        let chunks = Parallel.chunkCount(count: n, chunkSize: chunkRows)
+        if partials.count != chunks * r * m { partials = [Scalar](repeating: 0, count: chunks * r * m) }
         a.withUnsafeBufferPointer { pa in
             h.withUnsafeBufferPointer { ph in
                 hht.withUnsafeBufferPointer { pg in
                     aht.withUnsafeMutableBufferPointer { pn in
-                        denominatorW.withUnsafeMutableBufferPointer { pd in
-                            w.withUnsafeMutableBufferPointer { pw in
-                                wta.withUnsafeMutableBufferPointer { pt in
-                                    for start in stride(from: 0, to: n, by: block) {
-                                        let rows = Swift.min(block, n - start)
-                                        let ai = pa.baseAddress! + start * m, wi = pw.baseAddress! + start * r
-                                        let ni = pn.baseAddress! + start * r
-                                        Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: r, k: m, alpha: 1,
-                                                    a: ai, lda: m, b: ph.baseAddress!, ldb: m, beta: 0, c: ni, ldc: r)
-                                        Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: r, k: r, alpha: 1,
-                                                    a: wi, lda: r, b: pg.baseAddress!, ldb: r, beta: 0, c: pd.baseAddress!, ldc: r)
-                                        Self.multiply(
-                                            UnsafeMutableBufferPointer(start: wi, count: rows * r),
-                                            UnsafeBufferPointer(start: ni, count: rows * r),
-                                            UnsafeBufferPointer(start: pd.baseAddress!, count: rows * r), count: rows * r, convention)
-                                        Scalar.gemm(transposeA: true, transposeB: false, m: r, n: m, k: rows, alpha: 1,
-                                                    a: wi, lda: r, b: ai, ldb: m, beta: start == 0 ? 0 : 1,
-                                                    c: pt.baseAddress!, ldc: m)
+                        w.withUnsafeMutableBufferPointer { pw in
+                            partials.withUnsafeMutableBufferPointer { pp in
+                                let A = SharedReadPointer(pa.baseAddress!), H = SharedReadPointer(ph.baseAddress!)
+                                let G = SharedReadPointer(pg.baseAddress!), N = SharedPointer(pn.baseAddress!)
+                                let W = SharedPointer(pw.baseAddress!), P = SharedPointer(pp.baseAddress!)
+                                Parallel.forEachChunk(count: n, chunkSize: chunkRows) { range, chunk in
+                                    var denominator = [Scalar](repeating: 0, count: block * r)
+                                    let partial = P.base + chunk * r * m
+                                    denominator.withUnsafeMutableBufferPointer { pd in
+                                        for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+                                            let rows = Swift.min(block, range.upperBound - start)
+                                            let ai = A.base + start * m, wi = W.base + start * r, ni = N.base + start * r
+                                            Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: r, k: m, alpha: 1,
+                                                        a: ai, lda: m, b: H.base, ldb: m, beta: 0, c: ni, ldc: r)
+                                            Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: r, k: r, alpha: 1,
+                                                        a: wi, lda: r, b: G.base, ldb: r, beta: 0, c: pd.baseAddress!, ldc: r)
+                                            Self.multiply(
+                                                UnsafeMutableBufferPointer(start: wi, count: rows * r),
+                                                UnsafeBufferPointer(start: ni, count: rows * r),
+                                                UnsafeBufferPointer(start: pd.baseAddress!, count: rows * r), count: rows * r,
+                                                convention)
+                                            Scalar.gemm(transposeA: true, transposeB: false, m: r, n: m, k: rows, alpha: 1,
+                                                        a: wi, lda: r, b: ai, ldb: m, beta: start == range.lowerBound ? 0 : 1,
+                                                        c: partial, ldc: m)
+                                        }
                                     }
                                 }
                             }
                         }
                     }
+                }
+            }
+        }
+        let size = r * m
+        partials.withUnsafeBufferPointer { pp in
+            wta.withUnsafeMutableBufferPointer { pt in
+                for i in 0..<size { pt[i] = pp[i] }
+                for c in 1..<Swift.max(chunks, 1) {
+                    let base = c * size
+                    for i in 0..<size { pt[i] += pp[base + i] }
                 }
             }
         }

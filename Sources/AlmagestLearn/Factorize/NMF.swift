@@ -16,8 +16,9 @@ import AlmagestCore
 /// Cost: O(n m r) per iteration for every method (GEMMs with WᵀA, A·Hᵀ and the r x r Grams; W·H is
 /// never formed for the Frobenius loss, and only in row blocks for Kullback–Leibler), plus
 /// O((n + m) r² + r³) per tracked point for the spectrum of W·H. The BLAS calls run on one
-/// thread: with two, OpenBLAS split some of these skinny products differently and the last bits
-/// changed, while the time barely did (1.35 s vs 1.48 s for the 500-iteration MNIST benchmark).
+/// thread: with two, OpenBLAS split some of these skinny products (and the NNDSVD's SVD)
+/// differently and the last bits changed. Multiplicative updates parallelise over fixed chunks of
+/// rows instead (`Parallel.threads`), with the same bits whatever the thread count.
 ///
 /// ```swift
 /// let model = try NMF(rank: 10, method: .multiplicative(), initialization: .nndsvd,

@@ -62,12 +62,15 @@ struct NMFPropertyTests {
         #expect(abs(double.relativeError - single.relativeError) < 1e-4)
     }
 
-    @Test func sameResultWhateverTheBLASThreadSetting() throws {
+    @Test func sameResultWhateverTheThreadSettings() throws {
         let a = lowRankData(rows: 300, columns: 120)
         let config = NMF(rank: 6, method: .multiplicative(convention: .scikitLearn), stopping: NMFStopping(maxIterations: 40))
         let one = try BLAS.withThreads(1) { try config.fit(a) }
         let two = try BLAS.withThreads(2) { try config.fit(a) }
         #expect(one == two)
+        let serial = try Parallel.withThreads(1) { try config.fit(a) }
+        let parallel = try Parallel.withThreads(2) { try config.fit(a) }
+        #expect(serial == parallel && serial == one)
     }
 
     @Test func rankAboveMinimumIsRefused() {
