@@ -9,6 +9,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("cluster", clusterBenchmarks),
     ("features", featureBenchmarks),
     ("neural", neuralBenchmarks),
+    ("nmf", nmfBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

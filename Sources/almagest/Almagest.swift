@@ -10,7 +10,7 @@ struct AlmagestCommand: ParsableCommand {
         commandName: "almagest",
         abstract: "Cluster, classify and factorise scientific data; every run is logged under runs/.",
         version: Almagest.version,
-        subcommands: [DemoCommand.self, ClusterCommand.self, ClassifyCommand.self])
+        subcommands: [DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self])
 
     /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.
     static func main() {
