@@ -1,5 +1,6 @@
 # Almagest — the two commands a new user runs are `make demo` and `make test`.
-# Both install missing Debian packages (OpenBLAS, LAPACKE, zlib, pkg-config) first.
+# Both install missing Debian packages (OpenBLAS, LAPACKE, zlib, SQLite, pkg-config) first;
+# `make test` also installs Chromium for the dashboard's browser tests.
 SWIFT ?= swift
 
 .PHONY: deps demo test bench build clean
@@ -14,6 +15,7 @@ demo: deps
 	$(SWIFT) run -c release almagest demo
 
 test: deps
+	@bash scripts/install-deps.sh --browser
 	$(SWIFT) test
 
 bench: deps

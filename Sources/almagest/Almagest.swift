@@ -4,12 +4,12 @@ import Foundation
 
 /// The `almagest` command-line tool.
 @main
-struct AlmagestCommand: ParsableCommand {
+struct AlmagestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "almagest",
         abstract: "Cluster, classify and factorise scientific data; every run is logged under runs/.",
         version: Almagest.version,
-        subcommands: [DemoCommand.self, ClusterCommand.self])
+        subcommands: [DemoCommand.self, ClusterCommand.self, RunsCommand.self, DashboardCommand.self])
 }
 
 /// Runs `body`, turning a thrown error into one human line on standard error and exit code 1.
