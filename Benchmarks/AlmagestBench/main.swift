@@ -6,6 +6,7 @@ import Foundation
 let groups: [(String, () -> [BenchResult])] = [
     ("core", coreBenchmarks),
     ("cluster", clusterBenchmarks),
+    ("dashboard", dashboardBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

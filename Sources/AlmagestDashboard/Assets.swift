@@ -4,7 +4,8 @@
 /// page it highlights the cluster chosen in `#cluster-select` (or given as `#cluster=K` in the
 /// address) by toggling the `highlighted` class on the scatter's points and showing that cluster's
 /// examples, and rotates the 3-D scatter when dragged by re-projecting each point from the
-/// `data-x/y/z` coordinates and camera parameters `Scatter3DChart` embeds. Cost: O(n) per frame.
+/// `data-x/y/z` coordinates and camera parameters `Scatter3DChart` embeds (`#rotate=DEGREES` in the
+/// address turns it on load, as a drag would). Cost: O(n) per frame.
 enum Assets {
     static let css = """
         :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --accent: #0969da; --best: #fff3b0; }
@@ -142,6 +143,8 @@ enum Assets {
               el = Math.max(-90, Math.min(90, el + dElevation));
               project(true);
             };
+            var turn = /(?:^#|&)rotate=(-?\\d+(?:\\.\\d+)?)/.exec(location.hash);
+            if (turn) { window.almagestRotate(Number(turn[1]), 0); }
           }
           document.body.setAttribute('data-script', 'ready');
         })();

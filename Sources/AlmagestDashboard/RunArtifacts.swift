@@ -8,8 +8,8 @@ import Synchronization
 /// draws what the run wrote (`labels.csv`, `projection.csv`, `silhouette.csv`, `examples.json`, ...).
 ///
 /// Numeric CSV artifacts are parsed once and cached by path, size and modification time (a run's
-/// files are never rewritten, so the cache stays right), which keeps a 50,000-point scatter page
-/// fast on the second view. Cost: O(file size) on first read, O(1) afterwards.
+/// files are never rewritten, so the cache stays right), and so are the charts drawn from them
+/// (`memo`), which keeps a 50,000-point scatter page fast on the second view. Cost: O(file size) on first read, O(1) afterwards.
 ///
 /// ```swift
 /// let artifacts = try RunArtifacts(record: run, root: store.root)
@@ -37,10 +37,7 @@ public struct RunArtifacts: Sendable {
     /// A numeric CSV artifact with a header row.
     public func table(_ name: String) throws -> ArtifactTable {
         let url = directory.appendingPathComponent(name)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else {
-            throw DashboardError.notFound(what: "\(name) of run \(record.id)")
-        }
-        let key = "\(url.path)|\(attributes[.size] ?? 0)|\(attributes[.modificationDate] ?? "")"
+        guard let key = identity(name) else { throw DashboardError.notFound(what: "\(name) of run \(record.id)") }
         if let cached = Self.cache.withLock({ $0[key] }) { return cached }
         let dataset = try CSVReader.read(from: url, options: CSVOptions(header: .present))
         let table = ArtifactTable(names: dataset.featureNames, values: dataset.features)
@@ -60,9 +57,30 @@ public struct RunArtifacts: Sendable {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
+    /// A piece of HTML drawn from the artifact `name` only (a chart that does not depend on the
+    /// request), built once and reused while the file is unchanged.
+    public func memo(_ name: String, _ purpose: String, _ build: () throws -> String) rethrows -> String {
+        guard let key = identity(name).map({ $0 + "|" + purpose }) else { return try build() }
+        if let cached = Self.fragments.withLock({ $0[key] }) { return cached }
+        let html = try build()
+        Self.fragments.withLock { cache in
+            if cache.count >= 16 { cache.removeAll() }
+            cache[key] = html
+        }
+        return html
+    }
+
     // MARK: - Private
 
     private static let cache = Mutex<[String: ArtifactTable]>([:])
+    private static let fragments = Mutex<[String: String]>([:])
+
+    /// Path, size and modification time of an artifact: changes whenever the file does.
+    private func identity(_ name: String) -> String? {
+        let path = directory.appendingPathComponent(name).path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return "\(path)|\(attributes[.size] ?? 0)|\(attributes[.modificationDate] ?? "")"
+    }
 }
 
 /// The columns of a numeric CSV artifact.

@@ -34,6 +34,16 @@ extension LiveDashboardTests {
             }
             #expect(highlightedSets.count == 2 && highlightedSets[0].isDisjoint(with: highlightedSets[1]) && !highlightedSets[1].isEmpty)
 
+            // Rotation: the script re-projects every point from its data-x/y/z.
+            let (turned, turnLog) = try await Chromium.dumpDOM(chromium, url: "\(url)#cluster=\(first)&rotate=40")
+            #expect(turned.contains("data-azimuth=\"75.0\""))
+            let before = pointTags(in: f.page("/run/\(id)").html).first { $0.contains("data-index=\"0\"") }
+            let after = pointTags(in: turned).first { $0.contains("data-index=\"0\"") }
+            let cx = { (tag: String?) in tag?.range(of: "cx=\"[^\"]+\"", options: .regularExpression).map { String(tag![$0]) } }
+            #expect(cx(before) != nil && cx(after) != nil && cx(before) != cx(after))
+            #expect(pointTags(in: turned).count == f.points)
+            Chromium.expectNoErrors(dom: turned, log: turnLog)
+
             let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-run.png")
             try await Chromium.screenshot(chromium, url: "\(url)#cluster=\(second)", to: shot)
             let png = try Data(contentsOf: shot)

@@ -44,13 +44,8 @@ public struct ClusteringRunPage: RunPage {
         side += "</aside>"
 
         var figures = "<section class=\"figures\">"
-        if let projection, let x = projection.column("x"), let y = projection.column("y"), let z = projection.column("z") {
-            let chart = Scatter3DChart(
-                x: x, y: y, z: z, labels: projection.integers("cluster"),
-                labelNames: Dictionary(uniqueKeysWithValues: ids.map { ($0, "cluster \($0)") }),
-                title: "PCA projection, coloured by cluster", axisNames: ("PC1", "PC2", "PC3"),
-                pointRadius: x.count > 5000 ? 2 : 3.5)
-            figures += HTML.figure(chart, caption: "\(x.count) points; drag to rotate", id: "scatter")
+        if let projection {
+            figures += run.memo("projection.csv", "scatter") { scatter(projection) }
         } else {
             figures += "<p class=\"missing\">This run has no 3-D projection (projection.csv).</p>"
         }
@@ -75,6 +70,20 @@ public struct ClusteringRunPage: RunPage {
     }
 
     // MARK: - Private
+
+    /// The 3-D scatter of the projection, coloured by cluster; the highlight is applied by the
+    /// page's script, so the figure is the same for every request (and cached).
+    private func scatter(_ projection: ArtifactTable) -> String {
+        guard let x = projection.column("x"), let y = projection.column("y"), let z = projection.column("z") else {
+            return "<p class=\"missing\">projection.csv has no x, y, z columns.</p>"
+        }
+        let clusters = projection.integers("cluster")
+        let names = Dictionary(Set(clusters ?? []).map { ($0, "cluster \($0)") }, uniquingKeysWith: { a, _ in a })
+        let chart = Scatter3DChart(
+            x: x, y: y, z: z, labels: clusters, labelNames: names, title: "PCA projection, coloured by cluster",
+            axisNames: ("PC1", "PC2", "PC3"), pointRadius: x.count > 5000 ? 2 : 3.5)
+        return HTML.figure(chart, caption: "\(x.count) points; drag to rotate", id: "scatter")
+    }
 
     /// Counts of each true label (rows) in each cluster (columns), as an annotated heatmap.
     private func contingency(truth: [Int], clusters: [Int]) -> String {
