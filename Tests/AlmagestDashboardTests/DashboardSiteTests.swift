@@ -10,14 +10,20 @@ import Testing
         let home = f.page("/", query: "sort=adjusted_mutual_information&order=desc")
         #expect(home.status == 200)
         #expect(home.html.contains("id=\"experiments\"") && home.html.contains(">digits</a>"))
-        let hog = try #require(home.html.range(of: f.hogID)), hist = try #require(home.html.range(of: f.histogramID))
+        let table = { (html: String) in html.components(separatedBy: "id=\"runs\"").last ?? "" }  // the runs table only
+        let homeTable = table(home.html)
+        let hog = try #require(homeTable.range(of: f.hogID)), hist = try #require(homeTable.range(of: f.histogramID))
         #expect((hog.lowerBound < hist.lowerBound) == (f.hogAMI > f.histogramAMI))
-        let ascending = f.page("/", query: "sort=adjusted_mutual_information&order=asc").html
+        let ascending = table(f.page("/", query: "sort=adjusted_mutual_information&order=asc").html)
         #expect((ascending.range(of: f.hogID)!.lowerBound < ascending.range(of: f.histogramID)!.lowerBound) == (f.hogAMI < f.histogramAMI))
         let filtered = f.page("/", query: "q=histogram")
-        #expect(filtered.html.contains(f.histogramID) && !filtered.html.contains("/run/\(f.hogID)"))
+        #expect(table(filtered.html).contains(f.histogramID) && !table(filtered.html).contains("/run/\(f.hogID)"))
         #expect(filtered.html.contains("data-total=\"1\""))
         #expect(count("name=\"ids\" value=", in: home.html) == 3)
+        // The experiment summary links the best run by the sort metric.
+        let bestID = f.hogAMI > f.histogramAMI ? f.hogID : f.histogramID
+        let summary = home.html.components(separatedBy: "id=\"experiments\"")[1].components(separatedBy: "</table>")[0]
+        #expect(summary.contains("best adjusted_mutual_information") && summary.contains("/run/\(bestID)\">\(tableNumber(max(f.hogAMI, f.histogramAMI)))"))
     }
 
     @Test func clusteringRunPageDrawsEveryPointAndItsFigures() throws {

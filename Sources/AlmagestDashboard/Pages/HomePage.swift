@@ -45,7 +45,11 @@ public struct HomePage: Sendable {
         shown += (preferred.filter(metricNames.contains) + metricNames).filter { !shown.contains($0) }
         shown = Array(NSOrderedSet(array: shown).array.compactMap { $0 as? String }.prefix(6))
 
-        var body = try summaries(index: index)
+        let summaryMetric: String? = {
+            if case let .metric(m) = key, metricNames.contains(m) { return m }
+            return metricNames.contains("adjusted_mutual_information") ? "adjusted_mutual_information" : nil
+        }()
+        var body = try summaries(index: index, metric: summaryMetric)
         body += filterForm(q, metricNames: metricNames, sortName: sortName, descending: descending)
         body += "<form action=\"/compare\" method=\"get\" id=\"compare-form\">"
         body += "<p class=\"count\" id=\"run-count\" data-total=\"\(total)\">\(total) run(s)"
@@ -66,18 +70,24 @@ public struct HomePage: Sendable {
 
     // MARK: - Private
 
-    private func summaries(index: RunIndex) throws -> String {
+    /// One row per experiment; with `metric`, also its best run by that metric.
+    private func summaries(index: RunIndex, metric: String?) throws -> String {
         let experiments = try index.experiments()
         guard !experiments.isEmpty else {
             return "<p class=\"empty\">No runs yet: run <code>almagest demo</code> or <code>almagest cluster</code>.</p>"
         }
-        let rows = experiments.map { e -> [String] in
-            ["<a href=\"/?experiment=\(HTML.escape(Query.encode(e.name)))\">\(HTML.escape(e.name))</a>",
-             "\(e.runs)", "\(e.finished)", "\(e.failed)", HTML.escape(e.algorithms.joined(separator: ", ")),
-             e.lastStarted.map(HTML.date) ?? "—"]
+        let rows = try experiments.map { e -> [String] in
+            var row = ["<a href=\"/?experiment=\(HTML.escape(Query.encode(e.name)))\">\(HTML.escape(e.name))</a>",
+                       "\(e.runs)", "\(e.finished)", "\(e.failed)", HTML.escape(e.algorithms.joined(separator: ", ")),
+                       e.lastStarted.map(HTML.date) ?? "—"]
+            if let metric {
+                let best = try index.best(by: metric, goal: MetricGoal.usual(for: metric), matching: RunQuery(experiment: e.name))
+                row.append(best.map { HTML.runLink($0.id, text: "\(HTML.number($0.metrics[metric])) (\($0.algorithm))") } ?? "—")
+            }
+            return row
         }
-        return "<h2>Experiments</h2>"
-            + HTML.table(header: ["experiment", "runs", "finished", "failed", "algorithms", "last run"], rows: rows, id: "experiments")
+        let header = ["experiment", "runs", "finished", "failed", "algorithms", "last run"] + (metric.map { ["best \(HTML.escape($0))"] } ?? [])
+        return "<h2>Experiments</h2>" + HTML.table(header: header, rows: rows, id: "experiments")
     }
 
     private func filterForm(_ q: Query, metricNames: [String], sortName: String, descending: Bool) -> String {
@@ -91,8 +101,8 @@ public struct HomePage: Sendable {
             + ["finished", "failed", "running"].map { option($0, q["status"]) }.joined() + "</select>"
         out += "<select name=\"sort\" id=\"sort-select\">" + option("started", sortName, "sort by start time")
             + metricNames.map { option($0, sortName) }.joined() + "</select>"
-        out += "<select name=\"order\">" + option("desc", descending ? "desc" : "asc", "highest first")
-            + option("asc", descending ? "desc" : "asc", "lowest first") + "</select>"
+        out += "<select name=\"order\">" + option("desc", descending ? "desc" : "asc", "descending (highest, newest first)")
+            + option("asc", descending ? "desc" : "asc", "ascending (lowest, oldest first)") + "</select>"
         return out + "<button type=\"submit\">Apply</button></form>"
     }
 
