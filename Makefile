@@ -1,5 +1,6 @@
 # Almagest — the two commands a new user runs are `make demo` and `make test`.
-# Both install missing Debian packages (OpenBLAS, LAPACKE, zlib, pkg-config) first.
+# Both install missing Debian packages (OpenBLAS, LAPACKE, zlib, SQLite, pkg-config) first;
+# `make test` also installs Chromium for the dashboard's browser tests.
 SWIFT ?= swift
 
 # OpenBLAS 0.3.21 does not recognise Sapphire Rapids and uses its Haswell kernels; its AVX-512
@@ -20,6 +21,7 @@ demo: deps
 	$(SWIFT) run -c release almagest demo
 
 test: deps
+	@bash scripts/install-deps.sh --browser
 	$(SWIFT) test
 
 bench: deps

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // Almagest: clustering, classification, factorisation, neural networks, run tracking and a
 // dashboard, in one Swift package. Layering (nothing points back up):
-//   Core ← Data ← Neural ← Learn ← Tracking/Plot ← Experiments ← CLI (and, later, Dashboard)
+//   Core ← Data ← Neural ← Learn ← Tracking/Plot ← Experiments/Dashboard ← CLI
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -23,6 +23,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already a dependency of Hummingbird; named here because the dashboard stops it gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: OpenBLAS CBLAS + LAPACKE, and zlib (Debian packages).
@@ -46,8 +50,11 @@ let package = Package(
         .target(
             name: "AlmagestLearn", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestNeural"],
             swiftSettings: optimise),
-        // Runs: parameters, metrics, timings, artifacts, appended to runs.jsonl.
-        .target(name: "AlmagestTracking", dependencies: ["AlmagestCore", "AlmagestData"], swiftSettings: optimise),
+        // Runs: parameters, metrics, timings, artifacts, appended to runs.jsonl; an SQLite index (GRDB).
+        .target(
+            name: "AlmagestTracking",
+            dependencies: ["AlmagestCore", "AlmagestData", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: optimise),
         // SVG charts and a PNG writer.
         .target(name: "AlmagestPlot", dependencies: ["AlmagestCore", "CZlib"], swiftSettings: optimise),
         // The end-to-end pipelines the CLI runs (digits clustering, ...).
@@ -55,17 +62,29 @@ let package = Package(
             name: "AlmagestExperiments",
             dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot"],
             swiftSettings: optimise),
+        // The web dashboard over the run store (Hummingbird); the only target that needs a server.
+        .target(
+            name: "AlmagestDashboard",
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestTracking", "AlmagestPlot",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: optimise),
         .executableTarget(
             name: "almagest",
             dependencies: [
                 "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestExperiments",
-                "AlmagestTracking",
+                "AlmagestTracking", "AlmagestDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
         .executableTarget(
             name: "AlmagestBench",
-            dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestNeural", "AlmagestExperiments"],
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestNeural", "AlmagestExperiments",
+                "AlmagestTracking", "AlmagestDashboard",
+            ],
             path: "Benchmarks/AlmagestBench",
             swiftSettings: optimise),
 
@@ -78,6 +97,13 @@ let package = Package(
             name: "AlmagestLearnTests",
             dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTestSupport"]),
         .testTarget(name: "AlmagestTrackingTests", dependencies: ["AlmagestCore", "AlmagestTracking"]),
+        // Starts the dashboard on a loopback port and checks pages in headless Chromium.
+        .testTarget(
+            name: "AlmagestDashboardTests",
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestTracking", "AlmagestExperiments", "AlmagestDashboard",
+                "AlmagestTestSupport",
+            ]),
         .testTarget(name: "AlmagestPlotTests", dependencies: ["AlmagestCore", "AlmagestPlot", "AlmagestTestSupport"]),
         .testTarget(
             name: "AlmagestExperimentsTests",

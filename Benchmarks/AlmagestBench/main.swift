@@ -10,6 +10,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("features", featureBenchmarks),
     ("neural", neuralBenchmarks),
     ("nmf", nmfBenchmarks),
+    ("dashboard", dashboardBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

@@ -25,10 +25,14 @@ public final class RunStore: Sendable {
     public let root: URL
     /// `root/runs.jsonl`.
     public var logURL: URL { root.appendingPathComponent("runs.jsonl") }
+    /// The SQLite index of the log (`root/runs.sqlite`), updated after every append.
+    public let index: RunIndex
 
     /// Opens (and creates) a store. Runs left `.running` by a process that died are marked failed.
     public init(root: URL) throws {
         self.root = root
+        self.index = RunIndex(
+            logURL: root.appendingPathComponent("runs.jsonl"), databaseURL: root.appendingPathComponent("runs.sqlite"))
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
@@ -94,6 +98,7 @@ public final class RunStore: Sendable {
             throw TrackingError.io(path: logURL.path, reason: "short write (\(written) of \(line.count) bytes)")
         }
         fsync(fd)
+        try? index.update()  // the log is the truth; a failed index update is redone at the next query
     }
 
     // MARK: - Private

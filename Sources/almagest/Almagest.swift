@@ -5,17 +5,20 @@ import Foundation
 
 /// The `almagest` command-line tool.
 @main
-struct AlmagestCommand: ParsableCommand {
+struct AlmagestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "almagest",
         abstract: "Cluster, classify and factorise scientific data; every run is logged under runs/.",
         version: Almagest.version,
-        subcommands: [DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self])
+        subcommands: [
+            DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, RunsCommand.self,
+            DashboardCommand.self,
+        ])
 
     /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.
-    static func main() {
+    static func main() async {
         OpenBLASKernels.preferAVX512Kernels()
-        main(nil)
+        await main(nil)
     }
 }
 

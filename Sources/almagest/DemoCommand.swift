@@ -42,6 +42,8 @@ struct DemoCommand: ParsableCommand {
                 print("\(result.descriptor.rawValue): run \(result.runID ?? "-") in \(time) s -> \(result.directory?.path ?? "")")
             }
             print("All runs: \(store.logURL.path)")
+            print("See them in a browser: swift run -c release almagest dashboard --runs \(options.runs)"
+                + " (or .build/release/almagest dashboard --runs \(options.runs)), then open http://127.0.0.1:8080/")
         }
     }
 }

@@ -45,7 +45,17 @@ import Testing
         for (result, run) in zip(results, runs) {
             let directory = try #require(result.directory)
             #expect(run.id == result.runID)
-            #expect(Set(run.artifacts) == ["parameters.json", "metrics.json", "labels.csv", "projection.csv", "silhouette.csv", "model.json"])
+            #expect(Set(run.artifacts) == [
+                "parameters.json", "metrics.json", "labels.csv", "projection.csv", "silhouette.csv", "model.json", "examples.json",
+            ])
+            // examples.json: up to 12 images per cluster, each the row's pixels, in its cluster.
+            let examples = try JSONDecoder().decode(
+                ClusterExamples.self, from: Data(contentsOf: directory.appendingPathComponent("examples.json")))
+            #expect(examples.imageHeight == 8 && examples.imageWidth == 8)
+            #expect(examples.examples.count == Set(result.labels).map { k in min(12, result.labels.filter { $0 == k }.count) }.reduce(0, +))
+            #expect(examples.examples.allSatisfy { e in
+                result.labels[e.row] == e.cluster && e.trueLabel == subset.labels![e.row] && e.pixels == Array(subset.features.row(e.row))
+            })
             // labels.csv: header + one line per image, with the true label and the cluster.
             let labels = try CSVReader.read(from: directory.appendingPathComponent("labels.csv"))
             #expect(labels.count == 300)

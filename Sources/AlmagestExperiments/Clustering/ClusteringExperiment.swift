@@ -10,7 +10,8 @@ import Foundation
 /// Each run directory holds `parameters.json`, `metrics.json`, `labels.csv` (row, true label,
 /// cluster), `projection.csv` (3-D PCA coordinates of the features with true label and cluster, for
 /// the dashboard's scatter), `silhouette.csv` (per-cluster size and mean silhouette) and
-/// `model.json` (the fitted k-means model). Cost: dominated by k-means, O(k n d T) per restart.
+/// `model.json` (the fitted k-means model), and, when the rows are images, `examples.json` (a few
+/// images per cluster, `ClusterExamples`, for the dashboard). Cost: dominated by k-means, O(k n d T) per restart.
 ///
 /// ```swift
 /// let config = ClusteringExperiment(clusters: 10, descriptors: [.hog, .histogram], seed: 0)
@@ -130,6 +131,11 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
                 "projection.csv", contents: projectionCSV(projection, truth: dataset.labels, predicted: model.labels))
             if let silhouette { try run.writeArtifact("silhouette.csv", contents: silhouetteCSV(silhouette)) }
             try run.writeJSON("model.json", model)
+            if descriptor != .none && settings.imageHeight * settings.imageWidth == dataset.featureCount {
+                try run.writeJSON("examples.json", ClusterExamples(
+                    images: dataset.features, height: settings.imageHeight, width: settings.imageWidth,
+                    clusters: model.labels, truth: dataset.labels))
+            }
         }
         return ClusteringResult(
             descriptor: descriptor, metrics: metrics, timings: timings, labels: model.labels, projection: projection,

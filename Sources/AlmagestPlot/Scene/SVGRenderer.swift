@@ -35,6 +35,10 @@ extension Scene {
 public enum SVGFormat {
     /// Escapes `& < > " '` and drops characters that XML 1.0 does not allow.
     public static func escape(_ string: String) -> String {
+        // Fast path: printable ASCII without markup characters is already escaped.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
+            return string
+        }
         var out = ""
         out.reserveCapacity(string.utf8.count)
         for scalar in string.unicodeScalars {
@@ -166,6 +170,10 @@ public enum SVGFormat {
 
     /// Reduces a data attribute name to lower-case letters, digits and hyphens.
     private static func dataName(_ name: String) -> String {
+        // Fast path: already lower-case letters, digits and hyphens.
+        if !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
+            return name
+        }
         let cleaned = name.lowercased().unicodeScalars.map { s -> Character in
             (s >= "a" && s <= "z") || (s >= "0" && s <= "9") || s == "-" ? Character(s) : "-"
         }

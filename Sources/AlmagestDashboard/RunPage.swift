@@ -1,0 +1,116 @@
+import AlmagestTracking
+import Foundation
+
+/// The page model: one `RunPage` per kind of run (clustering, classification, NMF, ...), kept in
+/// a `RunPageRegistry`. A pipeline adds its page by conforming a type to `RunPage` and registering
+/// it; no other page changes. The first registered page whose `canRender` accepts a run draws it;
+/// runs no page claims get `GenericRunPage` (parameters, metrics, timings, artifacts).
+///
+/// ```swift
+/// struct NMFRunPage: RunPage {
+///     let name = "nmf"
+///     func canRender(_ run: RunRecord) -> Bool { run.algorithm.hasPrefix("nmf") }
+///     func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent { ... }
+/// }
+/// var pages = RunPageRegistry.standard
+/// pages.register(NMFRunPage())
+/// let dashboard = Dashboard(store: store, pages: pages)
+/// ```
+public protocol RunPage: Sendable {
+    /// A short name of the page kind (shown on the page, used in tests).
+    var name: String { get }
+    /// Whether this page draws `run`.
+    func canRender(_ run: RunRecord) -> Bool
+    /// The page for `run`, from the run's artifacts only (never recomputing a model).
+    func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent
+}
+
+/// What a page gets besides its run: the store (to look up other runs) and the request's query.
+public struct PageContext: Sendable {
+    public let store: RunStore
+    public let query: Query
+
+    public init(store: RunStore, query: Query) {
+        self.store = store
+        self.query = query
+    }
+}
+
+/// A rendered page: its title and the HTML inside `<main>`.
+public struct PageContent: Sendable {
+    public var title: String
+    public var body: String
+
+    public init(title: String, body: String) {
+        self.title = title
+        self.body = body
+    }
+}
+
+/// The run pages the dashboard knows, tried in order.
+public struct RunPageRegistry: Sendable {
+    public private(set) var pages: [any RunPage]
+
+    public init(pages: [any RunPage] = []) {
+        self.pages = pages
+    }
+
+    /// The pages of Almagest's own pipelines.
+    public static var standard: RunPageRegistry { RunPageRegistry(pages: [ClusteringRunPage()]) }
+
+    /// Adds a page, tried before the ones already registered.
+    public mutating func register(_ page: any RunPage) {
+        pages.insert(page, at: 0)
+    }
+
+    /// The page that draws `run`.
+    public func page(for run: RunRecord) -> any RunPage {
+        pages.first { $0.canRender(run) } ?? GenericRunPage()
+    }
+}
+
+/// The page of any run: parameters, metrics, timings and links to its artifacts.
+public struct GenericRunPage: RunPage {
+    public let name = "generic"
+
+    public init() {}
+
+    public func canRender(_ run: RunRecord) -> Bool { true }
+
+    public func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
+        PageContent(title: "Run \(run.record.id)", body: Self.header(run.record) + Self.details(run.record))
+    }
+
+    /// The run's title line: experiment, algorithm, id, status, start, version; shared by the
+    /// other run pages.
+    public static func header(_ r: RunRecord) -> String {
+        var out = "<section class=\"run-head\" data-page-kind=\"run\"><h1>\(HTML.escape(r.experiment)) · \(HTML.escape(r.algorithm))</h1>"
+        out += "<p class=\"meta\">run <code>\(HTML.escape(r.id))</code> · <span class=\"status \(HTML.escape(r.status.rawValue))\">"
+        out += "\(HTML.escape(r.status.rawValue))</span> · started \(HTML.date(r.startedAt)) UTC · Almagest \(HTML.escape(r.version))"
+        out += " · <a href=\"/compare?ids=\(HTML.escape(Query.encode(r.id)))\">compare…</a></p>"
+        if let error = r.error { out += "<p class=\"error\">\(HTML.escape(error))</p>" }
+        return out + "</section>"
+    }
+
+    /// The run's parameter, metric and timing tables and artifact links; shared by the other run pages.
+    public static func details(_ r: RunRecord) -> String {
+        var out = "<section class=\"tables\">"
+        out += keyValues("Parameters", r.parameters.mapValues { HTML.escape($0.description) })
+        out += keyValues("Metrics", r.metrics.mapValues { HTML.number($0) }, id: "run-metrics")
+        out += keyValues("Timings (s)", r.timings.mapValues { HTML.number($0) })
+        let links = r.artifacts.map { name in
+            "<li><a href=\"/files/\(r.directory.split(separator: "/").map { HTML.escape(Query.encode(String($0))) }.joined(separator: "/"))/"
+                + "\(name.split(separator: "/").map { HTML.escape(Query.encode(String($0))) }.joined(separator: "/"))\">\(HTML.escape(name))</a></li>"
+        }
+        out += "<div><h2>Artifacts</h2><ul class=\"artifacts\">\(links.joined())</ul></div></section>"
+        return out
+    }
+
+    // MARK: - Private
+
+    private static func keyValues(_ title: String, _ values: [String: String], id: String? = nil) -> String {
+        guard !values.isEmpty else { return "" }
+        let rows = values.sorted { $0.key < $1.key }.map { [HTML.escape($0.key), $0.value] }
+        return "<div><h2>\(HTML.escape(title))</h2>\(HTML.table(header: ["name", "value"], rows: rows, id: id))</div>"
+    }
+}

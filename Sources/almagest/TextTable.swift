@@ -1,0 +1,43 @@
+import Foundation
+
+/// A plain-text table for the terminal: a header row, a rule, and left-aligned text columns with
+/// right-aligned numbers.
+///
+/// ```swift
+/// var table = TextTable(header: ["run", "ami"])
+/// table.append(["20261122-…", "0.6123"])
+/// print(table.rendered)
+/// ```
+struct TextTable {
+    var header: [String]
+    var rows: [[String]] = []
+
+    mutating func append(_ row: [String]) { rows.append(row) }
+
+    var rendered: String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            header.indices.map { c -> String in
+                let cell = cells.indices.contains(c) ? cells[c] : ""
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return Self.isNumeric(cell) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// A metric value with four significant decimals, or "—" when missing.
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        if value.rounded() == value && abs(value) < 1e9 { return String(Int(value)) }
+        return abs(value) >= 1000 ? String(format: "%.2f", value) : String(format: "%.4f", value)
+    }
+
+    // MARK: - Private
+
+    private static func isNumeric(_ text: String) -> Bool {
+        text.hasSuffix("*") ? Double(text.dropLast()) != nil : (Double(text) != nil || text == "—")
+    }
+}

@@ -1,0 +1,63 @@
+import AlmagestCore
+import AlmagestData
+import AlmagestDashboard
+import AlmagestExperiments
+import AlmagestTracking
+import Foundation
+
+/// A small real run store shared by the dashboard tests: the clustering experiment (HOG and grey
+/// histograms + k-means, 6 clusters) on the first 360 embedded digits, plus one run whose
+/// algorithm and parameters are hostile strings (for the escaping tests).
+struct DashboardFixture: Sendable {
+    let root: URL
+    let store: RunStore
+    let hogID: String
+    let histogramID: String
+    let hostileID: String
+    let points: Int
+    /// Cluster sizes of the HOG run, by cluster id.
+    let hogClusterSizes: [Int: Int]
+    let hogAMI: Double
+    let histogramAMI: Double
+
+    static let shared: Result<DashboardFixture, any Error> = Result { try DashboardFixture() }
+
+    static func get() throws -> DashboardFixture { try shared.get() }
+
+    private init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-\(UUID().uuidString)")
+        store = try RunStore(root: root)
+        let digits = try EmbeddedDatasets.digits().subset(0..<360)
+        let experiment = ClusteringExperiment(experiment: "digits", clusters: 6, descriptors: [.hog, .histogram], restarts: 2, seed: 0)
+        let results = try experiment.run(on: digits, settings: try .digits(), store: store)
+        hogID = results[0].runID!
+        histogramID = results[1].runID!
+        points = digits.count
+        hogClusterSizes = Dictionary(results[0].labels.map { ($0, 1) }, uniquingKeysWith: +)
+        hogAMI = results[0].metrics["adjusted_mutual_information"]!
+        histogramAMI = results[1].metrics["adjusted_mutual_information"]!
+        let hostile = try store.start(
+            experiment: "hostile", algorithm: "<script>alert(1)</script>",
+            parameters: ["note": "\"><img src=x onerror=alert(2)>", "clusters": 3])
+        hostileID = try hostile.finish(metrics: ["score&<b>": 1], timings: [:]).id
+    }
+
+    var site: DashboardSite { DashboardSite(store: store) }
+
+    /// The body of a site response as text.
+    func page(_ path: String, query: String? = nil) -> (status: Int, html: String) {
+        let r = site.respond(path: path, query: query)
+        return (r.status, String(decoding: r.body, as: UTF8.self))
+    }
+}
+
+/// How many times `pattern` (a regular expression) matches `text`.
+func count(_ pattern: String, in text: String) -> Int {
+    (try? NSRegularExpression(pattern: pattern)).map { $0.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text)) } ?? -1
+}
+
+/// The `<circle ...>` tags of scatter points in `html`.
+func pointTags(in html: String) -> [String] {
+    guard let re = try? NSRegularExpression(pattern: "<circle[^>]*class=\"point[^\"]*\"[^>]*>") else { return [] }
+    return re.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { Range($0.range, in: html).map { String(html[$0]) } }
+}

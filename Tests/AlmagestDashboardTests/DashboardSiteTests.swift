@@ -1,0 +1,120 @@
+import AlmagestDashboard
+import AlmagestTracking
+import Foundation
+import Testing
+
+/// The pages as HTML, without a socket: what each page shows, escaping, errors, path traversal.
+@Suite struct DashboardSiteTests {
+    @Test func homeListsRunsSortedByAMetricAndFilters() throws {
+        let f = try DashboardFixture.get()
+        let home = f.page("/", query: "sort=adjusted_mutual_information&order=desc")
+        #expect(home.status == 200)
+        #expect(home.html.contains("id=\"experiments\"") && home.html.contains(">digits</a>"))
+        let table = { (html: String) in html.components(separatedBy: "id=\"runs\"").last ?? "" }  // the runs table only
+        let homeTable = table(home.html)
+        let hog = try #require(homeTable.range(of: f.hogID)), hist = try #require(homeTable.range(of: f.histogramID))
+        #expect((hog.lowerBound < hist.lowerBound) == (f.hogAMI > f.histogramAMI))
+        let ascending = table(f.page("/", query: "sort=adjusted_mutual_information&order=asc").html)
+        #expect((ascending.range(of: f.hogID)!.lowerBound < ascending.range(of: f.histogramID)!.lowerBound) == (f.hogAMI < f.histogramAMI))
+        let filtered = f.page("/", query: "q=histogram")
+        #expect(table(filtered.html).contains(f.histogramID) && !table(filtered.html).contains("/run/\(f.hogID)"))
+        #expect(filtered.html.contains("data-total=\"1\""))
+        #expect(count("name=\"ids\" value=", in: home.html) == 3)
+        // The experiment summary links the best run by the sort metric.
+        let bestID = f.hogAMI > f.histogramAMI ? f.hogID : f.histogramID
+        let summary = home.html.components(separatedBy: "id=\"experiments\"")[1].components(separatedBy: "</table>")[0]
+        #expect(summary.contains("best adjusted_mutual_information") && summary.contains("/run/\(bestID)\">\(tableNumber(max(f.hogAMI, f.histogramAMI)))"))
+    }
+
+    @Test func clusteringRunPageDrawsEveryPointAndItsFigures() throws {
+        let f = try DashboardFixture.get()
+        let page = f.page("/run/\(f.hogID)", query: "cluster=2")
+        #expect(page.status == 200)
+        #expect(page.html.contains("data-page-kind=\"clustering\""))
+        #expect(pointTags(in: page.html).count == f.points)
+        #expect(page.html.contains("data-selected=\"2\""))
+        #expect(count("<option value=\"\\d+\"", in: page.html) == f.hogClusterSizes.count)
+        #expect(count("class=\"examples\" data-cluster=", in: page.html) == f.hogClusterSizes.count)
+        #expect(count("class=\"examples\" data-cluster=\"2\" data-count=\"\\d+\">", in: page.html) == 1)  // visible
+        #expect(page.html.contains("id=\"silhouette\"") && page.html.contains("id=\"contingency\""))
+        #expect(count("class=\"bar\"", in: page.html) == f.hogClusterSizes.count)
+        let generic = f.page("/run/\(f.hostileID)")
+        #expect(generic.status == 200 && generic.html.contains("data-page-kind=\"run\"") && !generic.html.contains("clustering\""))
+    }
+
+    @Test func comparePageHighlightsTheBestValueOfEachColumn() throws {
+        let f = try DashboardFixture.get()
+        let page = f.page("/compare", query: "ids=\(f.hogID)&ids=\(f.histogramID)")
+        #expect(page.status == 200)
+        #expect(page.html.contains("id=\"metric-bars\"") && page.html.contains("id=\"sankey\""))
+        #expect(count("class=\"ribbon\"", in: page.html) > 0)
+        let best = String(format: "%.4f", max(f.hogAMI, f.histogramAMI))
+        let table = String(page.html[page.html.range(of: "id=\"compare-metrics\"")!.lowerBound...])
+        let header = table.components(separatedBy: "</thead>")[0]
+        let column = header.components(separatedBy: "<th>").firstIndex { $0.hasPrefix("adjusted_mutual_information") }!
+        let bestRow = table.components(separatedBy: "<tr>").first { $0.contains("class=\"best\">\(best)<") }
+        #expect(bestRow != nil)
+        let cells = bestRow?.components(separatedBy: "<td").dropFirst().map { $0 } ?? []
+        #expect(cells.count > column - 1 && cells[column - 1].hasPrefix(" class=\"best\">\(best)"))
+        // Inertia is best when lowest.
+        let runs = try f.store.index.runs(matching: RunQuery(experiment: "digits"))
+        let lowest = tableNumber(runs.compactMap { $0.metrics["inertia"] }.min()!)
+        #expect(page.html.contains("class=\"best\">\(lowest)<"))
+    }
+
+    @Test func userStringsAreEscaped() throws {
+        let f = try DashboardFixture.get()
+        for (path, query) in [("/", nil), ("/run/\(f.hostileID)", nil), ("/compare", "ids=\(f.hostileID)"), ("/", "q=<script>x")] {
+            let html = f.page(path, query: query).html
+            #expect(!html.contains("<script>alert") && !html.contains("<img src=x") && !html.contains("<script>x"))
+        }
+        #expect(f.page("/run/\(f.hostileID)").html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(f.page("/", query: "q=<script>x").html.contains("&lt;script&gt;x"))
+    }
+
+    @Test(arguments: [
+        "/files/../runs.jsonl", "/files/%2e%2e/runs.jsonl", "/files/%2E%2E/%2E%2E/etc/passwd", "/files/..%2f..%2fetc%2fpasswd",
+        "/files/%2Fetc%2Fpasswd", "/files/digits/..%5c..%5cetc", "/files/./runs.jsonl", "/files//etc/passwd",
+        "/files/digits/%00", "/files/", "/files/digits", "/run/..%2f..%2fetc", "/assets/../../etc/passwd", "/nope",
+    ])
+    func pathTraversalAndUnknownPathsAre404(path: String) throws {
+        let f = try DashboardFixture.get()
+        #expect(f.page(path).status == 404)
+    }
+
+    @Test func filesInsideTheStoreAreServedAndBadRequestsAre4xx() throws {
+        let f = try DashboardFixture.get()
+        let labels = f.site.respond(path: "/files/digits/\(f.hogID)/labels.csv", query: nil)
+        #expect(labels.status == 200 && String(decoding: labels.body, as: UTF8.self).hasPrefix("row,true_label,cluster\n"))
+        #expect(f.page("/", query: "status=bogus").status == 400)
+        #expect(f.page("/compare").status == 400)
+        #expect(f.page("/compare", query: "ids=no-such-run").status == 404)
+        #expect(f.page("/run/no-such-run").status == 404)
+        #expect(f.site.respond(method: "POST", path: "/", query: nil).status == 405)
+        #expect(f.site.respond(path: "/assets/dashboard.js", query: nil).contentType.hasPrefix("text/javascript"))
+    }
+
+    @Test func aPipelineAddsItsPageThroughTheRegistry() throws {
+        struct HostilePage: RunPage {
+            let name = "hostile"
+            func canRender(_ run: RunRecord) -> Bool { run.experiment == "hostile" }
+            func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
+                PageContent(title: "custom", body: "<p id=\"custom\">\(run.record.metrics.count) metric(s)</p>")
+            }
+        }
+        let f = try DashboardFixture.get()
+        var pages = RunPageRegistry.standard
+        pages.register(HostilePage())
+        let site = DashboardSite(store: f.store, pages: pages)
+        let custom = String(decoding: site.respond(path: "/run/\(f.hostileID)", query: nil).body, as: UTF8.self)
+        #expect(custom.contains("<p id=\"custom\">1 metric(s)</p>"))
+        let clustering = String(decoding: site.respond(path: "/run/\(f.hogID)", query: nil).body, as: UTF8.self)
+        #expect(clustering.contains("data-page-kind=\"clustering\""))
+    }
+}
+
+/// A metric value as the tables print it.
+func tableNumber(_ value: Double) -> String {
+    if value.rounded() == value && abs(value) < 1e9 { return String(Int(value)) }
+    return abs(value) >= 1000 ? String(format: "%.2f", value) : String(format: "%.4f", value)
+}
