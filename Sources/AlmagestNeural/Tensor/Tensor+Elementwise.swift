@@ -67,28 +67,27 @@ extension Tensor {
             let y = node.data
             let n = input.count
             let local = [Float](unsafeUninitializedCapacity: n) { g, initialized in
-                initialized = n
-                g.initialize(repeating: 0)
+                initialized = n   // every case below writes every element
                 gradOut.withUnsafeBufferPointer { go in
                     input.data.withUnsafeBufferPointer { x in
                         y.withUnsafeBufferPointer { y in
                             let n = x.count
                             switch op {
-                            case .exp: for i in 0..<n { g[i] += go[i] * y[i] }
-                            case .log: for i in 0..<n { g[i] += go[i] / x[i] }
-                            case .sqrt: for i in 0..<n { g[i] += go[i] * 0.5 / y[i] }
+                            case .exp: for i in 0..<n { g[i] = go[i] * y[i] }
+                            case .log: for i in 0..<n { g[i] = go[i] / x[i] }
+                            case .sqrt: for i in 0..<n { g[i] = go[i] * 0.5 / y[i] }
                             case let .pow(p):
                                 if p == 2 {
-                                    for i in 0..<n { g[i] += go[i] * 2 * x[i] }
+                                    for i in 0..<n { g[i] = go[i] * 2 * x[i] }
                                 } else {
-                                    for i in 0..<n { g[i] += go[i] * p * powf(x[i], p - 1) }
+                                    for i in 0..<n { g[i] = go[i] * p * powf(x[i], p - 1) }
                                 }
-                            case .abs: for i in 0..<n { g[i] += x[i] > 0 ? go[i] : (x[i] < 0 ? -go[i] : 0) }
-                            case let .clamp(lo, hi): for i in 0..<n where x[i] >= lo && x[i] <= hi { g[i] += go[i] }
+                            case .abs: for i in 0..<n { g[i] = x[i] > 0 ? go[i] : (x[i] < 0 ? -go[i] : 0) }
+                            case let .clamp(lo, hi): for i in 0..<n { g[i] = x[i] >= lo && x[i] <= hi ? go[i] : 0 }
                             case .relu: reluBackward(x.baseAddress, go.baseAddress, g.baseAddress, n)
-                            case let .leakyRelu(s): for i in 0..<n { g[i] += x[i] > 0 ? go[i] : s * go[i] }
-                            case .sigmoid: for i in 0..<n { g[i] += go[i] * y[i] * (1 - y[i]) }
-                            case .tanh: for i in 0..<n { g[i] += go[i] * (1 - y[i] * y[i]) }
+                            case let .leakyRelu(s): for i in 0..<n { g[i] = x[i] > 0 ? go[i] : s * go[i] }
+                            case .sigmoid: for i in 0..<n { g[i] = go[i] * y[i] * (1 - y[i]) }
+                            case .tanh: for i in 0..<n { g[i] = go[i] * (1 - y[i] * y[i]) }
                             }
                         }
                     }

@@ -153,6 +153,20 @@ public final class Tensor {
         if gradient == nil { gradient = Array(repeating: 0, count: count) }
         gradient!.withUnsafeMutableBufferPointer { body($0) }
     }
+
+    /// Write access to the gradient buffer for a backward closure that can overwrite it: on first use
+    /// the buffer is allocated *uninitialised* and `isFresh` is true, so `body` must write every
+    /// element (no zero fill, no page touched twice); otherwise `body` must add into it.
+    internal func withGradient(_ body: (_ gradient: UnsafeMutableBufferPointer<Float>, _ isFresh: Bool) -> Void) {
+        guard gradient != nil else {
+            gradient = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                body(buffer, true)
+                initialized = buffer.count
+            }
+            return
+        }
+        gradient!.withUnsafeMutableBufferPointer { body($0, false) }
+    }
 }
 
 // MARK: - Recording
