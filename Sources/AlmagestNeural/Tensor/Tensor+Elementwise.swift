@@ -51,23 +51,24 @@ extension Tensor {
             }
         }
         return Tensor.result(shape: shape, data: out, parents: [self]) { node in
-            let gradOut = node.gradient!
+            // The local gradient overwrites the incoming one in place (elementwise: each g[i] is
+            // read before it is written), so backward allocates no new buffer.
+            var g = node.takeGradient()
             let y = node.data
             let n = input.count
-            let local = [Float](unsafeUninitializedCapacity: n) { g, initialized in
-                gradOut.withUnsafeBufferPointer { go in
-                    input.data.withUnsafeBufferPointer { x in
-                        y.withUnsafeBufferPointer { y in
-                            guard n > 0 else { return }
-                            let xs = SharedReadPointer(x.baseAddress!), ys = SharedReadPointer(y.baseAddress!)
-                            let gos = SharedReadPointer(go.baseAddress!), gs = SharedPointer(g.baseAddress!)
-                            forEachSlice(n) { lo, m in unaryBackward(op, xs.base + lo, ys.base + lo, gos.base + lo, gs.base + lo, m) }
+            g.withUnsafeMutableBufferPointer { g in
+                input.data.withUnsafeBufferPointer { x in
+                    y.withUnsafeBufferPointer { y in
+                        guard n > 0 else { return }
+                        let xs = SharedReadPointer(x.baseAddress!), ys = SharedReadPointer(y.baseAddress!)
+                        let gs = SharedPointer(g.baseAddress!)
+                        forEachSlice(n) { lo, m in
+                            unaryBackward(op, xs.base + lo, ys.base + lo, UnsafePointer(gs.base + lo), gs.base + lo, m)
                         }
                     }
                 }
-                initialized = n   // every element written
             }
-            input.accumulateGradient(local)
+            input.accumulateGradient(g)
         }
     }
 }
@@ -107,7 +108,7 @@ private func unaryForward(_ op: Tensor.UnaryOperation, _ x: UnsafePointer<Float>
     }
 }
 
-/// g = dy · op'(x) over `n` elements (`y` is the forward output); writes every element of `g`.
+/// g = dy · op'(x) over `n` elements (`y` is the forward output; `g` may be `dy` itself).
 private func unaryBackward(_ op: Tensor.UnaryOperation, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
                            _ go: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ n: Int) {
     switch op {
