@@ -67,6 +67,7 @@ private func convolve(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvG
     let imageIn = g.c * g.h * g.w, imageOut = g.o * g.spatial
     // Every output element is written once (bias fill or beta-0 GEMM), so no zero fill.
     let out = [Float](unsafeUninitializedCapacity: g.n * imageOut) { py, initialized in
+        adviseHugePages(py)
         x.data.withUnsafeBufferPointer { px in
             weight.data.withUnsafeBufferPointer { pw in
                 let xs = SharedReadPointer(px.baseAddress!), ws = SharedReadPointer(pw.baseAddress!)

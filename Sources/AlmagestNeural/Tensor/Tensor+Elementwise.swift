@@ -43,6 +43,7 @@ extension Tensor {
         let input = self
         let out = data.withUnsafeBufferPointer { x in
             [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+                adviseHugePages(y)
                 if let xb = x.baseAddress, let yb = y.baseAddress {
                     let xs = SharedReadPointer(xb), ys = SharedPointer(yb)
                     forEachSlice(x.count) { lo, n in unaryForward(op, xs.base + lo, ys.base + lo, n) }

@@ -171,6 +171,7 @@ public final class Tensor {
     internal func withGradient(_ body: (_ gradient: UnsafeMutableBufferPointer<Float>, _ isFresh: Bool) -> Void) {
         guard gradient != nil else {
             gradient = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                adviseHugePages(buffer)
                 body(buffer, true)
                 initialized = buffer.count
             }
