@@ -4,7 +4,9 @@ import AlmagestCore
 /// each window's maximum, the first one on ties), average pooling (zero padding counted in the
 /// divisor, PyTorch's default) and adaptive average pooling to a fixed output size (bins from
 /// ⌊i·H/h'⌋ to ⌈(i+1)·H/h'⌉, as in PyTorch). Output size for windows: ⌊(H + 2p − k) / s⌋ + 1.
-/// Cost: O(N·C·H'·W'·kh·kw) forward and backward.
+/// Cost: O(N·C·H'·W'·kh·kw) forward and backward. Max pooling runs over fixed chunks of planes in
+/// parallel (`Parallel.threads`; planes are disjoint, so the bits do not depend on the thread count)
+/// and takes 2x2 windows with stride 2, the common case, eight at a time with SIMD selects.
 ///
 /// ```swift
 /// let p = try x.maxPool2d(kernel: (2, 2))                       // stride defaults to the kernel
