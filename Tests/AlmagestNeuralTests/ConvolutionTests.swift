@@ -76,6 +76,37 @@ struct ConvolutionTests {
         #expect(throws: ShapeError.self) { try Tensor.zeros([4, 4]).avgPool2d(kernel: (2, 2)) }
     }
 
+    /// Rows wide enough for the eight-windows-at-a-time 2x2 path (and a scalar tail), with ties and
+    /// NaNs: same maxima and same gradient positions as a direct loop (first maximum, NaN wins).
+    @Test func maxPoolWideRowsMatchDirectLoop() throws {
+        let (n, c, h, w) = (2, 3, 6, 38)
+        var rng = RandomStream(seed: 11)
+        var values = (0..<(n * c * h * w)).map { _ in Float(rng.nextInt(below: 5)) }   // many ties
+        for i in stride(from: 7, to: values.count, by: 53) { values[i] = .nan }
+        let x = try Tensor(shape: [n, c, h, w], values: values, requiresGradient: true)
+        let y = try x.maxPool2d(kernel: (2, 2))
+        try y.sum().backward()
+        var expected: [Float] = [], expectedGradient = [Float](repeating: 0, count: values.count)
+        for plane in 0..<(n * c) {
+            for oy in 0..<(h / 2) {
+                for ox in 0..<(w / 2) {
+                    var best = -Float.infinity, at = -1
+                    for yy in (2 * oy)..<(2 * oy + 2) {
+                        for xx in (2 * ox)..<(2 * ox + 2) {
+                            let i = (plane * h + yy) * w + xx, v = values[i]
+                            if at < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; at = i }
+                        }
+                    }
+                    expected.append(best)
+                    expectedGradient[at] += 1
+                }
+            }
+        }
+        #expect(y.data.count == expected.count)
+        for (a, e) in zip(y.data, expected) { #expect(a == e || (a.isNaN && e.isNaN)) }
+        #expect(x.gradient! == expectedGradient)
+    }
+
     @Test func batchNormTrainingAndEvaluation() throws {
         for shape in [[6, 3], [4, 3, 5], [3, 2, 4, 3]] {
             let x = random(shape, -2...3, seed: 7)
