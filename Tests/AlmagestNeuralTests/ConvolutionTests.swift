@@ -58,6 +58,21 @@ struct ConvolutionTests {
         #expect(try weightGradient() == Parallel.withThreads(3 - threads) { try weightGradient() })
     }
 
+    /// A "same" convolution (C = O, 3x3, padding 1) writes dX over dY's buffer: gradients still match
+    /// finite differences, and with 1 or 2 threads, the input gradient has the same bits.
+    @Test func sameSizeConvolutionInputGradient() throws {
+        let x = random([5, 3, 6, 5], seed: 14), w = random([3, 3, 3, 3], seed: 15), b = random([3], seed: 16)
+        #expect(try gradientError([x, w, b]) { t in try t[0].conv2d(weight: t[1], bias: t[2], padding: (1, 1)).tanh() } < Self.tolerance)
+        func inputGradient(_ threads: Int) throws -> [Float] {
+            try Parallel.withThreads(threads) {
+                x.zeroGradient()
+                try x.conv2d(weight: w, padding: (1, 1)).pow(2).sum().backward()
+                return x.gradient!
+            }
+        }
+        #expect(try inputGradient(1) == inputGradient(2))
+    }
+
     @Test func pooling() throws {
         let x = random([2, 3, 6, 5], seed: 6)
         // Max pooling's derivative jumps where two values tie: check it on values at least 0.01 apart.

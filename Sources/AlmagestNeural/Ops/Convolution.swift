@@ -93,51 +93,53 @@ private func convolve(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvG
     }
     return Tensor.result(shape: [g.n, g.o, g.outH, g.outW], data: out,
                          parents: [x, weight] + (bias.map { [$0] } ?? [])) { node in
-        convolveBackward(node.gradient!, x, weight, bias, g)
+        var gradient = node.takeGradient()
+        convolveBackward(&gradient, x, weight, bias, g)
     }
 }
 
 /// dW += Σ dY · colᵀ, db += Σ dY over positions, dX += col2im(Wᵀ · dY); per-chunk partial sums of
-/// dW and db are added in chunk order, so the bits do not depend on the thread count.
-private func convolveBackward(_ gradOut: [Float], _ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvGeometry) {
+/// dW and db are added in chunk order, so the bits do not depend on the thread count. When dX is
+/// new and has dY's size (a "same" convolution), each image's dX is written over its own dY once
+/// that has been used, and the buffer becomes x's gradient: no new buffer.
+private func convolveBackward(_ gradOut: inout [Float], _ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvGeometry) {
     let imageIn = g.c * g.h * g.w, imageOut = g.o * g.spatial
     let needX = x.requiresGradient, needW = weight.requiresGradient, needB = bias?.requiresGradient ?? false
     let chunks = Parallel.chunkCount(count: g.n, chunkSize: convolutionChunk)
     let wSlot = g.o * g.rows
     var partialW = [Float](repeating: 0, count: needW ? chunks * wSlot : 0)
     var partialB = [Float](repeating: 0, count: needB ? chunks * g.o : 0)
-    func run(_ gradX: SharedPointer<Float>?, zeroingX: Bool) {
-        gradOut.withUnsafeBufferPointer { pg in
-            x.data.withUnsafeBufferPointer { px in
-                weight.data.withUnsafeBufferPointer { pw in
-                    partialW.withUnsafeMutableBufferPointer { pdw in
-                        partialB.withUnsafeMutableBufferPointer { pdb in
-                            let gs = SharedReadPointer(pg.baseAddress!), xs = SharedReadPointer(px.baseAddress!)
-                            let ws = SharedReadPointer(pw.baseAddress!)
-                            let dws = needW ? SharedPointer(pdw.baseAddress!) : nil
-                            let dbs = needB ? SharedPointer(pdb.baseAddress!) : nil
-                            Parallel.forEachChunk(count: g.n, chunkSize: convolutionChunk) { images, chunkIndex in
-                                withScratch(needW || gradX != nil ? g.rows * g.spatial : 0) { col in
-                                    for image in images {
-                                        let gy = gs.base + image * imageOut
-                                        if let dbs {
-                                            for oc in 0..<g.o { dbs[chunkIndex * g.o + oc] += sum(gy + oc * g.spatial, g.spatial) }
-                                        }
-                                        if let dws {
-                                            im2col(xs.base + image * imageIn, col, g)
-                                            Float.gemm(transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.spatial,
-                                                       alpha: 1, a: gy, lda: g.spatial, b: col, ldb: g.spatial,
-                                                       beta: image == images.lowerBound ? 0 : 1,
-                                                       c: dws.base + chunkIndex * wSlot, ldc: g.rows)
-                                        }
-                                        if let gradX {
-                                            Float.gemm(transposeA: true, transposeB: false, m: g.rows, n: g.spatial, k: g.o,
-                                                       alpha: 1, a: ws.base, lda: g.rows, b: gy, ldb: g.spatial,
-                                                       beta: 0, c: col, ldc: g.spatial)
-                                            let dx = gradX.base + image * imageIn
-                                            if zeroingX { dx.initialize(repeating: 0, count: imageIn) }
-                                            col2im(col, dx, g)
-                                        }
+    func run(_ gradY: UnsafePointer<Float>, _ gradX: SharedPointer<Float>?, zeroingX: Bool) {
+        x.data.withUnsafeBufferPointer { px in
+            weight.data.withUnsafeBufferPointer { pw in
+                partialW.withUnsafeMutableBufferPointer { pdw in
+                    partialB.withUnsafeMutableBufferPointer { pdb in
+                        let gs = SharedReadPointer(gradY), xs = SharedReadPointer(px.baseAddress!)
+                        let ws = SharedReadPointer(pw.baseAddress!)
+                        let dws = needW ? SharedPointer(pdw.baseAddress!) : nil
+                        let dbs = needB ? SharedPointer(pdb.baseAddress!) : nil
+                        Parallel.forEachChunk(count: g.n, chunkSize: convolutionChunk) { images, chunkIndex in
+                            withScratch(needW || gradX != nil ? g.rows * g.spatial : 0) { col in
+                                for image in images {
+                                    let gy = gs.base + image * imageOut
+                                    if let dbs {
+                                        for oc in 0..<g.o { dbs[chunkIndex * g.o + oc] += sum(gy + oc * g.spatial, g.spatial) }
+                                    }
+                                    if let dws {
+                                        im2col(xs.base + image * imageIn, col, g)
+                                        Float.gemm(transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.spatial,
+                                                   alpha: 1, a: gy, lda: g.spatial, b: col, ldb: g.spatial,
+                                                   beta: image == images.lowerBound ? 0 : 1,
+                                                   c: dws.base + chunkIndex * wSlot, ldc: g.rows)
+                                    }
+                                    if let gradX {
+                                        Float.gemm(transposeA: true, transposeB: false, m: g.rows, n: g.spatial, k: g.o,
+                                                   alpha: 1, a: ws.base, lda: g.rows, b: gy, ldb: g.spatial,
+                                                   beta: 0, c: col, ldc: g.spatial)
+                                        let dx = gradX.base + image * imageIn
+                                        // dx may be this image's gy itself, which is not read after this point.
+                                        if zeroingX { dx.initialize(repeating: 0, count: imageIn) }
+                                        col2im(col, dx, g)
                                     }
                                 }
                             }
@@ -147,10 +149,15 @@ private func convolveBackward(_ gradOut: [Float], _ x: Tensor, _ weight: Tensor,
             }
         }
     }
-    if needX {
-        x.withGradient { gx, isFresh in run(SharedPointer(gx.baseAddress!), zeroingX: isFresh) }
+    if needX, x.gradient == nil, imageIn == imageOut {
+        gradOut.withUnsafeMutableBufferPointer { p in run(UnsafePointer(p.baseAddress!), SharedPointer(p.baseAddress!), zeroingX: true) }
+        x.gradient = gradOut
+    } else if needX {
+        x.withGradient { gx, isFresh in
+            gradOut.withUnsafeBufferPointer { gy in run(gy.baseAddress!, SharedPointer(gx.baseAddress!), zeroingX: isFresh) }
+        }
     } else {
-        run(nil, zeroingX: false)
+        gradOut.withUnsafeBufferPointer { gy in run(gy.baseAddress!, nil, zeroingX: false) }
     }
     if needW { weight.withGradient { gw in addSlots(partialW, slot: wSlot, into: gw) } }
     if let bias, needB { bias.withGradient { gb in addSlots(partialB, slot: g.o, into: gb) } }
