@@ -58,6 +58,21 @@ struct ConvolutionTests {
         #expect(try weightGradient() == Parallel.withThreads(3 - threads) { try weightGradient() })
     }
 
+    /// A "same" convolution (C = O, 3x3, padding 1) writes dX over dY's buffer: gradients still match
+    /// finite differences, and with 1 or 2 threads, the input gradient has the same bits.
+    @Test func sameSizeConvolutionInputGradient() throws {
+        let x = random([5, 3, 6, 5], seed: 14), w = random([3, 3, 3, 3], seed: 15), b = random([3], seed: 16)
+        #expect(try gradientError([x, w, b]) { t in try t[0].conv2d(weight: t[1], bias: t[2], padding: (1, 1)).tanh() } < Self.tolerance)
+        func inputGradient(_ threads: Int) throws -> [Float] {
+            try Parallel.withThreads(threads) {
+                x.zeroGradient()
+                try x.conv2d(weight: w, padding: (1, 1)).pow(2).sum().backward()
+                return x.gradient!
+            }
+        }
+        #expect(try inputGradient(1) == inputGradient(2))
+    }
+
     @Test func pooling() throws {
         let x = random([2, 3, 6, 5], seed: 6)
         // Max pooling's derivative jumps where two values tie: check it on values at least 0.01 apart.
@@ -74,6 +89,37 @@ struct ConvolutionTests {
         #expect(try m.adaptiveAvgPool2d(outputSize: (1, 3)).data == [3.25, 4.75, 2.25])
         #expect(throws: ShapeError.self) { try m.maxPool2d(kernel: (3, 3)) }
         #expect(throws: ShapeError.self) { try Tensor.zeros([4, 4]).avgPool2d(kernel: (2, 2)) }
+    }
+
+    /// Rows wide enough for the eight-windows-at-a-time 2x2 path (and a scalar tail), with ties and
+    /// NaNs: same maxima and same gradient positions as a direct loop (first maximum, NaN wins).
+    @Test func maxPoolWideRowsMatchDirectLoop() throws {
+        let (n, c, h, w) = (2, 3, 6, 38)
+        var rng = RandomStream(seed: 11)
+        var values = (0..<(n * c * h * w)).map { _ in Float(rng.nextInt(below: 5)) }   // many ties
+        for i in stride(from: 7, to: values.count, by: 53) { values[i] = .nan }
+        let x = try Tensor(shape: [n, c, h, w], values: values, requiresGradient: true)
+        let y = try x.maxPool2d(kernel: (2, 2))
+        try y.sum().backward()
+        var expected: [Float] = [], expectedGradient = [Float](repeating: 0, count: values.count)
+        for plane in 0..<(n * c) {
+            for oy in 0..<(h / 2) {
+                for ox in 0..<(w / 2) {
+                    var best = -Float.infinity, at = -1
+                    for yy in (2 * oy)..<(2 * oy + 2) {
+                        for xx in (2 * ox)..<(2 * ox + 2) {
+                            let i = (plane * h + yy) * w + xx, v = values[i]
+                            if at < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; at = i }
+                        }
+                    }
+                    expected.append(best)
+                    expectedGradient[at] += 1
+                }
+            }
+        }
+        #expect(y.data.count == expected.count)
+        for (a, e) in zip(y.data, expected) { #expect(a == e || (a.isNaN && e.isNaN)) }
+        #expect(x.gradient! == expectedGradient)
     }
 
     @Test func batchNormTrainingAndEvaluation() throws {

@@ -85,6 +85,27 @@ struct TensorGradientTests {
         #expect(try Tensor(shape: [2], values: [-1000, 1000]).sigmoid().data == [0, 1])
     }
 
+    /// Large tensors run in parallel slices and backward overwrites the incoming gradient in place:
+    /// the same bits as a small tensor of the same elements, with 1 or 2 threads, and the tensor
+    /// `backward()` starts from keeps its own gradient.
+    @Test(arguments: [1, 2])
+    func largeElementwiseChainMatchesSmall(threads: Int) throws {
+        let n = 5 * (1 << 16) + 3, picked = Array(stride(from: 0, to: n, by: 997))
+        let x = random([n], -2...2, seed: 12), seed = random([n], seed: 13).data
+        x.requiresGradient = true
+        let small = try Tensor(shape: [picked.count], values: picked.map { x.data[$0] }, requiresGradient: true)
+        let y = try Parallel.withThreads(threads) { () throws -> Tensor in
+            let y = x.relu().tanh()
+            try y.backward(gradient: seed)
+            return y
+        }
+        let ySmall = small.relu().tanh()
+        try ySmall.backward(gradient: picked.map { seed[$0] })
+        #expect(y.gradient! == seed)
+        #expect(picked.map { y.data[$0] } == ySmall.data)
+        #expect(picked.map { x.gradient![$0] } == small.gradient!)
+    }
+
     @Test func softmax() throws {
         let x = random([3, 4], -3...3, seed: 6)
         #expect(try gradientError([x]) { try $0[0].softmax() } < Self.tolerance)

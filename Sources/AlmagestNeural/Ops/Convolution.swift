@@ -5,9 +5,11 @@ import AlmagestCore
 ///
 /// Each image is unrolled by im2col into a `[C·kh·kw, H'·W']` matrix so the convolution becomes
 /// one SGEMM, W · col (Chellapilla, Puri & Simard, 2006). Backward: dW += dY · colᵀ and
-/// dcol = Wᵀ · dY folded back by col2im; the columns are recomputed instead of stored. Images run
-/// in parallel over `Parallel.threads` with per-image weight-gradient slots summed in image order,
-/// so results do not depend on the thread count. Output size H' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1.
+/// dcol = Wᵀ · dY folded back by col2im; the columns are recomputed instead of stored. Fixed chunks
+/// of images run in parallel over `Parallel.threads`, each with its own column buffer and
+/// single-threaded SGEMM; weight- and bias-gradient slots per chunk are summed in chunk order, so
+/// results do not depend on the thread count. No buffer that is fully overwritten is zero-filled.
+/// Output size H' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1.
 /// Cost: 2·N·O·C·kh·kw·H'·W' flops forward, twice that backward.
 ///
 /// ```swift
@@ -57,70 +59,87 @@ struct ConvGeometry {
 
 // MARK: - Private
 
-/// Images per parallel chunk of the backward pass (fixed, so sums do not depend on threads).
+/// Images per parallel chunk (fixed, so the backward sums do not depend on the thread count).
 private let convolutionChunk = 4
 
 private func convolve(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvGeometry) -> Tensor {
-    BLAS.ensureConfigured()   // single-threaded OpenBLAS unless a caller asked otherwise
-    var out = [Float](repeating: 0, count: g.n * g.o * g.spatial)
+    BLAS.ensureConfigured()   // single-threaded OpenBLAS: our chunks run in parallel instead
     let imageIn = g.c * g.h * g.w, imageOut = g.o * g.spatial
-    x.data.withUnsafeBufferPointer { px in
-        weight.data.withUnsafeBufferPointer { pw in
-            out.withUnsafeMutableBufferPointer { py in
+    // Every output element is written once (bias fill or beta-0 GEMM), so no zero fill.
+    let out = [Float](unsafeUninitializedCapacity: g.n * imageOut) { py, initialized in
+        adviseHugePages(py)
+        x.data.withUnsafeBufferPointer { px in
+            weight.data.withUnsafeBufferPointer { pw in
                 let xs = SharedReadPointer(px.baseAddress!), ws = SharedReadPointer(pw.baseAddress!)
                 let ys = SharedPointer(py.baseAddress!)
                 let biasValues = bias?.data
-                Parallel.forEachChunk(count: g.n, chunkSize: 1) { images, _ in
-                    var col = [Float](repeating: 0, count: g.rows * g.spatial)
-                    col.withUnsafeMutableBufferPointer { pc in
+                Parallel.forEachChunk(count: g.n, chunkSize: convolutionChunk) { images, _ in
+                    withScratch(g.rows * g.spatial) { col in
                         for image in images {
-                            im2col(xs.base + image * imageIn, pc.baseAddress!, g)
+                            im2col(xs.base + image * imageIn, col, g)
                             let y = ys.base + image * imageOut
                             if let biasValues {
                                 for oc in 0..<g.o { (y + oc * g.spatial).initialize(repeating: biasValues[oc], count: g.spatial) }
                             }
                             Float.gemm(transposeA: false, transposeB: false, m: g.o, n: g.spatial, k: g.rows, alpha: 1,
-                                       a: ws.base, lda: g.rows, b: pc.baseAddress!, ldb: g.spatial,
+                                       a: ws.base, lda: g.rows, b: col, ldb: g.spatial,
                                        beta: biasValues == nil ? 0 : 1, c: y, ldc: g.spatial)
                         }
                     }
                 }
             }
         }
+        initialized = py.count
     }
     return Tensor.result(shape: [g.n, g.o, g.outH, g.outW], data: out,
                          parents: [x, weight] + (bias.map { [$0] } ?? [])) { node in
-        let gradOut = node.gradient!
-        let needX = x.requiresGradient, needW = weight.requiresGradient
-        // One weight-gradient slot per fixed chunk of images, summed in chunk order afterwards.
-        let chunk = convolutionChunk, chunks = Parallel.chunkCount(count: g.n, chunkSize: chunk)
-        var partialW = [Float](repeating: 0, count: needW ? chunks * g.o * g.rows : 1)
-        func run(_ gradX: SharedPointer<Float>?) {
-            gradOut.withUnsafeBufferPointer { pg in
-                x.data.withUnsafeBufferPointer { px in
-                    weight.data.withUnsafeBufferPointer { pw in
-                        partialW.withUnsafeMutableBufferPointer { pdw in
-                            let gs = SharedReadPointer(pg.baseAddress!), xs = SharedReadPointer(px.baseAddress!)
-                            let ws = SharedReadPointer(pw.baseAddress!)
-                            let dws = needW ? SharedPointer(pdw.baseAddress!) : nil
-                            Parallel.forEachChunk(count: g.n, chunkSize: chunk) { images, chunkIndex in
-                                var col = [Float](repeating: 0, count: g.rows * g.spatial)
-                                col.withUnsafeMutableBufferPointer { pc in
-                                    for image in images {
-                                        let gy = gs.base + image * imageOut
-                                        if let dws {
-                                            im2col(xs.base + image * imageIn, pc.baseAddress!, g)
-                                            Float.gemm(transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.spatial,
-                                                       alpha: 1, a: gy, lda: g.spatial, b: pc.baseAddress!, ldb: g.spatial,
-                                                       beta: image == images.lowerBound ? 0 : 1,
-                                                       c: dws.base + chunkIndex * g.o * g.rows, ldc: g.rows)
-                                        }
-                                        if let gradX {
-                                            Float.gemm(transposeA: true, transposeB: false, m: g.rows, n: g.spatial, k: g.o,
-                                                       alpha: 1, a: ws.base, lda: g.rows, b: gy, ldb: g.spatial,
-                                                       beta: 0, c: pc.baseAddress!, ldc: g.spatial)
-                                            col2im(pc.baseAddress!, gradX.base + image * imageIn, g)
-                                        }
+        var gradient = node.takeGradient()
+        convolveBackward(&gradient, x, weight, bias, g)
+    }
+}
+
+/// dW += Σ dY · colᵀ, db += Σ dY over positions, dX += col2im(Wᵀ · dY); per-chunk partial sums of
+/// dW and db are added in chunk order, so the bits do not depend on the thread count. When dX is
+/// new and has dY's size (a "same" convolution), each image's dX is written over its own dY once
+/// that has been used, and the buffer becomes x's gradient: no new buffer.
+private func convolveBackward(_ gradOut: inout [Float], _ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvGeometry) {
+    let imageIn = g.c * g.h * g.w, imageOut = g.o * g.spatial
+    let needX = x.requiresGradient, needW = weight.requiresGradient, needB = bias?.requiresGradient ?? false
+    let chunks = Parallel.chunkCount(count: g.n, chunkSize: convolutionChunk)
+    let wSlot = g.o * g.rows
+    var partialW = [Float](repeating: 0, count: needW ? chunks * wSlot : 0)
+    var partialB = [Float](repeating: 0, count: needB ? chunks * g.o : 0)
+    func run(_ gradY: UnsafePointer<Float>, _ gradX: SharedPointer<Float>?, zeroingX: Bool) {
+        x.data.withUnsafeBufferPointer { px in
+            weight.data.withUnsafeBufferPointer { pw in
+                partialW.withUnsafeMutableBufferPointer { pdw in
+                    partialB.withUnsafeMutableBufferPointer { pdb in
+                        let gs = SharedReadPointer(gradY), xs = SharedReadPointer(px.baseAddress!)
+                        let ws = SharedReadPointer(pw.baseAddress!)
+                        let dws = needW ? SharedPointer(pdw.baseAddress!) : nil
+                        let dbs = needB ? SharedPointer(pdb.baseAddress!) : nil
+                        Parallel.forEachChunk(count: g.n, chunkSize: convolutionChunk) { images, chunkIndex in
+                            withScratch(needW || gradX != nil ? g.rows * g.spatial : 0) { col in
+                                for image in images {
+                                    let gy = gs.base + image * imageOut
+                                    if let dbs {
+                                        for oc in 0..<g.o { dbs[chunkIndex * g.o + oc] += sum(gy + oc * g.spatial, g.spatial) }
+                                    }
+                                    if let dws {
+                                        im2col(xs.base + image * imageIn, col, g)
+                                        Float.gemm(transposeA: false, transposeB: true, m: g.o, n: g.rows, k: g.spatial,
+                                                   alpha: 1, a: gy, lda: g.spatial, b: col, ldb: g.spatial,
+                                                   beta: image == images.lowerBound ? 0 : 1,
+                                                   c: dws.base + chunkIndex * wSlot, ldc: g.rows)
+                                    }
+                                    if let gradX {
+                                        Float.gemm(transposeA: true, transposeB: false, m: g.rows, n: g.spatial, k: g.o,
+                                                   alpha: 1, a: ws.base, lda: g.rows, b: gy, ldb: g.spatial,
+                                                   beta: 0, c: col, ldc: g.spatial)
+                                        let dx = gradX.base + image * imageIn
+                                        // dx may be this image's gy itself, which is not read after this point.
+                                        if zeroingX { dx.initialize(repeating: 0, count: imageIn) }
+                                        col2im(col, dx, g)
                                     }
                                 }
                             }
@@ -129,34 +148,51 @@ private func convolve(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, _ g: ConvG
                 }
             }
         }
-        if needX {
-            x.withGradient { gx in run(SharedPointer(gx.baseAddress!)) }
-        } else {
-            run(nil)
+    }
+    if needX, x.gradient == nil, imageIn == imageOut {
+        gradOut.withUnsafeMutableBufferPointer { p in run(UnsafePointer(p.baseAddress!), SharedPointer(p.baseAddress!), zeroingX: true) }
+        x.gradient = gradOut
+    } else if needX {
+        x.withGradient { gx, isFresh in
+            gradOut.withUnsafeBufferPointer { gy in run(gy.baseAddress!, SharedPointer(gx.baseAddress!), zeroingX: isFresh) }
         }
-        if needW {
-            weight.withGradient { gw in
-                partialW.withUnsafeBufferPointer { p in
-                    for c in 0..<chunks {
-                        let base = c * g.o * g.rows
-                        for i in 0..<gw.count { gw[i] += p[base + i] }
-                    }
-                }
-            }
-        }
-        if let bias, bias.requiresGradient {
-            bias.withGradient { gb in
-                for image in 0..<g.n {
-                    for oc in 0..<g.o {
-                        let base = (image * g.o + oc) * g.spatial
-                        var s: Float = 0
-                        for i in 0..<g.spatial { s += gradOut[base + i] }
-                        gb[oc] += s
-                    }
-                }
-            }
+    } else {
+        gradOut.withUnsafeBufferPointer { gy in run(gy.baseAddress!, nil, zeroingX: false) }
+    }
+    if needW { weight.withGradient { gw in addSlots(partialW, slot: wSlot, into: gw) } }
+    if let bias, needB { bias.withGradient { gb in addSlots(partialB, slot: g.o, into: gb) } }
+}
+
+/// Adds the consecutive slots of `partial` into `target`, in slot order.
+private func addSlots(_ partial: [Float], slot: Int, into target: UnsafeMutableBufferPointer<Float>) {
+    partial.withUnsafeBufferPointer { p in
+        for c in 0..<(slot == 0 ? 0 : p.count / slot) {
+            let base = c * slot
+            for i in 0..<slot { target[i] += p[base + i] }
         }
     }
+}
+
+/// Sum of `n` floats, sixteen lanes at a time.
+@inline(__always)
+private func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var lanes = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+        lanes += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+        i += 16
+    }
+    var s = lanes.sum()
+    while i < n { s += p[i]; i += 1 }
+    return s
+}
+
+/// Runs `body` with an uninitialised scratch buffer of `count` floats, freed afterwards.
+@inline(__always)
+private func withScratch(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+    defer { buffer.deallocate() }
+    body(buffer)
 }
 
 /// Unrolls one image `[C, H, W]` into `[C·kh·kw, H'·W']` (zeros where the window leaves the image).

@@ -4,7 +4,9 @@ import AlmagestCore
 /// each window's maximum, the first one on ties), average pooling (zero padding counted in the
 /// divisor, PyTorch's default) and adaptive average pooling to a fixed output size (bins from
 /// ⌊i·H/h'⌋ to ⌈(i+1)·H/h'⌉, as in PyTorch). Output size for windows: ⌊(H + 2p − k) / s⌋ + 1.
-/// Cost: O(N·C·H'·W'·kh·kw) forward and backward.
+/// Cost: O(N·C·H'·W'·kh·kw) forward and backward. Max pooling runs over fixed chunks of planes in
+/// parallel (`Parallel.threads`; planes are disjoint, so the bits do not depend on the thread count)
+/// and takes 2x2 windows with stride 2, the common case, eight at a time with SIMD selects.
 ///
 /// ```swift
 /// let p = try x.maxPool2d(kernel: (2, 2))                       // stride defaults to the kernel
@@ -14,37 +16,46 @@ import AlmagestCore
 extension Tensor {
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) throws -> Tensor {
         let w = try PoolWindows(self, kernel: kernel, stride: stride ?? kernel, padding: padding, operation: "maxPool2d")
-        var out = [Float](repeating: 0, count: w.outCount)
-        var argmax = [Int](repeating: -1, count: w.outCount)
-        data.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in
-                argmax.withUnsafeMutableBufferPointer { a in
-                    for plane in 0..<w.planes {
-                        let base = plane * w.h * w.w
-                        for oy in 0..<w.outH {
-                            let y0 = oy * w.sh - w.ph, ys = Swift.max(y0, 0)..<Swift.min(y0 + w.kh, w.h)
-                            for ox in 0..<w.outW {
-                                let x0 = ox * w.sw - w.pw, xs = Swift.max(x0, 0)..<Swift.min(x0 + w.kw, w.w)
-                                var best = -Float.infinity, at = -1
-                                for yy in ys {
-                                    for xx in xs {
-                                        let i = base + yy * w.w + xx, v = x[i]
-                                        if at < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; at = i }
-                                    }
-                                }
-                                let o = (plane * w.outH + oy) * w.outW + ox
-                                y[o] = best
-                                a[o] = at
+        let planeIn = w.h * w.w, planeOut = w.outH * w.outW
+        guard planeIn <= Int(Int32.max) else {
+            throw ShapeError.invalid(shape: shape, reason: "maxPool2d needs planes of at most \(Int32.max) elements")
+        }
+        let planesPerChunk = Swift.max(1, poolingChunkElements / Swift.max(planeIn, 1))
+        // Window maxima as offsets inside their plane (-1: a window with no cell), every slot written.
+        var argmax = [Int32](repeating: 0, count: 0)
+        let out = [Float](unsafeUninitializedCapacity: w.outCount) { y, initialized in
+            argmax = [Int32](unsafeUninitializedCapacity: w.outCount) { a, initializedArgmax in
+                data.withUnsafeBufferPointer { x in
+                    let xs = SharedReadPointer(x.baseAddress!), ys = SharedPointer(y.baseAddress!)
+                    let As = SharedPointer(a.baseAddress!)
+                    Parallel.forEachChunk(count: w.planes, chunkSize: planesPerChunk) { planes, _ in
+                        for plane in planes {
+                            maxPoolPlane(xs.base + plane * planeIn, ys.base + plane * planeOut, As.base + plane * planeOut, w)
+                        }
+                    }
+                }
+                initializedArgmax = a.count
+            }
+            initialized = y.count
+        }
+        let input = self
+        return Tensor.result(shape: w.outShape, data: out, parents: [self]) { node in
+            let g = node.gradient!
+            input.withGradient { ig, isFresh in
+                g.withUnsafeBufferPointer { gp in
+                    argmax.withUnsafeBufferPointer { ap in
+                        let gs = SharedReadPointer(gp.baseAddress!), As = SharedReadPointer(ap.baseAddress!)
+                        let igs = SharedPointer(ig.baseAddress!)
+                        Parallel.forEachChunk(count: w.planes, chunkSize: planesPerChunk) { planes, _ in
+                            for plane in planes {
+                                let dx = igs.base + plane * planeIn, base = plane * planeOut
+                                if isFresh { dx.initialize(repeating: 0, count: planeIn) }
+                                for o in base..<(base + planeOut) where As[o] >= 0 { dx[Int(As[o])] += gs[o] }
                             }
                         }
                     }
                 }
             }
-        }
-        let input = self
-        return Tensor.result(shape: w.outShape, data: out, parents: [self]) { node in
-            let g = node.gradient!
-            input.withGradient { ig in for o in 0..<g.count where argmax[o] >= 0 { ig[argmax[o]] += g[o] } }
         }
     }
 
@@ -154,6 +165,55 @@ struct PoolWindows {
                 let cells = window(oy, ox)
                 for plane in 0..<planes { body(plane * h * w, (plane * outH + oy) * outW + ox, cells) }
             }
+        }
+    }
+}
+
+/// Elements per parallel chunk of the pooling loops (whole planes; tiny tensors stay on one thread).
+private let poolingChunkElements = 1 << 16
+
+/// Max pooling of one plane: maxima into `y`, their in-plane offsets into `at` (the first maximum
+/// on ties; a NaN wins and stays). 2x2 windows with stride 2 and no padding take eight windows at a
+/// time with SIMD compares and selects, in the same order as the scalar loop.
+private func maxPoolPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>,
+                          _ w: PoolWindows) {
+    let isTiled2x2 = w.kh == 2 && w.kw == 2 && w.sh == 2 && w.sw == 2 && w.ph == 0 && w.pw == 0
+    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14), rowStep = SIMD8<Int32>(repeating: Int32(w.w))
+    for oy in 0..<w.outH {
+        var ox = 0
+        if isTiled2x2 {
+            let top = x + 2 * oy * w.w, bottom = top + w.w
+            while ox + 8 <= w.outW {
+                let t = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let b = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                var best = t.evenHalf, code = SIMD8<Int32>(repeating: 0)
+                @inline(__always) func consider(_ v: SIMD8<Float>, _ k: Int32) {
+                    let take = (v .> best) .| ((v .!= v) .& (best .== best))
+                    best.replace(with: v, where: take)
+                    code.replace(with: SIMD8(repeating: k), where: take)
+                }
+                consider(t.oddHalf, 1)
+                consider(b.evenHalf, 2)
+                consider(b.oddHalf, 3)
+                let offsets = SIMD8<Int32>(repeating: Int32(2 * oy * w.w + 2 * ox)) &+ lanes &+ (code & 1) &+ (code &>> 1) &* rowStep
+                UnsafeMutableRawPointer(y + oy * w.outW + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(at + oy * w.outW + ox).storeBytes(of: offsets, as: SIMD8<Int32>.self)
+                ox += 8
+            }
+        }
+        let y0 = oy * w.sh - w.ph, rows = Swift.max(y0, 0)..<Swift.min(y0 + w.kh, w.h)
+        while ox < w.outW {
+            let x0 = ox * w.sw - w.pw, columns = Swift.max(x0, 0)..<Swift.min(x0 + w.kw, w.w)
+            var best = -Float.infinity, index = -1
+            for yy in rows {
+                for xx in columns {
+                    let i = yy * w.w + xx, v = x[i]
+                    if index < 0 || v > best || (v.isNaN && !best.isNaN) { best = v; index = i }
+                }
+            }
+            y[oy * w.outW + ox] = best
+            at[oy * w.outW + ox] = Int32(index)
+            ox += 1
         }
     }
 }

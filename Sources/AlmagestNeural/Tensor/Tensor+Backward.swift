@@ -31,6 +31,8 @@ extension Tensor {
             }
             accumulateGradient([1])
         }
+        isBackwardRoot = true
+        defer { isBackwardRoot = false }
         for node in topologicalOrder().reversed() {
             guard let function = node.backwardFunction, node.gradient != nil else { continue }
             function(node)

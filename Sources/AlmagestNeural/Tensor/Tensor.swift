@@ -34,6 +34,8 @@ public final class Tensor {
     internal var parents: [Tensor] = []
     /// Adds this tensor's gradient into the parents' gradients.
     internal var backwardFunction: ((Tensor) -> Void)?
+    /// True while this tensor is the one `backward()` was called on (it keeps its gradient).
+    internal var isBackwardRoot = false
 
     /// A tensor over `values` (row-major); throws `ShapeError.invalid` when the count does not
     /// match `shape` or a dimension is negative.
@@ -152,6 +154,30 @@ public final class Tensor {
     internal func withGradient(_ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         if gradient == nil { gradient = Array(repeating: 0, count: count) }
         gradient!.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// This node's gradient for its own backward closure, which may overwrite it in place: an
+    /// intermediate node hands its buffer over (backward() would drop it right after), so the array
+    /// is uniquely referenced and needs no copy; the root of `backward()` keeps its gradient.
+    internal func takeGradient() -> [Float] {
+        guard !isBackwardRoot, let taken = gradient else { return gradient! }
+        gradient = nil
+        return taken
+    }
+
+    /// Write access to the gradient buffer for a backward closure that can overwrite it: on first use
+    /// the buffer is allocated *uninitialised* and `isFresh` is true, so `body` must write every
+    /// element (no zero fill, no page touched twice); otherwise `body` must add into it.
+    internal func withGradient(_ body: (_ gradient: UnsafeMutableBufferPointer<Float>, _ isFresh: Bool) -> Void) {
+        guard gradient != nil else {
+            gradient = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                adviseHugePages(buffer)
+                body(buffer, true)
+                initialized = buffer.count
+            }
+            return
+        }
+        gradient!.withUnsafeMutableBufferPointer { body($0, false) }
     }
 }
 
