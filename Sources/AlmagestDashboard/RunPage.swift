@@ -78,7 +78,19 @@ public struct GenericRunPage: RunPage {
     public func canRender(_ run: RunRecord) -> Bool { true }
 
     public func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
-        PageContent(title: "Run \(run.record.id)", body: Self.header(run.record) + Self.details(run.record))
+        PageContent(
+            title: "Run \(run.record.id)", body: Self.header(run.record) + Self.figures(run.record) + Self.details(run.record))
+    }
+
+    /// Every SVG figure the run wrote (confusion matrices, ROC and training curves, NMF heatmaps
+    /// and signatures, ...), shown as images served from the run directory; empty when none.
+    public static func figures(_ r: RunRecord) -> String {
+        let charts = r.artifacts.filter { $0.hasSuffix(".svg") }.sorted().map { name in
+            "<figure class=\"chart\"><img class=\"artifact-figure\" src=\"\(fileURL(r, name))\" alt=\"\(HTML.escape(name))\">"
+                + "<figcaption>\(HTML.escape(name))</figcaption></figure>"
+        }
+        guard !charts.isEmpty else { return "" }
+        return "<section><h2>Figures</h2><div class=\"figures\">\(charts.joined())</div></section>"
     }
 
     /// The run's title line: experiment, algorithm, id, status, start, version; shared by the
@@ -98,15 +110,18 @@ public struct GenericRunPage: RunPage {
         out += keyValues("Parameters", r.parameters.mapValues { HTML.escape($0.description) })
         out += keyValues("Metrics", r.metrics.mapValues { HTML.number($0) }, id: "run-metrics")
         out += keyValues("Timings (s)", r.timings.mapValues { HTML.number($0) })
-        let links = r.artifacts.map { name in
-            "<li><a href=\"/files/\(r.directory.split(separator: "/").map { HTML.escape(Query.encode(String($0))) }.joined(separator: "/"))/"
-                + "\(name.split(separator: "/").map { HTML.escape(Query.encode(String($0))) }.joined(separator: "/"))\">\(HTML.escape(name))</a></li>"
-        }
+        let links = r.artifacts.map { name in "<li><a href=\"\(fileURL(r, name))\">\(HTML.escape(name))</a></li>" }
         out += "<div><h2>Artifacts</h2><ul class=\"artifacts\">\(links.joined())</ul></div></section>"
         return out
     }
 
     // MARK: - Private
+
+    /// `/files/<run directory>/<artifact>`, each path segment URL-encoded and HTML-escaped.
+    private static func fileURL(_ r: RunRecord, _ name: String) -> String {
+        let segments = r.directory.split(separator: "/") + name.split(separator: "/")
+        return "/files/" + segments.map { HTML.escape(Query.encode(String($0))) }.joined(separator: "/")
+    }
 
     private static func keyValues(_ title: String, _ values: [String: String], id: String? = nil) -> String {
         guard !values.isEmpty else { return "" }
