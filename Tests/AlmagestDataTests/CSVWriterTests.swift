@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [0.1, 1.0 / 3.0, 1e-310, 123_456_789_012.5, -7, 2.5e300])
+    @Test(arguments: [0.1, 1.0 / 3.0, Double.leastNormalMagnitude / 3, 123_456_789_012.5, -7, 2.5e300])
     func numbersUseShortestRoundTripText(value: Double) throws {
         let text = CSVWriter.number(value)
         #expect(Double(text) == value)
