@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [0.1, 1.0 / 3.0, 1e-310, 123_456_789_012.5, -7, 2.5e300])
+    @Test(arguments: [0.1, 1.0 / 3.0, Double.leastNormalMagnitude / 3, 123_456_789_012.5, -7, 2.5e300])
     func numbersUseShortestRoundTripText(value: Double) throws {
         let text = CSVWriter.number(value)
         #expect(Double(text) == value)
@@ -50,5 +50,29 @@ import Testing
         #expect(try String(contentsOf: url, encoding: .utf8) == "1\n")
         // No temporary files are left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["keep.csv"])
+    }
+}
+
+@Suite struct CSVDelimiterRoundTripTests {
+    @Test(arguments: [Character(","), "\t", ";", "|"])
+    func roundTripWithoutHeader(delimiter: Character) throws {
+        let d = try Dataset(
+            features: Matrix([[1.25, -3], [4e-5, 6]]), labels: [1, 0], classNames: ["left\(delimiter)right", "plain"])
+        let text = try CSVWriter.encode(d, delimiter: delimiter, header: false)
+        let back = try CSVReader.read(text, options: CSVOptions(delimiter: delimiter, header: .absent), target: -1)
+        #expect(back.features == d.features)
+        #expect(back.classNames == d.classNames && back.labels == d.labels)
+    }
+
+    @Test func spacesAroundNumbersAndBareCarriageReturns() throws {
+        let d = try CSVReader.read(Data(" 1.5 ,\t2\r3,4\r".utf8), options: CSVOptions(header: .absent))
+        #expect(d.features.rowArrays == [[1.5, 2], [3, 4]])
+    }
+
+    @Test func atomicWriteIntoAMissingFolderIsAnIOError() {
+        let url = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/x.csv")
+        let error = #expect(throws: DataError.self) { try AtomicFile.write(Data("x".utf8), to: url) }
+        guard case .io(let path, _)? = error else { Issue.record("expected an io error, got \(String(describing: error))"); return }
+        #expect(path == url.path)
     }
 }
