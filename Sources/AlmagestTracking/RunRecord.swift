@@ -29,13 +29,17 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var version: String
     /// The run directory, relative to the store root (`digits/<id>`).
     public var directory: String
+    /// The process that writes the run, as `host:pid`, so that a store opened by another process
+    /// can tell a run in progress from one whose process died (nil in logs from before 0.1.0).
+    public var writer: String?
 
     public init(
         id: String, experiment: String, algorithm: String, parameters: [String: ParameterValue],
         metrics: [String: Double] = [:], timings: [String: Double] = [:], status: RunStatus = .running,
         error: String? = nil, artifacts: [String] = [], startedAt: Date, endedAt: Date? = nil,
-        version: String, directory: String
+        version: String, directory: String, writer: String? = nil
     ) {
+        self.writer = writer
         self.id = id
         self.experiment = experiment
         self.algorithm = algorithm

@@ -55,7 +55,7 @@ public final class RunStore: Sendable {
         }
         let record = RunRecord(
             id: id, experiment: experiment, algorithm: algorithm, parameters: parameters, startedAt: started,
-            version: Almagest.version, directory: relative)
+            version: Almagest.version, directory: relative, writer: RunWriter.current)
         try append(record)
         try AtomicFile.write(try Self.encoder.encode(parameters), to: directory.appendingPathComponent("parameters.json"))
         return ActiveRun(store: self, record: record, directory: directory)
@@ -115,9 +115,11 @@ public final class RunStore: Sendable {
         return d
     }()
 
+    /// Marks failed the runs still `running` whose writing process is gone. Runs of live processes
+    /// (this one included, e.g. a dashboard opened during a sweep) and runs written on another host
+    /// are left alone.
     private func markInterruptedRuns() throws {
-        for var record in try runs() where record.status == .running {
-            // A run of this very process cannot be running before the store opened.
+        for var record in try runs() where record.status == .running && RunWriter.isGone(record.writer) {
             record.status = .failed
             record.error = "interrupted: the process ended before the run finished"
             record.endedAt = Date()
@@ -158,5 +160,21 @@ public enum TrackingError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .artifactExists(path): return "\(path) already exists; a run never overwrites its artifacts"
         case let .alreadyEnded(id): return "run \(id) has already ended"
         }
+    }
+}
+
+/// Who writes a run: `host:pid`, and whether that process still exists.
+enum RunWriter {
+    static let current: String = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+
+    /// True when `writer` names a process on this host that no longer exists, or is unknown (a
+    /// record from before writers were logged).
+    static func isGone(_ writer: String?) -> Bool {
+        guard let writer, let colon = writer.lastIndex(of: ":"), let pid = Int32(writer[writer.index(after: colon)...]) else {
+            return true
+        }
+        guard writer[..<colon] == ProcessInfo.processInfo.hostName[...] else { return false }
+        if pid == getpid() { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 }

@@ -29,14 +29,31 @@ func temporaryStoreURL() -> URL {
         let root = temporaryStoreURL()
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try RunStore(root: root)
-        _ = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
+        // A run logged as running by a process that has since exited.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = RunRecord(
+            id: "dead-run", experiment: "digits", algorithm: "kmeans", parameters: [:], startedAt: Date(),
+            version: "0.1.0", directory: "digits/dead-run",
+            writer: "\(ProcessInfo.processInfo.hostName):\(child.processIdentifier)")
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try (try encoder.encode(dead) + Data("\n".utf8)).write(to: store.logURL)
+        // A run of this live process, still in progress, and a finished one.
+        let live = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
         let finished = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
         try finished.finish(metrics: ["x": 1], timings: [:])
-        let reopened = try RunStore(root: root)
-        let runs = try reopened.runs()
-        #expect(runs.map(\.status) == [.failed, .finished])
+
+        let runs = try RunStore(root: root).runs()
+        #expect(runs.map(\.id) == ["dead-run", live.id, finished.id])
+        #expect(runs.map(\.status) == [.failed, .running, .finished])
         #expect(runs[0].error?.contains("interrupted") == true)
-        #expect(runs[1].metrics == ["x": 1])
+        #expect(runs[2].metrics == ["x": 1])
+        // The live run finishes normally after another store was opened.
+        try live.finish(metrics: ["y": 2], timings: [:])
+        #expect(try store.runs()[1].status == .finished)
     }
 
     @Test func artifactsAreNeverOverwrittenNorOutsideTheRun() throws {

@@ -22,10 +22,9 @@ func kMeansPlusPlusSeeds(
     // Squared distance of every row to its nearest centre so far.
     var closest = Distances.squaredDistances(rows: first..<(first + 1), of: x, to: x, normsA: norms, normsB: norms).elements
     closest[first] = 0
-    var potential = closest.reduce(0, +)
 
     while centres.count < k {
-        // Candidates drawn with probability closest / potential (cumulative-sum search).
+        // Candidates drawn with probability proportional to `closest` (cumulative-sum search).
         var candidates = [Int]()
         var cumulative = [Double](repeating: 0, count: n)
         var running = 0.0
@@ -66,8 +65,6 @@ func kMeansPlusPlusSeeds(
         }
         centres.append(candidates[bestCandidate])
         closest = bestClosest
-        potential = bestPotential
-        _ = potential
     }
     return x.rows(at: centres)
 }
