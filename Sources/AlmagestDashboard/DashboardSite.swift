@@ -23,6 +23,8 @@ public struct DashboardSite: Sendable {
     public init(store: RunStore, pages: RunPageRegistry = .standard) {
         self.store = store
         self.pages = pages
+        self.stylesheet = Data(pages.stylesheet.utf8)
+        self.script = Data(pages.script.utf8)
     }
 
     /// A response: status, content type and body.
@@ -48,6 +50,10 @@ public struct DashboardSite: Sendable {
 
     // MARK: - Private
 
+    /// The shared stylesheet and script with every page's own, composed once.
+    private let stylesheet: Data
+    private let script: Data
+
     private func route(path: String, query: Query) throws -> Response {
         let raw = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         let segments = try raw.map { segment -> String in
@@ -71,9 +77,8 @@ public struct DashboardSite: Sendable {
             return Response(status: 200, contentType: Self.contentType(url.pathExtension), body: data)
         case "assets" where segments.count == 2:
             switch segments[1] {
-            case "dashboard.css": return Response(status: 200, contentType: "text/css; charset=utf-8", body: Data(Assets.css.utf8))
-            case "dashboard.js":
-                return Response(status: 200, contentType: "text/javascript; charset=utf-8", body: Data(Assets.javascript.utf8))
+            case "dashboard.css": return Response(status: 200, contentType: "text/css; charset=utf-8", body: stylesheet)
+            case "dashboard.js": return Response(status: 200, contentType: "text/javascript; charset=utf-8", body: script)
             default: throw DashboardError.notFound(what: "asset \(segments[1])")
             }
         default:

@@ -4,7 +4,10 @@ import Foundation
 /// The page model: one `RunPage` per kind of run (clustering, classification, NMF, ...), kept in
 /// a `RunPageRegistry`. A pipeline adds its page by conforming a type to `RunPage` and registering
 /// it; no other page changes. The first registered page whose `canRender` accepts a run draws it;
-/// runs no page claims get `GenericRunPage` (parameters, metrics, timings, artifacts).
+/// runs no page claims get `GenericRunPage` (parameters, metrics, timings, artifacts). A page
+/// brings its own stylesheet and script as `assets`; the dashboard serves them appended to its
+/// shared ones (one CSS and one script file, no external assets), each page's script isolated so
+/// an error in one page's script is reported and never stops another's.
 ///
 /// ```swift
 /// struct NMFRunPage: RunPage {
@@ -19,10 +22,29 @@ import Foundation
 public protocol RunPage: Sendable {
     /// A short name of the page kind (shown on the page, used in tests).
     var name: String { get }
+    /// The CSS and JavaScript the page needs (default: none).
+    var assets: PageAssets { get }
     /// Whether this page draws `run`.
     func canRender(_ run: RunRecord) -> Bool
     /// The page for `run`, from the run's artifacts only (never recomputing a model).
     func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent
+}
+
+extension RunPage {
+    public var assets: PageAssets { PageAssets() }
+}
+
+/// A page's stylesheet rules and script. The script runs once on every dashboard page, after the
+/// shared script, inside its own function and `try` (errors go to the page's error report); it
+/// should look for its page's elements and return when they are absent.
+public struct PageAssets: Sendable {
+    public var css: String
+    public var javascript: String
+
+    public init(css: String = "", javascript: String = "") {
+        self.css = css
+        self.javascript = javascript
+    }
 }
 
 /// What a page gets besides its run: the store (to look up other runs) and the request's query.
@@ -66,6 +88,23 @@ public struct RunPageRegistry: Sendable {
     /// The page that draws `run`.
     public func page(for run: RunRecord) -> any RunPage {
         pages.first { $0.canRender(run) } ?? GenericRunPage()
+    }
+
+    /// The shared stylesheet followed by every page's rules.
+    var stylesheet: String {
+        ([Assets.css] + pages.map { $0.assets.css }.filter { !$0.isEmpty }).joined(separator: "\n")
+    }
+
+    /// The shared script followed by every page's script, each in its own function so one page's
+    /// error (reported into `#js-errors`) does not stop the others; marks the body
+    /// `data-script="ready"` at the end.
+    var script: String {
+        var out = Assets.javascript
+        for page in pages where !page.assets.javascript.isEmpty {
+            out += "\n(function () {\n'use strict';\ntry {\n\(page.assets.javascript)\n} catch (e) { almagest.report("
+            out += "'\(page.name) page: ' + e); }\n})();\n"
+        }
+        return out + "document.body.setAttribute('data-script', 'ready');\n"
     }
 }
 

@@ -97,6 +97,7 @@ import Testing
     @Test func aPipelineAddsItsPageThroughTheRegistry() throws {
         struct HostilePage: RunPage {
             let name = "hostile"
+            var assets: PageAssets { PageAssets(css: "#custom { color: teal; }", javascript: "throw new Error('hostile script');") }
             func canRender(_ run: RunRecord) -> Bool { run.experiment == "hostile" }
             func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
                 PageContent(title: "custom", body: "<p id=\"custom\">\(run.record.metrics.count) metric(s)</p>")
@@ -110,6 +111,17 @@ import Testing
         #expect(custom.contains("<p id=\"custom\">1 metric(s)</p>"))
         let clustering = String(decoding: site.respond(path: "/run/\(f.hogID)", query: nil).body, as: UTF8.self)
         #expect(clustering.contains("data-page-kind=\"clustering\""))
+
+        // The page's own rules and script are served with the shared ones, its script isolated
+        // (its error is reported, the clustering page's script still follows and runs).
+        let css = String(decoding: site.respond(path: "/assets/dashboard.css", query: nil).body, as: UTF8.self)
+        #expect(css.contains("#custom { color: teal; }") && css.contains("table.data"))
+        let script = String(decoding: site.respond(path: "/assets/dashboard.js", query: nil).body, as: UTF8.self)
+        let hostile = try #require(script.range(of: "throw new Error('hostile script');"))
+        let clusteringScript = try #require(script.range(of: "cluster-select"))
+        #expect(hostile.lowerBound < clusteringScript.lowerBound)
+        #expect(script.contains("catch (e) { almagest.report('hostile page: ' + e); }"))
+        #expect(script.hasSuffix("document.body.setAttribute('data-script', 'ready');\n"))
     }
 }
 
