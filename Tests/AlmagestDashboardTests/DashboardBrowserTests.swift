@@ -14,41 +14,45 @@ extension LiveDashboardTests {
         let clusters = sizes.keys.sorted()
         let (first, second) = (clusters[0], clusters[clusters.count - 1])
         let id = f.hogID
+        let colors = try clusterColors(f.page("/run/\(id)").html)
         try await withDashboard(f.store) { port in
             let url = "http://127.0.0.1:\(port)/run/\(id)"
-            var highlightedSets = [Set<String>]()
+            var points0 = [String]()
             for k in [first, second] {
                 let (dom, log) = try await Chromium.dumpDOM(chromium, url: "\(url)#cluster=\(k)")
                 #expect(dom.contains("data-script=\"ready\""), "the page's script did not run")
-                let points = pointTags(in: dom)
-                #expect(points.count == f.points)
-                let lit = points.filter { $0.contains("class=\"point highlighted\"") }
-                #expect(lit.count == sizes[k])
-                #expect(lit.allSatisfy { $0.contains("data-label=\"\(k)\"") })
+                #expect(attribute("data-drawn-points", in: dom) == "\(f.points)")
+                #expect(attribute("data-highlighted-points", in: dom) == "\(sizes[k]!)")
                 #expect(dom.contains("data-selected=\"\(k)\""))
                 #expect(count("class=\"examples\" data-cluster=\"\(k)\" data-count=\"\\d+\">", in: dom) == 1)
-                highlightedSets.append(Set(lit.compactMap { tag in
-                    tag.range(of: "data-index=\"\\d+\"", options: .regularExpression).map { String(tag[$0]) }
-                }))
+                #expect(count("<button type=\"button\" data-label=\"\(k)\" class=\"active\">", in: dom) == 1)
+                points0.append(attribute("data-point0", in: dom) ?? "")
                 Chromium.expectNoErrors(dom: dom, log: log)
             }
-            #expect(highlightedSets.count == 2 && highlightedSets[0].isDisjoint(with: highlightedSets[1]) && !highlightedSets[1].isEmpty)
+            #expect(points0[0] == points0[1] && !points0[0].isEmpty)
 
-            // Rotation: the script re-projects every point from its data-x/y/z.
-            let (turned, turnLog) = try await Chromium.dumpDOM(chromium, url: "\(url)#cluster=\(first)&rotate=40")
-            #expect(turned.contains("data-azimuth=\"75.0\""))
-            let before = pointTags(in: f.page("/run/\(id)").html).first { $0.contains("data-index=\"0\"") }
-            let after = pointTags(in: turned).first { $0.contains("data-index=\"0\"") }
-            let cx = { (tag: String?) in tag?.range(of: "cx=\"[^\"]+\"", options: .regularExpression).map { String(tag![$0]) } }
-            #expect(cx(before) != nil && cx(after) != nil && cx(before) != cx(after))
-            #expect(pointTags(in: turned).count == f.points)
+            // Rotation re-projects every point; #point=I names a point as hovering it does.
+            let probe = 5
+            let (turned, turnLog) = try await Chromium.dumpDOM(chromium, url: "\(url)#cluster=\(first)&rotate=40&point=\(probe)")
+            #expect(attribute("data-azimuth", in: turned) == "75.0")
+            #expect(attribute("data-point0", in: turned) != points0[0])
+            #expect(attribute("data-drawn-points", in: turned) == "\(f.points)")
+            #expect(attribute("data-hover", in: turned) == "\(probe)")
+            #expect(turned.contains("point \(probe) · cluster \(f.hogLabels[probe]) · label "))
             Chromium.expectNoErrors(dom: turned, log: turnLog)
 
-            let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-run.png")
-            try await Chromium.screenshot(chromium, url: "\(url)#cluster=\(second)", to: shot)
-            let png = try Data(contentsOf: shot)
-            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000)
-            print("screenshot of the clustering run page: \(shot.path)")
+            // The canvas really shows the highlight: the selected cluster's colour, drawn opaque,
+            // covers many more pixels than when another cluster is selected (faded).
+            var painted = [Int: Int]()
+            for k in [first, second] {
+                let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-run-\(k).png")
+                try await Chromium.screenshot(chromium, url: "\(url)#cluster=\(k)", to: shot)
+                let data = try Data(contentsOf: shot)
+                #expect(data.count > 20_000)
+                painted[k] = try PNGPixels(data).count(hex: colors[first]!)
+                print("screenshot of the clustering run page: \(shot.path)")
+            }
+            #expect(painted[first]! > painted[second]! + 10 * sizes[first]!, "pixels of cluster \(first)'s colour: \(painted)")
         }
     }
 
@@ -69,6 +73,19 @@ extension LiveDashboardTests {
             try await Chromium.screenshot(chromium, url: "http://127.0.0.1:\(port)/compare?ids=\(hog),\(hist)", to: shot)
             #expect(try Data(contentsOf: shot).count > 20_000)
         }
+    }
+
+    /// The value of the first `name="..."` attribute in `html`.
+    private func attribute(_ name: String, in html: String) -> String? {
+        guard let start = html.range(of: " \(name)=\"") else { return nil }
+        return html[start.upperBound...].split(separator: "\"", maxSplits: 1).first.map(String.init)
+    }
+
+    /// The scatter's colour of each cluster, as the page sends it (`data-colors`).
+    private func clusterColors(_ html: String) throws -> [Int: String] {
+        let text = try #require(attribute("data-colors", in: html)).replacingOccurrences(of: "&quot;", with: "\"")
+        let map = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        return Dictionary(uniqueKeysWithValues: map.map { (Int($0.key)!, $0.value) })
     }
 
     /// Chromium's path, or nil (after a loud message) when there is none and CI is not set.

@@ -17,6 +17,8 @@ struct DashboardFixture: Sendable {
     let points: Int
     /// Cluster sizes of the HOG run, by cluster id.
     let hogClusterSizes: [Int: Int]
+    /// The HOG run's cluster of every point.
+    let hogLabels: [Int]
     let hogAMI: Double
     let histogramAMI: Double
 
@@ -33,6 +35,7 @@ struct DashboardFixture: Sendable {
         hogID = results[0].runID!
         histogramID = results[1].runID!
         points = digits.count
+        hogLabels = results[0].labels
         hogClusterSizes = Dictionary(results[0].labels.map { ($0, 1) }, uniquingKeysWith: +)
         hogAMI = results[0].metrics["adjusted_mutual_information"]!
         histogramAMI = results[1].metrics["adjusted_mutual_information"]!
@@ -56,8 +59,15 @@ func count(_ pattern: String, in text: String) -> Int {
     (try? NSRegularExpression(pattern: pattern)).map { $0.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text)) } ?? -1
 }
 
-/// The `<circle ...>` tags of scatter points in `html`.
-func pointTags(in html: String) -> [String] {
-    guard let re = try? NSRegularExpression(pattern: "<circle[^>]*class=\"point[^\"]*\"[^>]*>") else { return [] }
-    return re.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap { Range($0.range, in: html).map { String(html[$0]) } }
+/// The bytes of the scatter's data block `name` (base64 in a `<script class="scatter-data">`), or nil.
+func scatterBlock(_ name: String, in html: String) -> Data? {
+    let marker = "class=\"scatter-data\" data-name=\"\(name)\">"
+    guard let start = html.range(of: marker), let end = html[start.upperBound...].range(of: "</script>") else { return nil }
+    return Data(base64Encoded: String(html[start.upperBound..<end.lowerBound]))
+}
+
+/// Little-endian 4-byte values of a data block.
+func scatterValues<T: BitwiseCopyable>(_ data: Data, as type: T.Type) -> [T] {
+    let size = MemoryLayout<T>.size
+    return data.withUnsafeBytes { raw in (0..<raw.count / size).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) } }
 }

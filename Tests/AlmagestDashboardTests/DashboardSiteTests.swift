@@ -1,3 +1,4 @@
+import AlmagestData
 import AlmagestDashboard
 import AlmagestTracking
 import Foundation
@@ -31,8 +32,29 @@ import Testing
         let page = f.page("/run/\(f.hogID)", query: "cluster=2")
         #expect(page.status == 200)
         #expect(page.html.contains("data-page-kind=\"clustering\""))
-        #expect(pointTags(in: page.html).count == f.points)
+        #expect(page.html.contains("data-points=\"\(f.points)\""))
         #expect(page.html.contains("data-selected=\"2\""))
+        // The points travel as binary: the run's clusters, and projection.csv normalised into [-1, 1]^3.
+        let labels = scatterValues(try #require(scatterBlock("labels", in: page.html)), as: Int32.self)
+        #expect(labels.map(Int.init) == f.hogLabels)
+        let xyz = scatterValues(try #require(scatterBlock("xyz", in: page.html)), as: Float.self)
+        let record = try #require(try f.store.index.run(id: f.hogID))
+        let csv = try CSVReader.read(
+            from: f.root.appendingPathComponent(record.directory).appendingPathComponent("projection.csv"),
+            options: CSVOptions(header: .present))
+        let columns = ["x", "y", "z"].map { name in
+            let c = csv.featureNames.firstIndex(of: name)!
+            return (0..<csv.count).map { csv.features[$0, c] }
+        }
+        let centres = columns.map { ($0.min()! + $0.max()!) / 2 }
+        let half = columns.map { ($0.max()! - $0.min()!) / 2 }.max()!
+        #expect(xyz.count == 3 * f.points)
+        var worst = 0.0
+        for i in 0..<f.points { for a in 0..<3 { worst = max(worst, abs(Double(xyz[3 * i + a]) - (columns[a][i] - centres[a]) / half)) } }
+        #expect(worst < 1e-6)
+        let truth = scatterValues(try #require(scatterBlock("truth", in: page.html)), as: Int32.self)
+        let truthColumn = csv.featureNames.firstIndex(of: "true_label")!
+        #expect(truth.map(Double.init) == (0..<csv.count).map { csv.features[$0, truthColumn] })
         #expect(count("<option value=\"\\d+\"", in: page.html) == f.hogClusterSizes.count)
         #expect(count("class=\"examples\" data-cluster=", in: page.html) == f.hogClusterSizes.count)
         #expect(count("class=\"examples\" data-cluster=\"2\" data-count=\"\\d+\">", in: page.html) == 1)  // visible
@@ -40,6 +62,23 @@ import Testing
         #expect(count("class=\"bar\"", in: page.html) == f.hogClusterSizes.count)
         let generic = f.page("/run/\(f.hostileID)")
         #expect(generic.status == 200 && generic.html.contains("data-page-kind=\"run\"") && !generic.html.contains("clustering\""))
+    }
+
+    @Test(arguments: [
+        ("x,y,cluster\n1,2,0\n3,4,1\n", "has no x, y, z columns"),
+        ("x,y,z,cluster\n1,2,3,0\n1,,3,1\n", "row 2 has a missing or non-finite coordinate"),
+    ])
+    func clusteringPageExplainsABrokenProjection(csv: String, message: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-broken-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let run = try store.start(experiment: "broken", algorithm: "kmeans", parameters: [:])
+        try run.writeArtifact("projection.csv", contents: Data(csv.utf8))
+        let id = try run.finish(metrics: [:], timings: [:]).id
+        let response = DashboardSite(store: store).respond(path: "/run/\(id)", query: nil)
+        let html = String(decoding: response.body, as: UTF8.self)
+        #expect(response.status == 200 && html.contains("data-page-kind=\"clustering\""))
+        #expect(html.contains(message) && !html.contains("scatter-data"))
     }
 
     @Test func comparePageHighlightsTheBestValueOfEachColumn() throws {

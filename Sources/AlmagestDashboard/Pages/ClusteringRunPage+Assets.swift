@@ -1,110 +1,240 @@
 /// The clustering page's stylesheet and script.
 ///
-/// The script highlights the cluster chosen in `#cluster-select` (or given as `#cluster=K` in the
-/// address) by toggling the `highlighted` class on the scatter's points and showing that cluster's
-/// examples, and rotates the 3-D scatter when dragged by re-projecting each point from the
-/// `data-x/y/z` coordinates and camera parameters `Scatter3DChart` embeds (`#rotate=DEGREES` in the
-/// address turns it on load, as a drag would). Cost: O(n) per frame.
+/// The script selects a cluster — from `#cluster-select`, a click on a legend entry, or
+/// `#cluster=K` in the address — showing that cluster's example images and highlighting its
+/// points. It draws the `ProjectionScatter` on its canvas: the points decoded from the page's
+/// data blocks, projected orthographically from the azimuth and elevation, sorted back to front,
+/// the selected cluster drawn last and opaque, the others faded; dragging rotates (re-sorting when
+/// the drag ends), hovering names the nearest point (`#point=I` does so on load) and `#rotate=D`
+/// turns the view by D degrees on load. What it drew is written back as attributes (drawn and
+/// highlighted point counts, angles, the screen position of point 0, the hovered point), which
+/// the browser tests read. Cost: O(n) per frame, O(n log n) per re-sort.
 extension ClusteringRunPage {
     public var assets: PageAssets { PageAssets(css: Self.css, javascript: Self.javascript) }
 
     private static let css = """
         .cluster-page { display: flex; gap: 20px; align-items: flex-start; margin-top: 12px; }
-        #scatter svg { cursor: grab; touch-action: none; }
-        svg.scatter3d.has-selection circle.point:not(.highlighted) { fill-opacity: 0.12; stroke-opacity: 0.1; }
-        svg.scatter3d circle.point.highlighted { stroke: #000; stroke-width: 0.9; }
+        .scatter-title { font-weight: 600; text-align: center; margin: 2px 0 4px; }
+        .scatter3d { position: relative; }
+        .scatter3d canvas { display: block; max-width: 100%; cursor: grab; touch-action: none; }
+        .scatter-tip { position: absolute; pointer-events: none; background: rgba(31, 35, 40, 0.92); color: #fff;
+          font-size: 12px; padding: 2px 6px; border-radius: 3px; white-space: nowrap; }
+        ul.scatter-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 2px; padding: 0; max-width: 640px; }
+        ul.scatter-legend button { border: 1px solid var(--line); background: #fff; border-radius: 3px; cursor: pointer; font-size: 12px; }
+        ul.scatter-legend button.active { border-color: var(--ink); font-weight: 700; }
+        ul.scatter-legend .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; }
         """
 
     private static let javascript = """
-        var svg = document.querySelector('#scatter svg.scatter3d');
-        var select = document.getElementById('cluster-select');
         var page = document.querySelector('.cluster-page');
-        var points = svg ? Array.prototype.slice.call(svg.querySelectorAll('circle.point')) : [];
+        if (!page) { return; }
+        var select = document.getElementById('cluster-select');
+        var root = document.querySelector('#scatter .scatter3d');
+        var scatter = root ? makeScatter(root) : null;
+        var legend = Array.prototype.slice.call(document.querySelectorAll('ul.scatter-legend button'));
+
+        function hashValue(name) {
+          var m = new RegExp('(?:^#|&)' + name + '=(-?\\\\d+(?:\\\\.\\\\d+)?)').exec(location.hash);
+          return m ? m[1] : null;
+        }
 
         function selectCluster(k) {
-          if (!page) { return; }
-          var lit = 0;
-          points.forEach(function (c) {
-            var on = c.getAttribute('data-label') === k;
-            c.classList.toggle('highlighted', on);
-            if (on) { lit += 1; }
-          });
-          if (svg) { svg.classList.toggle('has-selection', k !== ''); }
           document.querySelectorAll('.examples').forEach(function (d) { d.hidden = d.getAttribute('data-cluster') !== k; });
+          legend.forEach(function (b) { b.classList.toggle('active', b.getAttribute('data-label') === k); });
           if (select) { select.value = k; }
           page.setAttribute('data-selected', k);
-          page.setAttribute('data-highlighted-points', String(lit));
+          if (scatter) { page.setAttribute('data-highlighted-points', String(scatter.select(k))); }
         }
 
-        if (page) {
-          var fromHash = /(?:^#|&)cluster=(-?\\d+)/.exec(location.hash);
-          var initial = fromHash ? fromHash[1] : (page.getAttribute('data-selected') || '');
-          selectCluster(initial);
-          if (select) {
-            select.addEventListener('change', function () {
-              selectCluster(select.value);
-              history.replaceState(null, '', '#cluster=' + select.value);
+        function choose(k) {
+          selectCluster(k);
+          history.replaceState(null, '', '#cluster=' + k);
+        }
+
+        selectCluster(hashValue('cluster') || page.getAttribute('data-selected') || '');
+        if (select) { select.addEventListener('change', function () { choose(select.value); }); }
+        legend.forEach(function (b) { b.addEventListener('click', function () { choose(b.getAttribute('data-label')); }); });
+        window.addEventListener('hashchange', function () {
+          var k = hashValue('cluster');
+          if (k !== null) { selectCluster(k); }
+        });
+        if (scatter) {
+          var turn = hashValue('rotate');
+          if (turn !== null) { scatter.rotate(Number(turn), 0); }
+          var point = hashValue('point');
+          if (point !== null) { scatter.showPoint(Number(point)); }
+          window.almagestRotate = scatter.rotate;
+        }
+
+        function makeScatter(root) {
+          function block(name) {
+            var el = root.parentNode.querySelector('script.scatter-data[data-name="' + name + '"]');
+            if (!el) { return null; }
+            var text = atob(el.textContent.trim()), bytes = new Uint8Array(text.length);
+            for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+            return bytes.buffer;
+          }
+          var xyz = new Float32Array(block('xyz')), labels = new Int32Array(block('labels'));
+          var truthBytes = block('truth'), truth = truthBytes ? new Int32Array(truthBytes) : null;
+          var n = labels.length;
+          if (xyz.length !== 3 * n) { throw new Error('scatter data: ' + xyz.length + ' coordinates for ' + n + ' points'); }
+          var colors = JSON.parse(root.getAttribute('data-colors'));
+          var axisNames = [root.dataset.axisX, root.dataset.axisY, root.dataset.axisZ];
+          var canvas = root.querySelector('canvas'), tip = root.querySelector('.scatter-tip');
+          var ctx = canvas.getContext('2d'), ratio = window.devicePixelRatio || 1;
+          var width = canvas.width, height = canvas.height;
+          canvas.style.width = width + 'px';
+          canvas.width = Math.round(width * ratio);
+          canvas.height = Math.round(height * ratio);
+          ctx.scale(ratio, ratio);
+          var az = Number(root.dataset.azimuth), el = Number(root.dataset.elevation);
+          var radius = Math.min(width, height) / 2 / Math.sqrt(3) * 0.96, ox = width / 2, oy = height / 2;
+          var size = n > 5000 ? 2 : 3.5;
+          var sx = new Float32Array(n), sy = new Float32Array(n), depth = new Float32Array(n), order = new Uint32Array(n);
+          for (var i = 0; i < n; i++) { order[i] = i; }
+          var selected = null, sprites = {}, dragging = null, pending = false;
+
+          function camera() {
+            var a = az * Math.PI / 180, e = el * Math.PI / 180;
+            return { ca: Math.cos(a), sa: Math.sin(a), ce: Math.cos(e), se: Math.sin(e) };
+          }
+          function screen(c, x, y, z) {
+            var u = x * c.ca - y * c.sa, d = x * c.sa + y * c.ca;
+            return [ox + u * radius, oy - (d * c.se + z * c.ce) * radius, -d * c.ce + z * c.se];
+          }
+          function project(sort) {
+            var c = camera();
+            for (var i = 0; i < n; i++) {
+              var p = screen(c, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]);
+              sx[i] = p[0]; sy[i] = p[1]; depth[i] = p[2];
+            }
+            if (sort) { order.sort(function (p, q) { return depth[p] - depth[q]; }); }
+          }
+          function sprite(label, lit) {
+            var key = label + (lit ? '+' : '');
+            if (sprites[key]) { return sprites[key]; }
+            var r = size * (lit ? 1.3 : 1), half = r + 1.5, c = document.createElement('canvas');
+            c.width = c.height = Math.ceil(2 * half * ratio);
+            var g = c.getContext('2d');
+            g.scale(ratio, ratio);
+            g.beginPath();
+            g.arc(half, half, r, 0, 2 * Math.PI);
+            g.fillStyle = colors[label] || '#9e9e9e';
+            g.fill();
+            g.lineWidth = lit ? 1 : 0.5;
+            g.strokeStyle = lit ? '#000' : 'rgba(255,255,255,0.6)';
+            g.stroke();
+            sprites[key] = { image: c, half: half };
+            return sprites[key];
+          }
+          function drawCube(c) {
+            var corners = [];
+            [-1, 1].forEach(function (a) { [-1, 1].forEach(function (b) { [-1, 1].forEach(function (d) { corners.push([a, b, d]); }); }); });
+            ctx.lineWidth = 1;
+            ctx.strokeStyle = '#d0d0d0';
+            corners.forEach(function (p, i) {
+              corners.forEach(function (q, j) {
+                if (j <= i || Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) + Math.abs(p[2] - q[2]) !== 2) { return; }
+                var s = screen(c, p[0], p[1], p[2]), t = screen(c, q[0], q[1], q[2]);
+                ctx.beginPath(); ctx.moveTo(s[0], s[1]); ctx.lineTo(t[0], t[1]); ctx.stroke();
+              });
+            });
+            var start = screen(c, -1, -1, -1);
+            ctx.lineWidth = 1.5;
+            ctx.strokeStyle = ctx.fillStyle = '#555';
+            ctx.font = '13px "DejaVu Sans", sans-serif';
+            ctx.textAlign = 'center';
+            ctx.textBaseline = 'middle';
+            [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]].forEach(function (end, k) {
+              var e = screen(c, end[0], end[1], end[2]), dx = e[0] - start[0], dy = e[1] - start[1];
+              var length = Math.max(Math.sqrt(dx * dx + dy * dy), 1e-9);
+              ctx.beginPath(); ctx.moveTo(start[0], start[1]); ctx.lineTo(e[0], e[1]); ctx.stroke();
+              ctx.fillText(axisNames[k] || '', e[0] + dx / length * 14, e[1] + dy / length * 14);
             });
           }
-          window.addEventListener('hashchange', function () {
-            var m = /(?:^#|&)cluster=(-?\\d+)/.exec(location.hash);
-            if (m) { selectCluster(m[1]); }
-          });
-        }
-
-        if (svg && points.length) {
-          var ds = svg.dataset;
-          var az = Number(ds.azimuth), el = Number(ds.elevation), scale = Number(ds.scale);
-          var cx = Number(ds.centerX), cy = Number(ds.centerY), cz = Number(ds.centerZ);
-          var ox = Number(ds.originX), oy = Number(ds.originY);
-          var xs = points.map(function (c) { return Number(c.getAttribute('data-x')) - cx; });
-          var ys = points.map(function (c) { return Number(c.getAttribute('data-y')) - cy; });
-          var zs = points.map(function (c) { return Number(c.getAttribute('data-z')) - cz; });
-          var parent = points[0].parentNode, dragging = null, pending = false;
-          function project(reorder) {
-            var a = az * Math.PI / 180, e = el * Math.PI / 180;
-            var ca = Math.cos(a), sa = Math.sin(a), ce = Math.cos(e), se = Math.sin(e);
-            var depth = new Array(points.length);
-            for (var i = 0; i < points.length; i++) {
-              var u = xs[i] * ca - ys[i] * sa, d = xs[i] * sa + ys[i] * ca;
-              var v = d * se + zs[i] * ce;
-              depth[i] = -d * ce + zs[i] * se;
-              points[i].setAttribute('cx', (ox + u * scale).toFixed(2));
-              points[i].setAttribute('cy', (oy - v * scale).toFixed(2));
+          function draw() {
+            ctx.fillStyle = '#fff';
+            ctx.fillRect(0, 0, width, height);
+            drawCube(camera());
+            var drawn = 0, lit = 0;
+            ctx.globalAlpha = selected === null ? 0.85 : 0.22;
+            for (var k = 0; k < n; k++) {
+              var i = order[k];
+              if (labels[i] === selected) { continue; }
+              var s = sprite(labels[i], false);
+              ctx.drawImage(s.image, sx[i] - s.half, sy[i] - s.half, 2 * s.half, 2 * s.half);
+              drawn += 1;
             }
-            if (reorder) {
-              var order = points.map(function (_, i) { return i; }).sort(function (p, q) { return depth[p] - depth[q]; });
-              var fragment = document.createDocumentFragment();
-              order.forEach(function (i) { fragment.appendChild(points[i]); });
-              parent.appendChild(fragment);
+            ctx.globalAlpha = 1;
+            if (selected !== null) {
+              var t = sprite(selected, true);
+              for (var m = 0; m < n; m++) {
+                var j = order[m];
+                if (labels[j] !== selected) { continue; }
+                ctx.drawImage(t.image, sx[j] - t.half, sy[j] - t.half, 2 * t.half, 2 * t.half);
+                drawn += 1;
+                lit += 1;
+              }
             }
-            svg.setAttribute('data-azimuth', az.toFixed(1));
-            svg.setAttribute('data-elevation', el.toFixed(1));
+            root.setAttribute('data-drawn-points', String(drawn));
+            root.setAttribute('data-highlighted-points', String(lit));
+            root.setAttribute('data-azimuth', az.toFixed(1));
+            root.setAttribute('data-elevation', el.toFixed(1));
+            if (n > 0) { root.setAttribute('data-point0', sx[0].toFixed(1) + ',' + sy[0].toFixed(1)); }
+            return lit;
           }
-          svg.addEventListener('pointerdown', function (ev) {
+          function showPoint(i) {
+            if (!(i >= 0 && i < n)) { tip.hidden = true; root.removeAttribute('data-hover'); return; }
+            var text = 'point ' + i + ' · ' + (labels[i] < 0 ? 'noise' : 'cluster ' + labels[i]);
+            if (truth) { text += ' · label ' + truth[i]; }
+            tip.textContent = text;
+            tip.hidden = false;
+            var scale = canvas.getBoundingClientRect().width / width || 1;
+            tip.style.left = (sx[i] * scale + 8) + 'px';
+            tip.style.top = (sy[i] * scale - 24) + 'px';
+            root.setAttribute('data-hover', String(i));
+          }
+          function nearest(ev) {
+            var rect = canvas.getBoundingClientRect(), scale = width / (rect.width || width);
+            var px = (ev.clientX - rect.left) * scale, py = (ev.clientY - rect.top) * scale;
+            var best = -1, limit = (size + 4) * (size + 4);
+            for (var k = n - 1; k >= 0; k--) {
+              var i = order[k], dx = sx[i] - px, dy = sy[i] - py, d = dx * dx + dy * dy;
+              if (d < limit && (selected === null || labels[i] === selected || best < 0)) { best = i; limit = d; }
+            }
+            return best;
+          }
+          function rotate(dAzimuth, dElevation) {
+            az += dAzimuth;
+            el = Math.max(-90, Math.min(90, el + dElevation));
+            project(true);
+            draw();
+          }
+          canvas.addEventListener('pointerdown', function (ev) {
             dragging = { x: ev.clientX, y: ev.clientY };
-            svg.setPointerCapture(ev.pointerId);
-            var cube = svg.querySelector('.cube');
-            if (cube) { cube.style.display = 'none'; }
+            canvas.setPointerCapture(ev.pointerId);
+            tip.hidden = true;
           });
-          svg.addEventListener('pointermove', function (ev) {
-            if (!dragging) { return; }
+          canvas.addEventListener('pointermove', function (ev) {
+            if (!dragging) { showPoint(nearest(ev)); return; }
             az -= (ev.clientX - dragging.x) * 0.5;
             el = Math.max(-90, Math.min(90, el + (ev.clientY - dragging.y) * 0.5));
             dragging = { x: ev.clientX, y: ev.clientY };
             if (!pending) {
               pending = true;
-              requestAnimationFrame(function () { pending = false; project(false); });
+              requestAnimationFrame(function () { pending = false; project(false); draw(); });
             }
           });
-          svg.addEventListener('pointerup', function () { dragging = null; project(true); });
-          window.almagestRotate = function (dAzimuth, dElevation) {
-            az += dAzimuth;
-            el = Math.max(-90, Math.min(90, el + dElevation));
-            project(true);
+          canvas.addEventListener('pointerup', function () { dragging = null; project(true); draw(); });
+          canvas.addEventListener('pointerleave', function () { if (!dragging) { showPoint(-1); } });
+
+          project(true);
+          draw();
+          return {
+            select: function (k) { selected = k === '' || k === null ? null : Number(k); return draw(); },
+            rotate: rotate,
+            showPoint: showPoint
           };
-          var turn = /(?:^#|&)rotate=(-?\\d+(?:\\.\\d+)?)/.exec(location.hash);
-          if (turn) { window.almagestRotate(Number(turn[1]), 0); }
         }
         """
 }

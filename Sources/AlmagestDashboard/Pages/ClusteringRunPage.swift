@@ -4,14 +4,15 @@ import AlmagestTracking
 import Foundation
 
 /// The page of a clustering run: the 3-D scatter of `projection.csv` coloured by cluster
-/// (rotatable by dragging, the selected cluster highlighted), a side panel with the cluster
+/// (`ProjectionScatter`: drawn by the browser, rotatable by dragging, the selected cluster
+/// highlighted, a point's cluster and true label shown on hover), a side panel with the cluster
 /// selector and example images of the selected cluster (from `examples.json`, when the data are
 /// images), the mean silhouette per cluster (`silhouette.csv`), and the contingency table of true
 /// labels against clusters (`labels.csv`, when the true labels are known).
 ///
 /// The cluster to show comes from `?cluster=K` (server side) or `#cluster=K` (read by the page's
 /// script); choosing another cluster in the selector re-highlights without a reload.
-/// Cost: O(n log n) for the scatter's depth sort, n the number of points.
+/// Cost: O(n) for n points (the scatter's depth sort happens in the browser).
 ///
 /// ```swift
 /// var pages = RunPageRegistry(pages: [ClusteringRunPage()])
@@ -45,7 +46,7 @@ public struct ClusteringRunPage: RunPage {
 
         var figures = "<section class=\"figures\">"
         if let projection {
-            figures += run.memo("projection.csv", "scatter") { scatter(projection) }
+            figures += run.memo("projection.csv", "scatter") { ProjectionScatter(projection).html() }
         } else {
             figures += "<p class=\"missing\">This run has no 3-D projection (projection.csv).</p>"
         }
@@ -70,20 +71,6 @@ public struct ClusteringRunPage: RunPage {
     }
 
     // MARK: - Private
-
-    /// The 3-D scatter of the projection, coloured by cluster; the highlight is applied by the
-    /// page's script, so the figure is the same for every request (and cached).
-    private func scatter(_ projection: ArtifactTable) -> String {
-        guard let x = projection.column("x"), let y = projection.column("y"), let z = projection.column("z") else {
-            return "<p class=\"missing\">projection.csv has no x, y, z columns.</p>"
-        }
-        let clusters = projection.integers("cluster")
-        let names = Dictionary(Set(clusters ?? []).map { ($0, "cluster \($0)") }, uniquingKeysWith: { a, _ in a })
-        let chart = Scatter3DChart(
-            x: x, y: y, z: z, labels: clusters, labelNames: names, title: "PCA projection, coloured by cluster",
-            axisNames: ("PC1", "PC2", "PC3"), pointRadius: x.count > 5000 ? 2 : 3.5)
-        return HTML.figure(chart, caption: "\(x.count) points; drag to rotate", id: "scatter")
-    }
 
     /// Counts of each true label (rows) in each cluster (columns), as an annotated heatmap.
     private func contingency(truth: [Int], clusters: [Int]) -> String {
