@@ -7,6 +7,7 @@ import Foundation
 /// home page filtered and sorted by a metric, the compare page of 10 runs) and one clustering run
 /// with a 50,000-point projection (its page cold, parsing the CSVs, and warm). Each page is
 /// rendered by `DashboardSite` exactly as the server would send it; the bar is 200 ms per page.
+/// Then the same pages over HTTP in headless Chromium, timed until their scripts have run.
 func dashboardBenchmarks() -> [BenchResult] {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-bench-dashboard-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
@@ -34,6 +35,11 @@ func dashboardBenchmarks() -> [BenchResult] {
     results.append(page("dashboard_home_10000_runs_sorted_by_metric", "/", "sort=adjusted_mutual_information&order=desc"))
     results.append(page("dashboard_home_10000_runs_filtered_sorted", "/", "q=hog&experiment=exp-3&sort=inertia&order=asc&page=2"))
     results.append(page("dashboard_compare_10_runs", "/compare", "ids=" + ids.prefix(10).joined(separator: ",")))
+    results += browserPageBenchmarks(store: store, pages: [
+        ("dashboard_browser_run_page_50000_points", "/run/\(bigRun)#cluster=3"),
+        ("dashboard_browser_home_10000_runs", "/?sort=adjusted_mutual_information&order=desc"),
+        ("dashboard_browser_compare_10_runs", "/compare?ids=" + ids.prefix(10).joined(separator: ",")),
+    ])
     return results
 }
 

@@ -96,14 +96,16 @@ public struct RunPageRegistry: Sendable {
     }
 
     /// The shared script followed by every page's script, each in its own function so one page's
-    /// error (reported into `#js-errors`) does not stop the others; marks the body
-    /// `data-script="ready"` at the end.
+    /// error (reported into `#js-errors`) does not stop the others; at the end marks the body
+    /// `data-script="ready"` and records in `data-ready-ms` the milliseconds from the start of
+    /// navigation to then (request, parsing, every script; what `make bench` reports per page).
     var script: String {
         var out = Assets.javascript
         for page in pages where !page.assets.javascript.isEmpty {
             out += "\n(function () {\n'use strict';\ntry {\n\(page.assets.javascript)\n} catch (e) { almagest.report("
             out += "'\(page.name) page: ' + e); }\n})();\n"
         }
+        out += "document.body.setAttribute('data-ready-ms', performance.now().toFixed(1));\n"
         return out + "document.body.setAttribute('data-script', 'ready');\n"
     }
 }

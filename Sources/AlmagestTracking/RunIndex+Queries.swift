@@ -25,12 +25,15 @@ extension RunIndex {
     /// The run with the highest (`.maximize`) or lowest (`.minimize`) value of `metric` among the
     /// runs matching `query`; nil when none has the metric.
     public func best(by metric: String, goal: MetricGoal, matching query: RunQuery = RunQuery()) throws -> RunRecord? {
-        var q = query
-        q.metricRanges.append(MetricRange(metric: metric))  // only runs that have the metric
-        q.sort = RunSort(.metric(metric), descending: goal == .maximize)
-        q.limit = 1
-        q.offset = 0
-        return try runs(matching: q).first
+        // Walks the (name, value) index from the best value down and stops at the first run that
+        // matches: far cheaper than sorting every matching run.
+        let (conditions, values) = Self.conditions(query)
+        var sql = "SELECT runs.record FROM metrics best JOIN runs ON runs.id = best.run_id WHERE best.name = ?"
+        for c in conditions { sql += " AND " + c }
+        sql += " ORDER BY best.value\(goal == .maximize ? " DESC" : ""), runs.seq LIMIT 1"
+        let arguments = StatementArguments([metric] + values)
+        let text = try read { db in try String.fetchOne(db, sql: sql, arguments: arguments) }
+        return text.flatMap { try? RunStore.decoder.decode(RunRecord.self, from: Data($0.utf8)) }
     }
 
     /// The run with this id, or the only run whose id starts with `prefix`.
@@ -48,6 +51,10 @@ extension RunIndex {
 
     /// The names of the metrics logged by the runs matching `query`, sorted.
     public func metricNames(matching query: RunQuery = RunQuery()) throws -> [String] {
+        if Self.conditions(query).clauses.isEmpty {
+            // Every run: the names straight from the (name, value) index.
+            return try read { db in try String.fetchAll(db, sql: "SELECT name FROM metrics GROUP BY name ORDER BY name") }
+        }
         var q = query
         q.limit = nil
         q.offset = 0
@@ -104,6 +111,26 @@ extension RunIndex {
             case .status: order = "runs.status"
             }
         }
+        let (conditions, values) = Self.conditions(query)
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        _ = arguments.append(contentsOf: StatementArguments(values))
+        if sorted {
+            let direction = query.sort.descending ? " DESC" : ""
+            if case .metric = query.sort.key {
+                sql += " ORDER BY sort.value IS NULL, sort.value\(direction), runs.seq"
+            } else {
+                sql += " ORDER BY \(order)\(direction), runs.seq"
+            }
+        }
+        if paged {
+            sql += " LIMIT ? OFFSET ?"
+            _ = arguments.append(contentsOf: [query.limit ?? -1, max(0, query.offset)])
+        }
+        return (sql, arguments)
+    }
+
+    /// The WHERE clauses (joined by AND) of `query`'s filters on `runs`, and their arguments.
+    private static func conditions(_ query: RunQuery) -> (clauses: [String], values: [(any DatabaseValueConvertible)?]) {
         var conditions = [String]()
         var values = [(any DatabaseValueConvertible)?]()
         if let e = query.experiment { conditions.append("runs.experiment = ?"); values.append(e) }
@@ -126,20 +153,6 @@ extension RunIndex {
             if let upper = range.upper { clause += " AND m.value <= ?"; values.append(upper) }
             conditions.append(clause + ")")
         }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        _ = arguments.append(contentsOf: StatementArguments(values))
-        if sorted {
-            let direction = query.sort.descending ? " DESC" : ""
-            if case .metric = query.sort.key {
-                sql += " ORDER BY sort.value IS NULL, sort.value\(direction), runs.seq"
-            } else {
-                sql += " ORDER BY \(order)\(direction), runs.seq"
-            }
-        }
-        if paged {
-            sql += " LIMIT ? OFFSET ?"
-            _ = arguments.append(contentsOf: [query.limit ?? -1, max(0, query.offset)])
-        }
-        return (sql, arguments)
+        return (conditions, values)
     }
 }

@@ -59,15 +59,24 @@ func count(_ pattern: String, in text: String) -> Int {
     (try? NSRegularExpression(pattern: pattern)).map { $0.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text)) } ?? -1
 }
 
-/// The bytes of the scatter's data block `name` (base64 in a `<script class="scatter-data">`), or nil.
-func scatterBlock(_ name: String, in html: String) -> Data? {
-    let marker = "class=\"scatter-data\" data-name=\"\(name)\">"
-    guard let start = html.range(of: marker), let end = html[start.upperBound...].range(of: "</script>") else { return nil }
-    return Data(base64Encoded: String(html[start.upperBound..<end.lowerBound]))
-}
-
-/// Little-endian 4-byte values of a data block.
-func scatterValues<T: BitwiseCopyable>(_ data: Data, as type: T.Type) -> [T] {
-    let size = MemoryLayout<T>.size
-    return data.withUnsafeBytes { raw in (0..<raw.count / size).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) } }
+/// The values of the scatter's data block `name` (base64 in a `<script class="scatter-data">`,
+/// little-endian integers of the type its `data-type` names), or nil.
+func scatterBlock(_ name: String, in html: String) -> [Int]? {
+    let marker = "class=\"scatter-data\" data-name=\"\(name)\" data-type=\""
+    guard let start = html.range(of: marker), let close = html[start.upperBound...].range(of: "\">"),
+          let end = html[close.upperBound...].range(of: "</script>"),
+          let data = Data(base64Encoded: String(html[close.upperBound..<end.lowerBound]))
+    else { return nil }
+    func values<T: FixedWidthInteger>(_: T.Type) -> [Int] {
+        let size = MemoryLayout<T>.size
+        return data.withUnsafeBytes { raw in
+            (0..<raw.count / size).map { Int(T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self))) }
+        }
+    }
+    switch html[start.upperBound..<close.lowerBound] {
+    case "int8": return values(Int8.self)
+    case "int16": return values(Int16.self)
+    case "int32": return values(Int32.self)
+    default: return nil
+    }
 }

@@ -35,9 +35,8 @@ import Testing
         #expect(page.html.contains("data-points=\"\(f.points)\""))
         #expect(page.html.contains("data-selected=\"2\""))
         // The points travel as binary: the run's clusters, and projection.csv normalised into [-1, 1]^3.
-        let labels = scatterValues(try #require(scatterBlock("labels", in: page.html)), as: Int32.self)
-        #expect(labels.map(Int.init) == f.hogLabels)
-        let xyz = scatterValues(try #require(scatterBlock("xyz", in: page.html)), as: Float.self)
+        #expect(try #require(scatterBlock("labels", in: page.html)) == f.hogLabels)
+        let xyz = try #require(scatterBlock("xyz", in: page.html))
         let record = try #require(try f.store.index.run(id: f.hogID))
         let csv = try CSVReader.read(
             from: f.root.appendingPathComponent(record.directory).appendingPathComponent("projection.csv"),
@@ -50,11 +49,14 @@ import Testing
         let half = columns.map { ($0.max()! - $0.min()!) / 2 }.max()!
         #expect(xyz.count == 3 * f.points)
         var worst = 0.0
-        for i in 0..<f.points { for a in 0..<3 { worst = max(worst, abs(Double(xyz[3 * i + a]) - (columns[a][i] - centres[a]) / half)) } }
-        #expect(worst < 1e-6)
-        let truth = scatterValues(try #require(scatterBlock("truth", in: page.html)), as: Int32.self)
+        for i in 0..<f.points {
+            for a in 0..<3 { worst = max(worst, abs(Double(xyz[3 * i + a]) / 32767 - (columns[a][i] - centres[a]) / half)) }
+        }
+        #expect(worst <= 0.5 / 32767 + 1e-12)  // rounded to the nearest step
+        let truth = try #require(scatterBlock("truth", in: page.html))
         let truthColumn = csv.featureNames.firstIndex(of: "true_label")!
         #expect(truth.map(Double.init) == (0..<csv.count).map { csv.features[$0, truthColumn] })
+        #expect(page.html.contains("data-name=\"labels\" data-type=\"int8\""))
         #expect(count("<option value=\"\\d+\"", in: page.html) == f.hogClusterSizes.count)
         #expect(count("class=\"examples\" data-cluster=", in: page.html) == f.hogClusterSizes.count)
         #expect(count("class=\"examples\" data-cluster=\"2\" data-count=\"\\d+\">", in: page.html) == 1)  // visible

@@ -4,7 +4,8 @@
 /// `#cluster=K` in the address — showing that cluster's example images and highlighting its
 /// points. It draws the `ProjectionScatter` on its canvas: the points decoded from the page's
 /// data blocks, projected orthographically from the azimuth and elevation, sorted back to front,
-/// the selected cluster drawn last and opaque, the others faded; dragging rotates (re-sorting when
+/// blended as small pre-drawn discs straight into the canvas's pixels (one canvas call per frame,
+/// not per point), the selected cluster drawn last and opaque, the others faded; dragging rotates (re-sorting when
 /// the drag ends), hovering names the nearest point (`#point=I` does so on load) and `#rotate=D`
 /// turns the view by D degrees on load. What it drew is written back as attributes (drawn and
 /// highlighted point counts, angles, the screen position of point 0, the hovered point), which
@@ -67,15 +68,17 @@ extension ClusteringRunPage {
         }
 
         function makeScatter(root) {
+          var types = { int8: Int8Array, int16: Int16Array, int32: Int32Array };
           function block(name) {
             var el = root.parentNode.querySelector('script.scatter-data[data-name="' + name + '"]');
             if (!el) { return null; }
+            var Type = types[el.getAttribute('data-type')];
+            if (!Type) { throw new Error('scatter data ' + name + ': unknown type ' + el.getAttribute('data-type')); }
             var text = atob(el.textContent.trim()), bytes = new Uint8Array(text.length);
             for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
-            return bytes.buffer;
+            return new Type(bytes.buffer);
           }
-          var xyz = new Float32Array(block('xyz')), labels = new Int32Array(block('labels'));
-          var truthBytes = block('truth'), truth = truthBytes ? new Int32Array(truthBytes) : null;
+          var xyz = block('xyz'), labels = block('labels'), truth = block('truth');
           var n = labels.length;
           if (xyz.length !== 3 * n) { throw new Error('scatter data: ' + xyz.length + ' coordinates for ' + n + ' points'); }
           var colors = JSON.parse(root.getAttribute('data-colors'));
@@ -99,33 +102,62 @@ extension ClusteringRunPage {
             return { ca: Math.cos(a), sa: Math.sin(a), ce: Math.cos(e), se: Math.sin(e) };
           }
           function screen(c, x, y, z) {
-            var u = x * c.ca - y * c.sa, d = x * c.sa + y * c.ca;
+            var u = x * c.ca - y * c.sa, d = x * c.sa + y * c.ca;  // x, y, z in [-1, 1]
             return [ox + u * radius, oy - (d * c.se + z * c.ce) * radius, -d * c.ce + z * c.se];
           }
+          // Sorting packs each point's depth (quantised to 2^24 steps) and index into one number
+          // (exact below 2^53), so the native numeric sort orders the points back to front.
+          var keys = new Float64Array(n), unit = 1 / 32767;
           function project(sort) {
             var c = camera();
             for (var i = 0; i < n; i++) {
-              var p = screen(c, xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]);
+              var p = screen(c, xyz[3 * i] * unit, xyz[3 * i + 1] * unit, xyz[3 * i + 2] * unit);
               sx[i] = p[0]; sy[i] = p[1]; depth[i] = p[2];
             }
-            if (sort) { order.sort(function (p, q) { return depth[p] - depth[q]; }); }
+            if (!sort) { return; }
+            for (var j = 0; j < n; j++) { keys[j] = Math.floor((depth[j] + 2) * 4194304) * 67108864 + j; }
+            keys.sort();
+            for (var k = 0; k < n; k++) { order[k] = keys[k] % 67108864; }
           }
-          function sprite(label, lit) {
+          // A point's look as pixels: a small canvas drawn once per cluster (and highlight), read
+          // back as offsets and colours, then blended into the frame's pixel buffer for every point
+          // (far faster than a canvas call per point).
+          function stamp(label, lit) {
             var key = label + (lit ? '+' : '');
             if (sprites[key]) { return sprites[key]; }
-            var r = size * (lit ? 1.3 : 1), half = r + 1.5, c = document.createElement('canvas');
-            c.width = c.height = Math.ceil(2 * half * ratio);
+            var r = size * (lit ? 1.3 : 1) * ratio, half = Math.ceil(r + 2), side = 2 * half, c = document.createElement('canvas');
+            c.width = c.height = side;
             var g = c.getContext('2d');
-            g.scale(ratio, ratio);
             g.beginPath();
             g.arc(half, half, r, 0, 2 * Math.PI);
             g.fillStyle = colors[label] || '#9e9e9e';
             g.fill();
-            g.lineWidth = lit ? 1 : 0.5;
+            g.lineWidth = (lit ? 1 : 0.5) * ratio;
             g.strokeStyle = lit ? '#000' : 'rgba(255,255,255,0.6)';
             g.stroke();
-            sprites[key] = { image: c, half: half };
+            var pixels = g.getImageData(0, 0, side, side).data, offsets = [], rgba = [];
+            for (var y = 0; y < side; y++) {
+              for (var x = 0; x < side; x++) {
+                var p = 4 * (y * side + x);
+                if (pixels[p + 3] === 0) { continue; }
+                offsets.push(x - half, y - half);
+                rgba.push(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3] / 255);
+              }
+            }
+            sprites[key] = { offsets: offsets, rgba: rgba };
             return sprites[key];
+          }
+          function splat(buffer, s, i, alpha) {
+            var data = buffer.data, w = buffer.width, h = buffer.height;
+            var px = Math.round(sx[i] * ratio), py = Math.round(sy[i] * ratio), o = s.offsets, c = s.rgba;
+            for (var k = 0, m = 0; k < o.length; k += 2, m += 4) {
+              var x = px + o[k], y = py + o[k + 1];
+              if (x < 0 || y < 0 || x >= w || y >= h) { continue; }
+              var q = 4 * (y * w + x), a = c[m + 3] * alpha;
+              data[q] += (c[m] - data[q]) * a;
+              data[q + 1] += (c[m + 1] - data[q + 1]) * a;
+              data[q + 2] += (c[m + 2] - data[q + 2]) * a;
+            }
           }
           function drawCube(c) {
             var corners = [];
@@ -156,26 +188,25 @@ extension ClusteringRunPage {
             ctx.fillStyle = '#fff';
             ctx.fillRect(0, 0, width, height);
             drawCube(camera());
-            var drawn = 0, lit = 0;
-            ctx.globalAlpha = selected === null ? 0.85 : 0.22;
+            var buffer = ctx.getImageData(0, 0, canvas.width, canvas.height);
+            var drawn = 0, lit = 0, fade = selected === null ? 0.85 : 0.22;
             for (var k = 0; k < n; k++) {
               var i = order[k];
               if (labels[i] === selected) { continue; }
-              var s = sprite(labels[i], false);
-              ctx.drawImage(s.image, sx[i] - s.half, sy[i] - s.half, 2 * s.half, 2 * s.half);
+              splat(buffer, stamp(labels[i], false), i, fade);
               drawn += 1;
             }
-            ctx.globalAlpha = 1;
             if (selected !== null) {
-              var t = sprite(selected, true);
+              var t = stamp(selected, true);
               for (var m = 0; m < n; m++) {
                 var j = order[m];
                 if (labels[j] !== selected) { continue; }
-                ctx.drawImage(t.image, sx[j] - t.half, sy[j] - t.half, 2 * t.half, 2 * t.half);
+                splat(buffer, t, j, 1);
                 drawn += 1;
                 lit += 1;
               }
             }
+            ctx.putImageData(buffer, 0, 0);
             root.setAttribute('data-drawn-points', String(drawn));
             root.setAttribute('data-highlighted-points', String(lit));
             root.setAttribute('data-azimuth', az.toFixed(1));
