@@ -20,6 +20,8 @@ extension ClusteringRunPage {
         .scatter3d canvas { display: block; max-width: 100%; cursor: grab; touch-action: none; }
         .scatter-tip { position: absolute; pointer-events: none; background: rgba(31, 35, 40, 0.92); color: #fff;
           font-size: 12px; padding: 2px 6px; border-radius: 3px; white-space: nowrap; }
+        .scatter-mark { position: absolute; pointer-events: none; width: 14px; height: 14px; margin: -7px 0 0 -7px;
+          border: 2px solid #cf222e; border-radius: 50%; }
         ul.scatter-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 2px; padding: 0; max-width: 640px; }
         ul.scatter-legend button { border: 1px solid var(--line); background: #fff; border-radius: 3px; cursor: pointer; font-size: 12px; }
         ul.scatter-legend button.active { border-color: var(--ink); font-weight: 700; }
@@ -83,7 +85,7 @@ extension ClusteringRunPage {
           if (xyz.length !== 3 * n) { throw new Error('scatter data: ' + xyz.length + ' coordinates for ' + n + ' points'); }
           var colors = JSON.parse(root.getAttribute('data-colors'));
           var axisNames = [root.dataset.axisX, root.dataset.axisY, root.dataset.axisZ];
-          var canvas = root.querySelector('canvas'), tip = root.querySelector('.scatter-tip');
+          var canvas = root.querySelector('canvas'), tip = root.querySelector('.scatter-tip'), mark = root.querySelector('.scatter-mark');
           var ctx = canvas.getContext('2d'), ratio = window.devicePixelRatio || 1;
           var width = canvas.width, height = canvas.height;
           canvas.style.width = width + 'px';
@@ -159,7 +161,21 @@ extension ClusteringRunPage {
               data[q + 2] += (c[m + 2] - data[q + 2]) * a;
             }
           }
-          function drawCube(c) {
+          // The cube's edges and axes (under the points); with `names`, only the axis names (over them).
+          function drawCube(c, names) {
+            var start = screen(c, -1, -1, -1), ends = [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]];
+            if (names) {
+              ctx.fillStyle = '#555';
+              ctx.font = '13px "DejaVu Sans", sans-serif';
+              ctx.textAlign = 'center';
+              ctx.textBaseline = 'middle';
+              ends.forEach(function (end, k) {
+                var e = screen(c, end[0], end[1], end[2]), dx = e[0] - start[0], dy = e[1] - start[1];
+                var length = Math.max(Math.sqrt(dx * dx + dy * dy), 1e-9);
+                ctx.fillText(axisNames[k] || '', e[0] + dx / length * 14, e[1] + dy / length * 14);
+              });
+              return;
+            }
             var corners = [];
             [-1, 1].forEach(function (a) { [-1, 1].forEach(function (b) { [-1, 1].forEach(function (d) { corners.push([a, b, d]); }); }); });
             ctx.lineWidth = 1;
@@ -171,23 +187,18 @@ extension ClusteringRunPage {
                 ctx.beginPath(); ctx.moveTo(s[0], s[1]); ctx.lineTo(t[0], t[1]); ctx.stroke();
               });
             });
-            var start = screen(c, -1, -1, -1);
             ctx.lineWidth = 1.5;
-            ctx.strokeStyle = ctx.fillStyle = '#555';
-            ctx.font = '13px "DejaVu Sans", sans-serif';
-            ctx.textAlign = 'center';
-            ctx.textBaseline = 'middle';
-            [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]].forEach(function (end, k) {
-              var e = screen(c, end[0], end[1], end[2]), dx = e[0] - start[0], dy = e[1] - start[1];
-              var length = Math.max(Math.sqrt(dx * dx + dy * dy), 1e-9);
+            ctx.strokeStyle = '#555';
+            ends.forEach(function (end) {
+              var e = screen(c, end[0], end[1], end[2]);
               ctx.beginPath(); ctx.moveTo(start[0], start[1]); ctx.lineTo(e[0], e[1]); ctx.stroke();
-              ctx.fillText(axisNames[k] || '', e[0] + dx / length * 14, e[1] + dy / length * 14);
             });
           }
           function draw() {
             ctx.fillStyle = '#fff';
             ctx.fillRect(0, 0, width, height);
-            drawCube(camera());
+            var view = camera();
+            drawCube(view, false);
             var buffer = ctx.getImageData(0, 0, canvas.width, canvas.height);
             var drawn = 0, lit = 0, fade = selected === null ? 0.85 : 0.22;
             for (var k = 0; k < n; k++) {
@@ -207,6 +218,7 @@ extension ClusteringRunPage {
               }
             }
             ctx.putImageData(buffer, 0, 0);
+            drawCube(view, true);
             root.setAttribute('data-drawn-points', String(drawn));
             root.setAttribute('data-highlighted-points', String(lit));
             root.setAttribute('data-azimuth', az.toFixed(1));
@@ -215,14 +227,17 @@ extension ClusteringRunPage {
             return lit;
           }
           function showPoint(i) {
-            if (!(i >= 0 && i < n)) { tip.hidden = true; root.removeAttribute('data-hover'); return; }
+            if (!(i >= 0 && i < n)) { tip.hidden = mark.hidden = true; root.removeAttribute('data-hover'); return; }
             var text = 'point ' + i + ' · ' + (labels[i] < 0 ? 'noise' : 'cluster ' + labels[i]);
             if (truth) { text += ' · label ' + truth[i]; }
             tip.textContent = text;
             tip.hidden = false;
             var scale = canvas.getBoundingClientRect().width / width || 1;
-            tip.style.left = (sx[i] * scale + 8) + 'px';
-            tip.style.top = (sy[i] * scale - 24) + 'px';
+            tip.style.left = (sx[i] * scale + 10) + 'px';
+            tip.style.top = (sy[i] * scale - 26) + 'px';
+            mark.style.left = (sx[i] * scale) + 'px';
+            mark.style.top = (sy[i] * scale) + 'px';
+            mark.hidden = false;
             root.setAttribute('data-hover', String(i));
           }
           function nearest(ev) {
@@ -244,7 +259,7 @@ extension ClusteringRunPage {
           canvas.addEventListener('pointerdown', function (ev) {
             dragging = { x: ev.clientX, y: ev.clientY };
             canvas.setPointerCapture(ev.pointerId);
-            tip.hidden = true;
+            tip.hidden = mark.hidden = true;
           });
           canvas.addEventListener('pointermove', function (ev) {
             if (!dragging) { showPoint(nearest(ev)); return; }

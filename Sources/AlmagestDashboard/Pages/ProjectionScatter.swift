@@ -46,7 +46,7 @@ struct ProjectionScatter {
         let colorJSON = "{" + colors.map { "\"\($0.label)\":\"\($0.color.hexString)\"" }.joined(separator: ",") + "}"
         out += " data-colors=\"\(HTML.escape(colorJSON))\">"
         out += "<canvas width=\"640\" height=\"540\" role=\"img\" aria-label=\"3-D scatter of \(x.count) points\"></canvas>"
-        out += "<div class=\"scatter-tip\" hidden></div></div>"
+        out += "<div class=\"scatter-mark\" hidden></div><div class=\"scatter-tip\" hidden></div></div>"
         let sizes = Dictionary(clusters.map { ($0, 1) }, uniquingKeysWith: +)
         if colors.count > 1 && colors.count <= 40 {
             out += "<ul class=\"scatter-legend\">"
