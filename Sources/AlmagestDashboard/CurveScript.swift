@@ -10,7 +10,9 @@
 /// after the SVG, with `data-x` set to the x shown; a hidden series gets the class `off` (so does
 /// its legend entry) and the SVG lists the hidden names in `data-hidden`. When an element around
 /// the SVG has `data-point-links` (JSON: for each series, one URL per point), clicking a point's
-/// marker follows its link (the sweep page links each point to its run).
+/// marker follows its link (the sweep page links each point to its run). Elements marked
+/// `data-curves="auto"` get their curves made interactive when the script loads (pages without a
+/// script of their own, like the sweep page).
 ///
 /// As a pointer cannot be driven from a test, the address does it too: `#x=12` shows the readout
 /// at x = 12 on every curve, `#hide=NAME` hides the series NAME (repeatable). The same functions
@@ -134,5 +136,6 @@ enum CurveScript {
             return { show: show, toggle: toggle, indexOf: indexOf };
           }
         })();
+        document.querySelectorAll('[data-curves="auto"]').forEach(function (root) { almagest.curves(root); });
         """
 }
