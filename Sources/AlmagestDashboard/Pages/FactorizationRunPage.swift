@@ -154,7 +154,7 @@ public struct FactorizationRunPage: RunPage {
             let wh = try Matrix.product(w.rows(at: 0..<count), h)
             let grid = ImageGrid(
                 rows: wh, imageWidth: side, imageHeight: side, columns: count, captions: (0..<count).map { "row \($0)" },
-                colorMap: .greyReversed, title: "Reconstructions: rows of WH")
+                colorMap: .grey, title: "Reconstructions: rows of WH")
             return HTML.figure(grid, caption: "the first \(count) rows of W·H (w.npy, h.npy)", id: "reconstructions")
         }
         if run.record.artifacts.contains("reconstructions.svg") {

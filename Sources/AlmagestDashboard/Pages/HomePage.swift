@@ -1,9 +1,9 @@
 import AlmagestTracking
 import Foundation
 
-/// The home page: a summary per experiment (with a link to its sweep page, `SweepPage`), then the runs table — filtered (text, experiment,
-/// status), sorted by any metric or the start time, paged, with a checkbox per run to compare the
-/// selected runs.
+/// The home page: a summary per experiment (with a link to its sweep page, `SweepPage`), then the
+/// runs table — filtered (text, experiment, status), sorted by any metric or the start time, paged,
+/// with a checkbox per run to compare the selected runs.
 ///
 /// Query: `q`, `experiment`, `status`, `sort` (a metric, or started/id/experiment/algorithm),
 /// `order` (`asc`/`desc`), `page` (from 1). Everything comes from the SQLite index: a page of 100
