@@ -7,10 +7,13 @@
 /// - `almagest.hash(key)`: the values of `key` in the address's `#a=1&b=2` part (decoded);
 /// - `almagest.switcher(root, key)`: shows the one child `[data-view=V]` of `root` chosen by its
 ///   radio buttons `name=key` (or by `#key=V`), marking `root` with `data-view`;
-/// - `almagest.curves(root)`: makes every `LineChart` SVG below `root` interactive (`CurveScript`).
+/// - `almagest.curves(root)`: makes every `LineChart` SVG below `root` interactive (`CurveScript`);
+/// - `almagest.page(selector, {id: key})`: the usual start of a run page's script — nothing when
+///   `selector` matches no element, else a switcher per `id: key` pair and interactive curves
+///   (their count in the root's `data-curves`); returns the root or null.
 ///
 /// ```swift
-/// PageAssets(javascript: "var page = document.querySelector('.my-page'); if (!page) { return; } almagest.curves(page);")
+/// PageAssets(javascript: "var page = almagest.page('.my-page', { 'loss-curve': 'scale' }); if (!page) { return; }")
 /// ```
 enum Assets {
     static let css = """
@@ -46,6 +49,8 @@ enum Assets {
         dl.headline { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
         dl.headline > div { background: #fff; border: 1px solid var(--line); padding: 6px 12px; min-width: 120px; }
         dl.headline dt { color: var(--muted); font-size: 12px; } dl.headline dd { margin: 0; font-size: 20px; font-weight: 600; }
+        .switcher { background: #fff; border: 1px solid var(--line); padding: 6px; }
+        .switcher figure.chart { border: 0; padding: 0; }
         .switch { display: flex; gap: 12px; margin: 4px 0; color: var(--muted); }
         \(CurveScript.css)
         """
@@ -83,7 +88,14 @@ enum Assets {
             fromHash();
             window.addEventListener('hashchange', fromHash);
           }
-          return { report: report, hash: hash, switcher: switcher };
+          function page(selector, switches) {
+            var root = document.querySelector(selector);
+            if (!root) { return null; }
+            Object.keys(switches || {}).forEach(function (id) { switcher(root.querySelector('#' + id), switches[id]); });
+            root.setAttribute('data-curves', String(almagest.curves(root)));
+            return root;
+          }
+          return { report: report, hash: hash, switcher: switcher, page: page };
         })();
         \(CurveScript.javascript)
         """

@@ -39,10 +39,7 @@ extension LiveDashboardTests {
             #expect(dom.contains("<g class=\"series off\" data-name=\"validation loss\""))
             #expect(count("class=\"legend-entry off\"", in: dom) == 1 && dom.contains("data-hidden=\"validation loss\""))
 
-            let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-classification.png")
-            try await Chromium.screenshot(chromium, url: "\(url)#x=\(epoch)", to: shot)
-            #expect(try Data(contentsOf: shot).count > 20_000)
-            print("screenshot of the classification run page: \(shot.path)")
+            try await expectScreenshot(chromium, url: "\(url)#x=\(epoch)", name: "classification")
         }
     }
 
@@ -66,10 +63,7 @@ extension LiveDashboardTests {
             #expect(abs(value(after: "effective rank: ", in: rankReadout) - rank) <= 1e-3 * rank)
             #expect(count("<line class=\"hover-line\"[^>]*x1=", in: dom) == 3)
 
-            let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-nmf.png")
-            try await Chromium.screenshot(chromium, url: "\(url)#x=10", to: shot)
-            #expect(try Data(contentsOf: shot).count > 20_000)
-            print("screenshot of the NMF run page: \(shot.path)")
+            try await expectScreenshot(chromium, url: "\(url)#x=10", name: "nmf")
         }
     }
 
@@ -87,12 +81,19 @@ extension LiveDashboardTests {
             let (other, otherLog) = try await Chromium.dumpDOM(chromium, url: hostile)
             Chromium.expectNoErrors(dom: other, log: otherLog)
             #expect(other.contains("data-x-kind=\"category\""))
-            let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-sweep.png")
-            try await Chromium.screenshot(chromium, url: url, to: shot)
-            #expect(try Data(contentsOf: shot).count > 20_000)
+            try await expectScreenshot(chromium, url: url, name: "sweep")
         }
     }
 }
+}
+
+/// A screenshot of `url` that is a real PNG of more than 20 KB, kept in the temporary folder.
+private func expectScreenshot(_ chromium: String, url: String, name: String) async throws {
+    let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-\(name).png")
+    try await Chromium.screenshot(chromium, url: url, to: shot)
+    let png = try Data(contentsOf: shot)
+    #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000)
+    print("screenshot of the \(name) page: \(shot.path)")
 }
 
 /// The annotations of the confusion-matrix view that is not hidden.

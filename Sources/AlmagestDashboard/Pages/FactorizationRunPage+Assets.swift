@@ -8,14 +8,9 @@ extension FactorizationRunPage {
 
     private static let css = """
         .nmf-page p.stop { margin: 4px 0 8px; }
-        .nmf-page .switcher { background: #fff; border: 1px solid var(--line); padding: 6px; }
-        .nmf-page .switcher figure.chart { border: 0; padding: 0; }
         """
 
     private static let javascript = """
-        var page = document.querySelector('.nmf-page');
-        if (!page) { return; }
-        almagest.switcher(page.querySelector('#error-curve'), 'scale');
-        page.setAttribute('data-curves', String(almagest.curves(page)));
+        almagest.page('.nmf-page', { 'error-curve': 'scale' });
         """
 }
