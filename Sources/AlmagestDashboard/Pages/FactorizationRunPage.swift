@@ -36,7 +36,7 @@ public struct FactorizationRunPage: RunPage {
         let summary = try run.json("summary.json", as: Summary.self)
         let history = try run.table("history.csv")
         guard let iterations = history.column("iteration") else {
-            throw DashboardError.notFound(what: "the iteration column of history.csv of run \(r.id)")
+            throw DashboardError.unreadableArtifact(name: "history.csv", run: r.id, reason: "expected an iteration column")
         }
         let ranks = history.column("effective_rank") ?? []
         let plateaus = summary.plateaus.compactMap { bounds -> MarkedInterval? in
