@@ -2,7 +2,19 @@
 /// files); each `RunPage` appends its own through `PageAssets`.
 ///
 /// The shared script defines `almagest.report(message)`, which records an error into
-/// `#js-errors` (so tests and users see it), and routes uncaught errors there.
+/// `#js-errors` (so tests and users see it), and routes uncaught errors there; and the pieces the
+/// run pages share:
+/// - `almagest.hash(key)`: the values of `key` in the address's `#a=1&b=2` part (decoded);
+/// - `almagest.switcher(root, key)`: shows the one child `[data-view=V]` of `root` chosen by its
+///   radio buttons `name=key` (or by `#key=V`), marking `root` with `data-view`;
+/// - `almagest.curves(root)`: makes every `LineChart` SVG below `root` interactive (`CurveScript`);
+/// - `almagest.page(selector, {id: key})`: the usual start of a run page's script — nothing when
+///   `selector` matches no element, else a switcher per `id: key` pair and interactive curves
+///   (their count in the root's `data-curves`); returns the root or null.
+///
+/// ```swift
+/// PageAssets(javascript: "var page = almagest.page('.my-page', { 'loss-curve': 'scale' }); if (!page) { return; }")
+/// ```
 enum Assets {
     static let css = """
         :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --accent: #0969da; --best: #fff3b0; }
@@ -34,6 +46,13 @@ enum Assets {
         figcaption { color: var(--muted); font-size: 12px; }
         nav.pager { display: flex; gap: 16px; margin: 10px 0; }
         ul.artifacts { margin: 0; padding-left: 18px; }
+        dl.headline { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
+        dl.headline > div { background: #fff; border: 1px solid var(--line); padding: 6px 12px; min-width: 120px; }
+        dl.headline dt { color: var(--muted); font-size: 12px; } dl.headline dd { margin: 0; font-size: 20px; font-weight: 600; }
+        .switcher { background: #fff; border: 1px solid var(--line); padding: 6px; }
+        .switcher figure.chart { border: 0; padding: 0; }
+        .switch { display: flex; gap: 12px; margin: 4px 0; color: var(--muted); }
+        \(CurveScript.css)
         """
 
     static let javascript = """
@@ -48,7 +67,36 @@ enum Assets {
           }
           window.addEventListener('error', function (e) { report('error: ' + e.message); });
           window.addEventListener('unhandledrejection', function (e) { report('rejection: ' + e.reason); });
-          return { report: report };
+          function hash(key) {
+            return location.hash.replace(/^#/, '').split('&').map(function (part) {
+              var kv = part.split('=');
+              return kv.length === 2 && decodeURIComponent(kv[0]) === key ? decodeURIComponent(kv[1]) : null;
+            }).filter(function (v) { return v !== null; });
+          }
+          function switcher(root, key) {
+            if (!root) { return; }
+            var inputs = root.querySelectorAll('input[name="' + key + '"]');
+            function choose(value) {
+              var views = root.querySelectorAll('[data-view]');
+              if (!Array.prototype.some.call(views, function (v) { return v.dataset.view === value; })) { return; }
+              views.forEach(function (v) { v.hidden = v.dataset.view !== value; });
+              inputs.forEach(function (i) { i.checked = i.value === value; });
+              root.setAttribute('data-shown', value);
+            }
+            inputs.forEach(function (i) { i.addEventListener('change', function () { choose(i.value); }); });
+            function fromHash() { hash(key).forEach(choose); }
+            fromHash();
+            window.addEventListener('hashchange', fromHash);
+          }
+          function page(selector, switches) {
+            var root = document.querySelector(selector);
+            if (!root) { return null; }
+            Object.keys(switches || {}).forEach(function (id) { switcher(root.querySelector('#' + id), switches[id]); });
+            root.setAttribute('data-curves', String(almagest.curves(root)));
+            return root;
+          }
+          return { report: report, hash: hash, switcher: switcher, page: page };
         })();
+        \(CurveScript.javascript)
         """
 }

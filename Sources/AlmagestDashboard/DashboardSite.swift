@@ -6,7 +6,7 @@ import Foundation
 /// be rendered and measured without a socket.
 ///
 /// Routes (GET only):
-/// - `/` — `HomePage`; `/compare?ids=…` — `ComparePage`;
+/// - `/` — `HomePage`; `/compare?ids=…` — `ComparePage`; `/sweep?experiment=…&x=…&y=…` — `SweepPage`;
 /// - `/run/<id>` — the page the `RunPageRegistry` picks for the run;
 /// - `/files/<path>` — a file inside the runs folder (anything else, `..` and encoded `%2e%2e`
 ///   included, is a 404);
@@ -66,6 +66,8 @@ public struct DashboardSite: Sendable {
             return page(try HomePage().render(context: context))
         case "compare" where segments.count == 1:
             return page(try ComparePage().render(context: context))
+        case "sweep" where segments.count == 1:
+            return page(try SweepPage().render(context: context))
         case "run" where segments.count == 2:
             guard let record = try store.index.run(id: segments[1]) else { throw DashboardError.notFound(what: "run \(segments[1])") }
             let artifacts = try RunArtifacts(record: record, root: store.root)

@@ -65,6 +65,32 @@ public enum HTML {
         }
     }
 
+    /// Headline figures as a row of cards, `<dl class="headline">`, one `<div data-metric="KEY">`
+    /// per item with its label (`<dt>`, escaped here) and value (`<dd>`, already HTML).
+    static func headline(_ items: [(key: String, label: String, value: String)], id: String) -> String {
+        guard !items.isEmpty else { return "" }
+        let cards = items.map { "<div data-metric=\"\(escape($0.key))\"><dt>\(escape($0.label))</dt><dd>\($0.value)</dd></div>" }
+        return "<dl class=\"headline\" id=\"\(escape(id))\">\(cards.joined())</dl>"
+    }
+
+    /// Alternative views of one figure with radio buttons `name=key` to choose between them: the
+    /// first view shows, the others are hidden until the shared script's `almagest.switcher(root,
+    /// key)` (or `#key=VALUE` in the address) shows them. `views` hold a value, a label (escaped
+    /// here) and their HTML.
+    static func switcher(id: String, key: String, views: [(value: String, label: String, html: String)]) -> String {
+        var out = "<div class=\"switcher\" id=\"\(escape(id))\" data-shown=\"\(escape(views.first?.value ?? ""))\">"
+        out += "<div class=\"switch\">"
+        for (k, v) in views.enumerated() {
+            out += "<label><input type=\"radio\" name=\"\(escape(key))\" value=\"\(escape(v.value))\"\(k == 0 ? " checked" : "")> "
+                + "\(escape(v.label))</label>"
+        }
+        out += "</div>"
+        for (k, v) in views.enumerated() {
+            out += "<div data-view=\"\(escape(v.value))\"\(k == 0 ? "" : " hidden")>\(v.html)</div>"
+        }
+        return out + "</div>"
+    }
+
     /// A metric value for a table cell.
     static func number(_ value: Double?) -> String {
         guard let value else { return "—" }

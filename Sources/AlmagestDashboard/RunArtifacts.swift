@@ -48,13 +48,17 @@ public struct RunArtifacts: Sendable {
         return table
     }
 
-    /// A JSON artifact.
+    /// A JSON artifact; throws `DashboardError.unreadableArtifact` when it does not decode as `T`.
     public func json<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let url = directory.appendingPathComponent(name)
         guard let data = try? Data(contentsOf: url) else {
             throw DashboardError.notFound(what: "\(name) of run \(record.id)")
         }
-        return try JSONDecoder().decode(T.self, from: data)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw DashboardError.unreadableArtifact(name: name, run: record.id, reason: "expected the JSON of \(T.self): \(error)")
+        }
     }
 
     /// A piece of HTML drawn from the artifact `name` only (a chart that does not depend on the

@@ -10,13 +10,13 @@ import Foundation
 /// an error in one page's script is reported and never stops another's.
 ///
 /// ```swift
-/// struct NMFRunPage: RunPage {
-///     let name = "nmf"
-///     func canRender(_ run: RunRecord) -> Bool { run.algorithm.hasPrefix("nmf") }
+/// struct GeminiRunPage: RunPage {
+///     let name = "gemini"
+///     func canRender(_ run: RunRecord) -> Bool { run.algorithm.hasPrefix("gemini") }
 ///     func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent { ... }
 /// }
 /// var pages = RunPageRegistry.standard
-/// pages.register(NMFRunPage())
+/// pages.register(GeminiRunPage())
 /// let dashboard = Dashboard(store: store, pages: pages)
 /// ```
 public protocol RunPage: Sendable {
@@ -77,8 +77,12 @@ public struct RunPageRegistry: Sendable {
         self.pages = pages
     }
 
-    /// The pages of Almagest's own pipelines.
-    public static var standard: RunPageRegistry { RunPageRegistry(pages: [ClusteringRunPage()]) }
+    /// The pages of Almagest's own pipelines: clustering first (it claims any run with
+    /// `projection.csv` or `labels.csv`), then classification (`confusion_matrix.json`) and NMF
+    /// (`history.csv` + `summary.json`).
+    public static var standard: RunPageRegistry {
+        RunPageRegistry(pages: [ClusteringRunPage(), ClassificationRunPage(), FactorizationRunPage()])
+    }
 
     /// Adds a page, tried before the ones already registered.
     public mutating func register(_ page: any RunPage) {
@@ -126,10 +130,7 @@ public struct GenericRunPage: RunPage {
     /// Every SVG figure the run wrote (confusion matrices, ROC and training curves, NMF heatmaps
     /// and signatures, ...), shown as images served from the run directory; empty when none.
     public static func figures(_ r: RunRecord) -> String {
-        let charts = r.artifacts.filter { $0.hasSuffix(".svg") }.sorted().map { name in
-            "<figure class=\"chart\"><img class=\"artifact-figure\" src=\"\(fileURL(r, name))\" alt=\"\(HTML.escape(name))\">"
-                + "<figcaption>\(HTML.escape(name))</figcaption></figure>"
-        }
+        let charts = r.artifacts.filter { $0.hasSuffix(".svg") }.sorted().map { artifactFigure(r, $0, caption: $0) }
         guard !charts.isEmpty else { return "" }
         return "<section><h2>Figures</h2><div class=\"figures\">\(charts.joined())</div></section>"
     }
@@ -154,6 +155,12 @@ public struct GenericRunPage: RunPage {
         let links = r.artifacts.map { name in "<li><a href=\"\(fileURL(r, name))\">\(HTML.escape(name))</a></li>" }
         out += "<div><h2>Artifacts</h2><ul class=\"artifacts\">\(links.joined())</ul></div></section>"
         return out
+    }
+
+    /// An image artifact of the run (an SVG or PNG figure it drew) as a figure with `caption`.
+    static func artifactFigure(_ r: RunRecord, _ name: String, caption: String) -> String {
+        "<figure class=\"chart\"><img class=\"artifact-figure\" src=\"\(fileURL(r, name))\" alt=\"\(HTML.escape(name))\">"
+            + "<figcaption>\(HTML.escape(caption))</figcaption></figure>"
     }
 
     // MARK: - Private

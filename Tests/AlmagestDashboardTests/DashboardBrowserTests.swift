@@ -88,8 +88,15 @@ extension LiveDashboardTests {
         return Dictionary(uniqueKeysWithValues: map.map { (Int($0.key)!, $0.value) })
     }
 
+    private func browser() throws -> String? { try Chromium.find() }
+}
+
+}
+
+/// Headless Chromium runs: DOM after scripts, screenshots, console errors.
+enum Chromium {
     /// Chromium's path, or nil (after a loud message) when there is none and CI is not set.
-    private func browser() throws -> String? {
+    static func find() throws -> String? {
         if let path = findProgram(["chromium", "chromium-browser", "google-chrome"]) { return path }
         let message = """
             ************************************************************************
@@ -103,12 +110,7 @@ extension LiveDashboardTests {
         }
         return nil
     }
-}
 
-}
-
-/// Headless Chromium runs: DOM after scripts, screenshots, console errors.
-enum Chromium {
     static func arguments(_ extra: [String]) -> [String] {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-chromium-\(UUID().uuidString)")
         return ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",

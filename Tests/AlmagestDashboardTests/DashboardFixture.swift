@@ -8,7 +8,7 @@ import Foundation
 /// A small real run store shared by the dashboard tests: the clustering experiment (HOG and grey
 /// histograms + k-means, 6 clusters) on the first 360 embedded digits, plus one run whose
 /// algorithm and parameters are hostile strings (for the escaping tests).
-struct DashboardFixture: Sendable {
+struct DashboardFixture: SiteFixture, Sendable {
     let root: URL
     let store: RunStore
     let hogID: String
@@ -45,6 +45,14 @@ struct DashboardFixture: Sendable {
         hostileID = try hostile.finish(metrics: ["score&<b>": 1], timings: [:]).id
     }
 
+}
+
+/// A fixture holding a run store, answered by the standard dashboard site.
+protocol SiteFixture {
+    var store: RunStore { get }
+}
+
+extension SiteFixture {
     var site: DashboardSite { DashboardSite(store: store) }
 
     /// The body of a site response as text.

@@ -31,6 +31,30 @@ import Testing
         #expect(!labels.contains("0.1") && !labels.contains("10"))
     }
 
+    /// The data a page script needs to read values back: the plot rectangle and its data ranges on
+    /// the root, each series' points, legend entries and point markers by index.
+    @Test func plotMappingAndSeriesValuesAreExposedForScripts() throws {
+        let chart = LineChart(
+            series: [LineSeries("error", x: [0, 10, 20], y: [0.9, 0.25, 0.125]), LineSeries("rank", x: [0, 20], y: [1, 3], showsMarkers: true)],
+            yScale: .logarithmic)
+        let xml = try #require(XMLCheck.parse(try chart.svg()))
+        let root = try #require(xml.elements(named: "svg").first?.attributes)
+        #expect(root["data-y-scale"] == "log" && root["data-x-min"] == "0" && root["data-x-max"] == "20")
+        let yMin = try #require(root["data-y-min"].flatMap(Double.init)), yMax = try #require(root["data-y-max"].flatMap(Double.init))
+        #expect(yMin <= 0.125 && yMax >= 3)
+        let plot = ["x", "y", "width", "height"].compactMap { root["data-plot-\($0)"].flatMap(Double.init) }
+        #expect(plot.count == 4 && plot[0] > 0 && plot[2] > 0 && plot[0] + plot[2] <= chart.style.width)
+        let series = xml.elements(named: "g", withClass: "series")
+        #expect(series.map { $0.attributes["data-index"] } == ["0", "1"])
+        #expect(series[0].attributes["data-x"] == "0 10 20" && series[0].attributes["data-y"] == "0.9 0.25 0.125")
+        #expect(series[1].attributes["data-x"] == "0 20" && series[1].attributes["data-y"] == "1 3")
+        #expect(xml.elements(named: "circle").compactMap { $0.attributes["data-point"] } == ["0", "1"])
+        #expect(xml.elements(named: "g", withClass: "legend-entry").compactMap { $0.attributes["data-series"] } == ["0", "1"])
+        // The linear default says so.
+        let linear = try #require(XMLCheck.parse(try LineChart(series: [LineSeries("a", y: [1, 2])]).svg()))
+        #expect(linear.elements(named: "svg").first?.attributes["data-y-scale"] == "linear")
+    }
+
     @Test func refusesMismatchedNaNAndBadIntervals() {
         #expect(throws: PlotError.lengthMismatch(what: "line series \"a\" y", got: 2, expected: 3, reference: "its x")) {
             try LineChart(series: [LineSeries("a", x: [0, 1, 2], y: [1, 2])]).svg()

@@ -1,9 +1,9 @@
 import AlmagestTracking
 import Foundation
 
-/// The home page: a summary per experiment, then the runs table — filtered (text, experiment,
-/// status), sorted by any metric or the start time, paged, with a checkbox per run to compare the
-/// selected runs.
+/// The home page: a summary per experiment (with a link to its sweep page, `SweepPage`), then the
+/// runs table — filtered (text, experiment, status), sorted by any metric or the start time, paged,
+/// with a checkbox per run to compare the selected runs.
 ///
 /// Query: `q`, `experiment`, `status`, `sort` (a metric, or started/id/experiment/algorithm),
 /// `order` (`asc`/`desc`), `page` (from 1). Everything comes from the SQLite index: a page of 100
@@ -77,7 +77,8 @@ public struct HomePage: Sendable {
             return "<p class=\"empty\">No runs yet: run <code>almagest demo</code> or <code>almagest cluster</code>.</p>"
         }
         let rows = try experiments.map { e -> [String] in
-            var row = ["<a href=\"/?experiment=\(HTML.escape(Query.encode(e.name)))\">\(HTML.escape(e.name))</a>",
+            var row = ["<a href=\"/?experiment=\(HTML.escape(Query.encode(e.name)))\">\(HTML.escape(e.name))</a>"
+                       + " <a class=\"sweep-link\" href=\"/sweep?experiment=\(HTML.escape(Query.encode(e.name)))\">sweep</a>",
                        "\(e.runs)", "\(e.finished)", "\(e.failed)", HTML.escape(e.algorithms.joined(separator: ", ")),
                        e.lastStarted.map(HTML.date) ?? "—"]
             if let metric {

@@ -46,8 +46,14 @@ public struct VerticalMarker: Sendable, Equatable {
 /// A line chart of several series over a shared x axis, with a linear or logarithmic y axis,
 /// shaded x-intervals (plateaus) and vertical markers. Used for training curves.
 ///
-/// Each series is a `<polyline class="series">` with `data-name`; intervals are
-/// `<rect class="interval">` with `data-from`/`data-to`, markers `<line class="marker">`.
+/// Each series is a `<g class="series">` with `data-name`, `data-index` and its points as
+/// space-separated `data-x`/`data-y` values, holding its `<polyline>` (and point markers
+/// `<circle data-point="i">`, i the point's position in the series); intervals are
+/// `<rect class="interval">` with `data-from`/`data-to`, markers `<line class="marker">`, legend
+/// entries `<g class="legend-entry">` with `data-series` (the series' index). The root `<svg>`
+/// carries the plot area and its data ranges (`data-plot-x`, `-y`, `-width`, `-height`,
+/// `data-x-min`, `-max`, `data-y-min`, `-max`, `data-y-scale` = `linear` or `log`), so a script can
+/// map a pointer position to data values.
 /// A logarithmic y axis refuses values <= 0 with `PlotError.nonPositiveOnLogScale`.
 /// Cost: O(total points).
 ///
@@ -86,7 +92,8 @@ public struct LineChart: Chart {
         let legend = Legend(
             entries: series.count > 1  // one series is named by the title or the y label
                 ? series.enumerated().map {
-                    Legend.Entry($1.name, color: style.palette.color(at: $0), swatch: .line(dash: $1.isDashed ? [6, 4] : []))
+                    Legend.Entry($1.name, color: style.palette.color(at: $0), swatch: .line(dash: $1.isDashed ? [6, 4] : []),
+                                 data: [("series", "\($0)")])
                 } : [],
             fontSize: style.fontSize)
         let xs = series.flatMap(\.x) + intervals.flatMap { [$0.from, $0.to] } + markers.map(\.x)
@@ -100,6 +107,7 @@ public struct LineChart: Chart {
         let yMap = AxisMapping.fitted(to: ys, scale: yScale, pixels: (plot.maxY, plot.y))
 
         var scene = frame.scene(title: title, classes: ["lines"])
+        scene.attributes.data += Self.mapping(plot: plot, x: xMap, y: yMap)
         var shaded: [Node] = []
         for interval in intervals {
             let a = min(max(xMap.position(of: interval.from), plot.x), plot.maxX)
@@ -133,13 +141,16 @@ public struct LineChart: Chart {
         for (k, s) in series.enumerated() {
             let color = style.palette.color(at: k)
             let points = zip(s.x, s.y).map { Point(xMap.position(of: $0), yMap.position(of: $1)) }
+            let point = { (i: Int) in Attributes(data: [("point", "\(i)")]) }
             var items: [Node] = [points.count == 1
-                ? .circle(center: points[0], radius: 3, style: .fill(color))
+                ? .circle(center: points[0], radius: 3, style: .fill(color), attributes: point(0))
                 : .polyline(points, style: .stroke(color, width: 2, dash: s.isDashed ? [6, 4] : []))]
             if s.showsMarkers && points.count > 1 {
-                items += points.map { .circle(center: $0, radius: 2.5, style: .fill(color)) }
+                items += points.enumerated().map { .circle(center: $1, radius: 2.5, style: .fill(color), attributes: point($0)) }
             }
-            curves.append(.group(items, attributes: Attributes(classes: ["series"], data: [("name", s.name)])))
+            let values = [("name", s.name), ("index", "\(k)"), ("x", s.x.map(SVGFormat.value).joined(separator: " ")),
+                          ("y", s.y.map(SVGFormat.value).joined(separator: " "))]
+            curves.append(.group(items, attributes: Attributes(classes: ["series"], data: values)))
         }
         scene.append(.group(curves, attributes: Attributes(classes: ["curves"])))
         scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel))
@@ -148,6 +159,15 @@ public struct LineChart: Chart {
     }
 
     // MARK: - Private
+
+    /// The plot rectangle and the data ranges its edges stand for, as root `data-*` attributes.
+    private static func mapping(plot: Rect, x: AxisMapping, y: AxisMapping) -> [DataAttribute] {
+        [("plot-x", plot.x), ("plot-y", plot.y), ("plot-width", plot.width), ("plot-height", plot.height),
+         ("x-min", x.domain.lowerBound), ("x-max", x.domain.upperBound),
+         ("y-min", y.domain.lowerBound), ("y-max", y.domain.upperBound)]
+            .map { DataAttribute(name: $0.0, value: SVGFormat.value($0.1)) }
+            + [DataAttribute(name: "y-scale", value: y.scale == .logarithmic ? "log" : "linear")]
+    }
 
     private func validate() throws {
         try style.validate()

@@ -1,0 +1,168 @@
+import AlmagestPlot
+import AlmagestTracking
+import Foundation
+
+/// The sweep page: for one experiment, every finished run's metric against one of its parameters
+/// — the "metric against parameter" plots of NMF rank sweeps, and later of GEMINI and FisherEM
+/// sweeps. One series per algorithm, or per value of another parameter (`series`). A numeric
+/// parameter is a numeric axis (an interactive line chart whose points link to their runs); a text
+/// or Boolean one is a set of categories (bars of the mean per category and series). A plain GET
+/// form picks the experiment, the parameter, the metric and the series among what the index
+/// holds, and a table lists every point with a link to its run.
+///
+/// Query: `experiment` (default: the first with finished runs), `x` (a parameter; default `rank`,
+/// else the first that varies), `y` (a metric; default relative error, accuracy or AMI when
+/// logged), `series` (a parameter; default the algorithm). An unknown experiment is a 400 naming
+/// the known ones; an unknown parameter or metric is explained on the page, which falls back to
+/// the default. Reads only the run index. Cost: O(runs of the experiment).
+///
+/// ```swift
+/// let page = try SweepPage().render(context: PageContext(store: store, query: Query("experiment=nmf&x=rank&y=relative_error")))
+/// ```
+public struct SweepPage: Sendable {
+    public init() {}
+
+    public func render(context: PageContext) throws -> PageContent {
+        let q = context.query
+        let index = context.store.index
+        let experiments = try index.experiments()
+        guard !experiments.isEmpty else {
+            return PageContent(title: "Sweep", body: "<h1>Sweep</h1><p class=\"empty\">No runs yet.</p>")
+        }
+        let names = experiments.map(\.name)
+        let experiment = q["experiment"] ?? (experiments.first { $0.finished > 0 } ?? experiments[0]).name
+        guard names.contains(experiment) else {
+            throw DashboardError.badRequest(
+                what: "experiment \"\(experiment)\"", expected: "one of the logged experiments: \(Self.list(names))")
+        }
+        let query = RunQuery(experiment: experiment, status: .finished)
+        let runs = try index.runs(matching: query)
+        let parameters = Array(Set(runs.flatMap { $0.parameters.keys })).sorted()
+        let metrics = try index.metricNames(matching: query)
+
+        var notes = [String]()
+        let x = choose(q["x"], among: parameters, default: defaultParameter(runs, parameters), what: "parameter", notes: &notes)
+        let preferred = ["relative_error", "accuracy", "adjusted_mutual_information"].first(where: metrics.contains) ?? metrics.first
+        let y = choose(q["y"], among: metrics, default: preferred, what: "metric", notes: &notes)
+        let series = choose(q["series"], among: parameters, default: nil, what: "series parameter", notes: &notes)
+
+        var body = "<h1>Sweep · \(HTML.escape(experiment))</h1>"
+        body += form(experiments: names, experiment: experiment, parameters: parameters, metrics: metrics, x: x, y: y, series: series)
+        body += notes.map { "<p class=\"error sweep-note\">\(HTML.escape($0))</p>" }.joined()
+        guard let x, let y else {
+            body += "<p class=\"empty\">The finished runs of \(HTML.escape(experiment)) log no parameters or no metrics to plot.</p>"
+            return PageContent(title: "Sweep \(experiment)", body: body)
+        }
+        let points = runs.compactMap { run -> SweepPoint? in
+            guard let value = run.parameters[x], let metric = run.metrics[y], metric.isFinite else { return nil }
+            let key = series.map { run.parameters[$0]?.description ?? "(none)" } ?? run.algorithm
+            return SweepPoint(run: run, x: value, y: metric, series: key)
+        }.sorted { ($0.series, $0.number ?? 0, $0.x.description, $0.y) < ($1.series, $1.number ?? 0, $1.x.description, $1.y) }
+        let numeric = points.allSatisfy { $0.number != nil }
+        body += "<div class=\"sweep-page\" data-page-kind=\"sweep\" data-curves=\"auto\" data-points=\"\(points.count)\""
+            + " data-x-kind=\"\(numeric ? "numeric" : "category")\">"
+        if points.isEmpty {
+            body += "<p class=\"empty\" id=\"no-points\">No finished run of \(HTML.escape(experiment)) logs both the parameter "
+                + "\(HTML.escape(x)) and the metric \(HTML.escape(y)).</p>"
+        } else {
+            body += "<section class=\"figures\">" + (numeric ? lines(points, x: x, y: y) : bars(points, x: x, y: y)) + "</section>"
+            body += table(points, x: x, y: y)
+        }
+        body += "</div>"
+        return PageContent(title: "Sweep \(experiment)", body: body)
+    }
+
+    // MARK: - Private
+
+    /// One run as a point of the sweep.
+    private struct SweepPoint {
+        let run: RunRecord
+        let x: ParameterValue
+        let y: Double
+        let series: String
+
+        /// The parameter as a number, when it is one.
+        var number: Double? {
+            switch x {
+            case let .int(v): return Double(v)
+            case let .double(v): return v.isFinite ? v : nil
+            default: return nil
+            }
+        }
+    }
+
+    /// `wanted` when it is one of `names`; otherwise `fallback`, with a note when `wanted` was given.
+    private func choose(_ wanted: String?, among names: [String], default fallback: String?, what: String,
+                        notes: inout [String]) -> String? {
+        guard let wanted else { return fallback }
+        if names.contains(wanted) { return wanted }
+        notes.append("The runs of this experiment log no \(what) \"\(wanted)\"; expected one of: \(Self.list(names))."
+            + (fallback.map { " Showing \"\($0)\" instead." } ?? ""))
+        return fallback
+    }
+
+    /// `rank` when logged, else the first parameter taking more than one value, else the first.
+    private func defaultParameter(_ runs: [RunRecord], _ parameters: [String]) -> String? {
+        if parameters.contains("rank") { return "rank" }
+        return parameters.first { p in Set(runs.compactMap { $0.parameters[p]?.description }).count > 1 } ?? parameters.first
+    }
+
+    private static func list(_ names: [String]) -> String {
+        names.isEmpty ? "(none)" : names.prefix(30).joined(separator: ", ") + (names.count > 30 ? ", …" : "")
+    }
+
+    private func form(experiments: [String], experiment: String, parameters: [String], metrics: [String], x: String?, y: String?,
+                      series: String?) -> String {
+        func select(_ name: String, _ label: String, _ values: [String], _ chosen: String?, none: String? = nil) -> String {
+            var out = "<label>\(label) <select name=\"\(name)\" id=\"sweep-\(name)\">"
+            if let none { out += "<option value=\"\"\(chosen == nil ? " selected" : "")>\(HTML.escape(none))</option>" }
+            for v in values {
+                out += "<option value=\"\(HTML.escape(v))\"\(v == chosen ? " selected" : "")>\(HTML.escape(v))</option>"
+            }
+            return out + "</select></label>"
+        }
+        return "<form class=\"filters\" method=\"get\" action=\"/sweep\" id=\"sweep-form\">"
+            + select("experiment", "experiment", experiments, experiment) + select("x", "parameter (x)", parameters, x)
+            + select("y", "metric (y)", metrics, y) + select("series", "one series per", parameters, series, none: "algorithm")
+            + "<button type=\"submit\">Show</button></form>"
+    }
+
+    /// A line chart over a numeric parameter, one series per key, each point linked to its run.
+    private func lines(_ points: [SweepPoint], x: String, y: String) -> String {
+        let groups = Dictionary(grouping: points, by: \.series).sorted { $0.key < $1.key }
+        let series = groups.map { key, members in
+            LineSeries(key, x: members.map { $0.number ?? 0 }, y: members.map(\.y), showsMarkers: true)
+        }
+        let links = groups.map { _, members in
+            "[" + members.map { "\"/run/\(Query.encode($0.run.id))\"" }.joined(separator: ",") + "]"
+        }
+        let chart = LineChart(series: series, title: "\(y) against \(x)", xLabel: x, yLabel: y)
+        return "<div id=\"sweep-chart\" data-point-links=\"\(HTML.escape("[" + links.joined(separator: ",") + "]"))\">"
+            + HTML.figure(chart, caption: "\(points.count) finished runs; click a point to open its run") + "</div>"
+    }
+
+    /// Bars of the mean metric per category of a text parameter, one bar per series key.
+    private func bars(_ points: [SweepPoint], x: String, y: String) -> String {
+        let categories = Array(Set(points.map(\.x.description))).sorted()
+        let keys = Array(Set(points.map(\.series))).sorted()
+        let series = keys.map { key in
+            BarSeries(key, values: categories.map { c in
+                let values = points.filter { $0.series == key && $0.x.description == c }.map(\.y)
+                return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+            })
+        }
+        let chart = BarChart(categories: categories, series: series, title: "\(y) per \(x)", xLabel: x, yLabel: y,
+                             showValues: categories.count * keys.count <= 12)
+        return "<div id=\"sweep-chart\">" + HTML.figure(
+            chart, caption: "mean over the runs of each value (a missing combination is drawn as 0); every run is in the table")
+            + "</div>"
+    }
+
+    private func table(_ points: [SweepPoint], x: String, y: String) -> String {
+        let rows = points.map { p in
+            [HTML.runLink(p.run.id), HTML.escape(p.run.algorithm), HTML.escape(p.series), HTML.escape(p.x.description), HTML.number(p.y)]
+        }
+        return "<h2>Points</h2>" + HTML.table(
+            header: ["run", "algorithm", "series", HTML.escape(x), HTML.escape(y)], rows: rows, id: "sweep-points")
+    }
+}
