@@ -8,6 +8,7 @@ extension FactorizationRunPage {
 
     private static let css = """
         .nmf-page p.stop { margin: 4px 0 8px; }
+        .nmf-page section + .figures, .nmf-page section + figure { margin-top: 12px; }
         """
 
     private static let javascript = """

@@ -142,7 +142,7 @@ public struct FactorizationRunPage: RunPage {
             }
             let grid = ImageGrid(
                 rows: h, imageWidth: side, imageHeight: side, columns: min(5, h.rows),
-                captions: (0..<h.rows).map { "component \($0)" }, colorMap: .greyReversed, scaling: .perImage,
+                captions: (0..<h.rows).map { "row \($0)" }, colorMap: .greyReversed, scaling: .perImage,
                 title: "Signatures: rows of H")
             return HTML.figure(grid, caption: "each row of H as a \(side) x \(side) image (h.npy)", id: "signatures")
         }
