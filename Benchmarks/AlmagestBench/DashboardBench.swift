@@ -35,10 +35,12 @@ func dashboardBenchmarks() -> [BenchResult] {
     results.append(page("dashboard_home_10000_runs_sorted_by_metric", "/", "sort=adjusted_mutual_information&order=desc"))
     results.append(page("dashboard_home_10000_runs_filtered_sorted", "/", "q=hog&experiment=exp-3&sort=inertia&order=asc&page=2"))
     results.append(page("dashboard_compare_10_runs", "/compare", "ids=" + ids.prefix(10).joined(separator: ",")))
+    results.append(page("dashboard_sweep_2000_runs", "/sweep", "experiment=exp-1&x=clusters&y=adjusted_mutual_information"))
     results += browserPageBenchmarks(store: store, pages: [
         ("dashboard_browser_run_page_50000_points", "/run/\(bigRun)#cluster=3"),
         ("dashboard_browser_home_10000_runs", "/?sort=adjusted_mutual_information&order=desc"),
         ("dashboard_browser_compare_10_runs", "/compare?ids=" + ids.prefix(10).joined(separator: ",")),
+        ("dashboard_browser_sweep_2000_runs", "/sweep?experiment=exp-1&x=clusters&y=adjusted_mutual_information"),
     ])
     return results
 }

@@ -75,12 +75,6 @@ extension LiveDashboardTests {
         }
     }
 
-    /// The value of the first `name="..."` attribute in `html`.
-    private func attribute(_ name: String, in html: String) -> String? {
-        guard let start = html.range(of: " \(name)=\"") else { return nil }
-        return html[start.upperBound...].split(separator: "\"", maxSplits: 1).first.map(String.init)
-    }
-
     /// The scatter's colour of each cluster, as the page sends it (`data-colors`).
     private func clusterColors(_ html: String) throws -> [Int: String] {
         let text = try #require(attribute("data-colors", in: html)).replacingOccurrences(of: "&quot;", with: "\"")

@@ -46,6 +46,49 @@ import Testing
         }
     }
 
+    @Test func repeatedValuesAreAveragedAndLinkToTheirBestRun() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-sweep-repeats-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        var logged = [Int: [(id: String, error: Double)]]()
+        for rank in [2, 5] {
+            for seed in 0..<3 {
+                let error = 1.0 / Double(rank) + 0.01 * Double((seed * 7) % 3)
+                let run = try store.start(experiment: "repeats", algorithm: "nmf-mu", parameters: ["rank": .int(rank), "seed": .int(seed)])
+                logged[rank, default: []].append((try run.finish(metrics: ["relative_error": error], timings: [:]).id, error))
+            }
+        }
+        let response = DashboardSite(store: store).respond(path: "/sweep", query: "experiment=repeats&x=rank&y=relative_error")
+        let html = String(decoding: response.body, as: UTF8.self)
+        #expect(response.status == 200 && html.contains("data-aggregated=\"mean\"") && html.contains("data-points=\"6\""))
+        let rows = tableRows(slice(html, from: "id=\"sweep-summary\"", to: "</table>"))
+        #expect(rows.count == 2)
+        let chart = slice(html, from: "id=\"sweep-chart\"", to: "</figure>")
+        let means = (attribute("data-y", ofSeries: "nmf-mu", in: chart)).split(separator: " ").compactMap { Double($0) }
+        let links = try JSONDecoder().decode([[String]].self, from: Data(decodeEntities(attribute("data-point-links", in: chart) ?? "").utf8))
+        for (k, rank) in [2, 5].enumerated() {
+            let errors = logged[rank]!.map(\.error)
+            let mean = errors.reduce(0, +) / 3
+            let std = (errors.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+            let best = logged[rank]!.min { $0.error < $1.error }!.id  // an error: lower is better
+            #expect(rows[k] == ["nmf-mu", "\(rank)", "3", tableNumber(mean), tableNumber(std), tableNumber(errors.min()!),
+                                tableNumber(errors.max()!), "<a href=\"/run/\(best)\">\(best)</a>"])
+            #expect(abs(means[k] - mean) < 1e-12)
+            #expect(links.first?[k] == "/run/\(best)")
+        }
+    }
+
+    @Test func theTableOfSingleRunsIsCappedButTheChartHasEveryPoint() throws {
+        let f = try PipelineFixture.get()
+        let context = PageContext(store: f.store, query: Query("experiment=\(PipelineFixture.sweep)&x=rank&y=relative_error"))
+        let html = try SweepPage(tableLimit: 2).render(context: context).body
+        let expected = try expectedPoints(f, "rank", "relative_error")
+        #expect(expected.count > 2)
+        #expect(tableRows(slice(html, from: "id=\"sweep-points\"", to: "</table>")).count == 2)
+        #expect(html.contains("The first 2 of \(expected.count) runs; the chart has them all."))
+        #expect(html.contains("data-points=\"\(expected.count)\""))
+    }
+
     @Test func seriesByAParameterAndTextParametersAsCategories() throws {
         let f = try PipelineFixture.get()
         let byMethod = f.page("/sweep", query: "experiment=\(PipelineFixture.sweep)&x=rank&y=iterations&series=method").html

@@ -8,7 +8,12 @@ import Foundation
 /// parameter is a numeric axis (an interactive line chart whose points link to their runs); a text
 /// or Boolean one is a set of categories (bars of the mean per category and series). A plain GET
 /// form picks the experiment, the parameter, the metric and the series among what the index
-/// holds, and a table lists every point with a link to its run.
+/// holds, and a table lists every point with a link to its run (the first `tableLimit`).
+///
+/// When several runs of a series share a parameter value (repeats over seeds, say), the curve
+/// goes through their mean, each point linking to the best of them (by the metric's usual goal),
+/// and the table has one row per value and series: runs, mean, standard deviation, min, max and
+/// the best run.
 ///
 /// Query: `experiment` (default: the first with finished runs), `x` (a parameter; default `rank`,
 /// else the first that varies), `y` (a metric; default relative error, accuracy or AMI when
@@ -20,7 +25,12 @@ import Foundation
 /// let page = try SweepPage().render(context: PageContext(store: store, query: Query("experiment=nmf&x=rank&y=relative_error")))
 /// ```
 public struct SweepPage: Sendable {
-    public init() {}
+    /// The most rows the table of single runs shows (the chart always has every point).
+    public var tableLimit: Int
+
+    public init(tableLimit: Int = 500) {
+        self.tableLimit = max(1, tableLimit)
+    }
 
     public func render(context: PageContext) throws -> PageContent {
         let q = context.query
@@ -65,8 +75,12 @@ public struct SweepPage: Sendable {
             body += "<p class=\"empty\" id=\"no-points\">No finished run of \(HTML.escape(experiment)) logs both the parameter "
                 + "\(HTML.escape(x)) and the metric \(HTML.escape(y)).</p>"
         } else {
-            body += "<section class=\"figures\">" + (numeric ? lines(points, x: x, y: y) : bars(points, x: x, y: y)) + "</section>"
-            body += table(points, x: x, y: y)
+            let groups = numeric ? SweepGroup.groups(points, goal: MetricGoal.usual(for: y)) : []
+            let repeated = groups.contains { $0.points.count > 1 }
+            body += "<section class=\"figures\">"
+            body += numeric ? (repeated ? meanLines(groups, runs: points.count, x: x, y: y) : lines(points, x: x, y: y)) : bars(points, x: x, y: y)
+            body += "</section>"
+            body += repeated ? summaryTable(groups, x: x, y: y) : table(points, x: x, y: y)
         }
         body += "</div>"
         return PageContent(title: "Sweep \(experiment)", body: body)
@@ -88,6 +102,33 @@ public struct SweepPage: Sendable {
             case let .double(v): return v.isFinite ? v : nil
             default: return nil
             }
+        }
+    }
+
+    /// The runs of one series at one value of a numeric parameter.
+    private struct SweepGroup {
+        let series: String
+        let x: Double
+        let points: [SweepPoint]
+        let best: SweepPoint
+        let mean: Double, deviation: Double, low: Double, high: Double
+
+        /// One group per series and value, sorted by series then value.
+        static func groups(_ points: [SweepPoint], goal: MetricGoal) -> [SweepGroup] {
+            let keyed = Dictionary(grouping: points) { SeriesValue(series: $0.series, x: $0.number ?? 0) }
+            return keyed.map { key, members in
+                let ys = members.map(\.y)
+                let mean = ys.reduce(0, +) / Double(ys.count)
+                let variance = ys.count > 1 ? ys.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(ys.count - 1) : 0
+                let best = goal == .maximize ? members.max { $0.y < $1.y }! : members.min { $0.y < $1.y }!
+                return SweepGroup(series: key.series, x: key.x, points: members, best: best, mean: mean,
+                                  deviation: variance.squareRoot(), low: ys.min()!, high: ys.max()!)
+            }.sorted { ($0.series, $0.x) < ($1.series, $1.x) }
+        }
+
+        private struct SeriesValue: Hashable {
+            let series: String
+            let x: Double
         }
     }
 
@@ -141,6 +182,21 @@ public struct SweepPage: Sendable {
             + HTML.figure(chart, caption: "\(points.count) finished runs; click a point to open its run") + "</div>"
     }
 
+    /// The mean metric per value, one series per key, each point linked to its best run.
+    private func meanLines(_ groups: [SweepGroup], runs: Int, x: String, y: String) -> String {
+        let bySeries = Dictionary(grouping: groups, by: \.series).sorted { $0.key < $1.key }
+        let series = bySeries.map { key, members in
+            LineSeries(key, x: members.map(\.x), y: members.map(\.mean), showsMarkers: true)
+        }
+        let links = bySeries.map { _, members in
+            "[" + members.map { "\"/run/\(Query.encode($0.best.run.id))\"" }.joined(separator: ",") + "]"
+        }
+        let chart = LineChart(series: series, title: "mean \(y) against \(x)", xLabel: x, yLabel: "mean \(y)")
+        return "<div id=\"sweep-chart\" data-aggregated=\"mean\" data-point-links=\"\(HTML.escape("[" + links.joined(separator: ",") + "]"))\">"
+            + HTML.figure(chart, caption: "\(runs) finished runs, averaged per value (spread in the table); click a point to open the best run there")
+            + "</div>"
+    }
+
     /// Bars of the mean metric per category of a text parameter, one bar per series key.
     private func bars(_ points: [SweepPoint], x: String, y: String) -> String {
         let categories = Array(Set(points.map(\.x.description))).sorted()
@@ -159,10 +215,22 @@ public struct SweepPage: Sendable {
     }
 
     private func table(_ points: [SweepPoint], x: String, y: String) -> String {
-        let rows = points.map { p in
+        let rows = points.prefix(tableLimit).map { p in
             [HTML.runLink(p.run.id), HTML.escape(p.run.algorithm), HTML.escape(p.series), HTML.escape(p.x.description), HTML.number(p.y)]
         }
+        let more = points.count > tableLimit
+            ? "<p class=\"hint\" id=\"sweep-more\">The first \(tableLimit) of \(points.count) runs; the chart has them all.</p>" : ""
         return "<h2>Points</h2>" + HTML.table(
-            header: ["run", "algorithm", "series", HTML.escape(x), HTML.escape(y)], rows: rows, id: "sweep-points")
+            header: ["run", "algorithm", "series", HTML.escape(x), HTML.escape(y)], rows: rows, id: "sweep-points") + more
+    }
+
+    /// One row per series and value: how many runs, their mean, spread and best run.
+    private func summaryTable(_ groups: [SweepGroup], x: String, y: String) -> String {
+        let rows = groups.map { g in
+            [HTML.escape(g.series), HTML.number(g.x), "\(g.points.count)", HTML.number(g.mean), HTML.number(g.deviation),
+             HTML.number(g.low), HTML.number(g.high), HTML.runLink(g.best.run.id)]
+        }
+        return "<h2>Points</h2>" + HTML.table(
+            header: ["series", HTML.escape(x), "runs", "mean", "std", "min", "max", "best run"], rows: rows, id: "sweep-summary")
     }
 }
