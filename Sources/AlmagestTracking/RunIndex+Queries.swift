@@ -87,7 +87,7 @@ extension RunIndex {
 
     // MARK: - Private
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         try withDatabase { queue in try queue.read(body) }
     }
 
@@ -130,7 +130,7 @@ extension RunIndex {
     }
 
     /// The WHERE clauses (joined by AND) of `query`'s filters on `runs`, and their arguments.
-    private static func conditions(_ query: RunQuery) -> (clauses: [String], values: [(any DatabaseValueConvertible)?]) {
+    static func conditions(_ query: RunQuery) -> (clauses: [String], values: [(any DatabaseValueConvertible)?]) {
         var conditions = [String]()
         var values = [(any DatabaseValueConvertible)?]()
         if let e = query.experiment { conditions.append("runs.experiment = ?"); values.append(e) }

@@ -19,7 +19,8 @@ import Foundation
 /// else the first that varies), `y` (a metric; default relative error, accuracy or AMI when
 /// logged), `series` (a parameter; default the algorithm). An unknown experiment is a 400 naming
 /// the known ones; an unknown parameter or metric is explained on the page, which falls back to
-/// the default. Reads only the run index. Cost: O(runs of the experiment).
+/// the default. Reads only the run index's tables (`RunIndex.sweep`), never a run record.
+/// Cost: O(runs of the experiment).
 ///
 /// ```swift
 /// let page = try SweepPage().render(context: PageContext(store: store, query: Query("experiment=nmf&x=rank&y=relative_error")))
@@ -46,12 +47,12 @@ public struct SweepPage: Sendable {
                 what: "experiment \"\(experiment)\"", expected: "one of the logged experiments: \(Self.list(names))")
         }
         let query = RunQuery(experiment: experiment, status: .finished)
-        let runs = try index.runs(matching: query)
-        let parameters = Array(Set(runs.flatMap { $0.parameters.keys })).sorted()
+        let logged = try index.parameterNames(matching: query)
+        let parameters = logged.map(\.name)
         let metrics = try index.metricNames(matching: query)
 
         var notes = [String]()
-        let x = choose(q["x"], among: parameters, default: defaultParameter(runs, parameters), what: "parameter", notes: &notes)
+        let x = choose(q["x"], among: parameters, default: defaultParameter(logged), what: "parameter", notes: &notes)
         let preferred = ["relative_error", "accuracy", "adjusted_mutual_information"].first(where: metrics.contains) ?? metrics.first
         let y = choose(q["y"], among: metrics, default: preferred, what: "metric", notes: &notes)
         let series = choose(q["series"], among: parameters, default: nil, what: "series parameter", notes: &notes)
@@ -63,10 +64,9 @@ public struct SweepPage: Sendable {
             body += "<p class=\"empty\">The finished runs of \(HTML.escape(experiment)) log no parameters or no metrics to plot.</p>"
             return PageContent(title: "Sweep \(experiment)", body: body)
         }
-        let points = runs.compactMap { run -> SweepPoint? in
-            guard let value = run.parameters[x], let metric = run.metrics[y], metric.isFinite else { return nil }
-            let key = series.map { run.parameters[$0]?.description ?? "(none)" } ?? run.algorithm
-            return SweepPoint(run: run, x: value, y: metric, series: key)
+        let points = try index.sweep(x: x, y: y, series: series, matching: query).map { row in
+            SweepPoint(id: row.id, algorithm: row.algorithm, x: row.x, y: row.y,
+                       series: series == nil ? row.algorithm : row.series?.description ?? "(none)")
         }.sorted { ($0.series, $0.number ?? 0, $0.x.description, $0.y) < ($1.series, $1.number ?? 0, $1.x.description, $1.y) }
         let numeric = points.allSatisfy { $0.number != nil }
         body += "<div class=\"sweep-page\" data-page-kind=\"sweep\" data-curves=\"auto\" data-points=\"\(points.count)\""
@@ -90,7 +90,8 @@ public struct SweepPage: Sendable {
 
     /// One run as a point of the sweep.
     private struct SweepPoint {
-        let run: RunRecord
+        let id: String
+        let algorithm: String
         let x: ParameterValue
         let y: Double
         let series: String
@@ -143,9 +144,9 @@ public struct SweepPage: Sendable {
     }
 
     /// `rank` when logged, else the first parameter taking more than one value, else the first.
-    private func defaultParameter(_ runs: [RunRecord], _ parameters: [String]) -> String? {
-        if parameters.contains("rank") { return "rank" }
-        return parameters.first { p in Set(runs.compactMap { $0.parameters[p]?.description }).count > 1 } ?? parameters.first
+    private func defaultParameter(_ logged: [(name: String, distinctValues: Int)]) -> String? {
+        if logged.contains(where: { $0.name == "rank" }) { return "rank" }
+        return (logged.first { $0.distinctValues > 1 } ?? logged.first)?.name
     }
 
     private static func list(_ names: [String]) -> String {
@@ -175,7 +176,7 @@ public struct SweepPage: Sendable {
             LineSeries(key, x: members.map { $0.number ?? 0 }, y: members.map(\.y), showsMarkers: true)
         }
         let links = groups.map { _, members in
-            "[" + members.map { "\"/run/\(Query.encode($0.run.id))\"" }.joined(separator: ",") + "]"
+            "[" + members.map { "\"/run/\(Query.encode($0.id))\"" }.joined(separator: ",") + "]"
         }
         let chart = LineChart(series: series, title: "\(y) against \(x)", xLabel: x, yLabel: y)
         return "<div id=\"sweep-chart\" data-point-links=\"\(HTML.escape("[" + links.joined(separator: ",") + "]"))\">"
@@ -189,7 +190,7 @@ public struct SweepPage: Sendable {
             LineSeries(key, x: members.map(\.x), y: members.map(\.mean), showsMarkers: true)
         }
         let links = bySeries.map { _, members in
-            "[" + members.map { "\"/run/\(Query.encode($0.best.run.id))\"" }.joined(separator: ",") + "]"
+            "[" + members.map { "\"/run/\(Query.encode($0.best.id))\"" }.joined(separator: ",") + "]"
         }
         let chart = LineChart(series: series, title: "mean \(y) against \(x)", xLabel: x, yLabel: "mean \(y)")
         return "<div id=\"sweep-chart\" data-aggregated=\"mean\" data-point-links=\"\(HTML.escape("[" + links.joined(separator: ",") + "]"))\">"
@@ -216,7 +217,7 @@ public struct SweepPage: Sendable {
 
     private func table(_ points: [SweepPoint], x: String, y: String) -> String {
         let rows = points.prefix(tableLimit).map { p in
-            [HTML.runLink(p.run.id), HTML.escape(p.run.algorithm), HTML.escape(p.series), HTML.escape(p.x.description), HTML.number(p.y)]
+            [HTML.runLink(p.id), HTML.escape(p.algorithm), HTML.escape(p.series), HTML.escape(p.x.description), HTML.number(p.y)]
         }
         let more = points.count > tableLimit
             ? "<p class=\"hint\" id=\"sweep-more\">The first \(tableLimit) of \(points.count) runs; the chart has them all.</p>" : ""
@@ -228,7 +229,7 @@ public struct SweepPage: Sendable {
     private func summaryTable(_ groups: [SweepGroup], x: String, y: String) -> String {
         let rows = groups.map { g in
             [HTML.escape(g.series), HTML.number(g.x), "\(g.points.count)", HTML.number(g.mean), HTML.number(g.deviation),
-             HTML.number(g.low), HTML.number(g.high), HTML.runLink(g.best.run.id)]
+             HTML.number(g.low), HTML.number(g.high), HTML.runLink(g.best.id)]
         }
         return "<h2>Points</h2>" + HTML.table(
             header: ["series", HTML.escape(x), "runs", "mean", "std", "min", "max", "best run"], rows: rows, id: "sweep-summary")
