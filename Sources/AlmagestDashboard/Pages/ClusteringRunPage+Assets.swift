@@ -37,8 +37,8 @@ extension ClusteringRunPage {
         var legend = Array.prototype.slice.call(document.querySelectorAll('ul.scatter-legend button'));
 
         function hashValue(name) {
-          var m = new RegExp('(?:^#|&)' + name + '=(-?\\\\d+(?:\\\\.\\\\d+)?)').exec(location.hash);
-          return m ? m[1] : null;
+          var values = almagest.hash(name);
+          return values.length ? values[values.length - 1] : null;
         }
 
         function selectCluster(k) {
@@ -63,7 +63,7 @@ extension ClusteringRunPage {
         });
         if (scatter) {
           var turn = hashValue('rotate');
-          if (turn !== null) { scatter.rotate(Number(turn), 0); }
+          if (turn !== null && isFinite(Number(turn))) { scatter.rotate(Number(turn), 0); }
           var point = hashValue('point');
           if (point !== null) { scatter.showPoint(Number(point)); }
           window.almagestRotate = scatter.rotate;
