@@ -31,6 +31,20 @@ import Testing
         #expect(!labels.contains("0.1") && !labels.contains("10"))
     }
 
+    /// A marker label stays inside the plot: right of its line, or left of it near the right edge.
+    @Test func markerLabelsStayInsideThePlot() throws {
+        for (x, anchor) in [(1.0, nil as String?), (30.0, "end")] {
+            let chart = LineChart(series: [LineSeries("loss", x: [1, 10, 20, 30], y: [4, 3, 2, 1])],
+                                  markers: [VerticalMarker(x: x, label: "kept")])
+            let xml = try #require(XMLCheck.parse(try chart.svg()))
+            let line = try #require(xml.elements(named: "line", withClass: "marker").first)
+            let text = try #require(xml.elements(named: "text").first { $0.text == "kept" })
+            let lineX = Double(line.attributes["x1"] ?? "") ?? .nan, textX = Double(text.attributes["x"] ?? "") ?? .nan
+            #expect(text.attributes["text-anchor"] == anchor)
+            #expect(anchor == nil ? textX > lineX : textX < lineX)
+        }
+    }
+
     /// The data a page script needs to read values back: the plot rectangle and its data ranges on
     /// the root, each series' points, legend entries and point markers by index.
     @Test func plotMappingAndSeriesValuesAreExposedForScripts() throws {

@@ -132,7 +132,10 @@ public struct LineChart: Chart {
                 from: Point(x, plot.y), to: Point(x, plot.maxY), style: .stroke(Color(hex: 0x555555), width: 1.2, dash: [4, 3]),
                 attributes: Attributes(classes: ["marker"], data: [("x", SVGFormat.value(marker.x))]))]
             if let label = marker.label, !label.isEmpty {
-                items.append(.text(TextSpec(label, at: Point(x + 4, plot.y + style.fontSize * 2.2), size: style.fontSize * 0.85),
+                // Right of the line, or left of it in the right fifth of the plot (so it stays inside).
+                let nearRight = x > plot.maxX - plot.width * 0.2
+                items.append(.text(TextSpec(label, at: Point(nearRight ? x - 4 : x + 4, plot.y + style.fontSize * 2.2),
+                                            size: style.fontSize * 0.85, anchor: nearRight ? .end : .start),
                                    color: Color(hex: 0x555555)))
             }
             scene.append(.group(items, attributes: Attributes(classes: ["markers"])))
