@@ -1,4 +1,5 @@
 import AlmagestPlot
+import AlmagestTracking
 import Foundation
 
 /// HTML building blocks of the dashboard: escaping, the page frame, tables, inline SVG.
@@ -105,10 +106,6 @@ public enum HTML {
 
     /// A UTC date for tables.
     static func date(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: date)
+        UTCTimestamp.readable(date)
     }
 }

@@ -128,13 +128,9 @@ public final class RunStore: Sendable {
     }
 
     private static func makeID(experiment: String, algorithm: String, at date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
         let suffix = UUID().uuidString.prefix(6).lowercased()
         let safe = algorithm.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
-        return "\(formatter.string(from: date))-\(String(safe))-\(suffix)"
+        return "\(UTCTimestamp.compact(date))-\(String(safe))-\(suffix)"
     }
 
     static func checkName(_ name: String, what: String) throws {

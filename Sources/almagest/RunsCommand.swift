@@ -111,13 +111,7 @@ struct RunsCommand: ParsableCommand {
             return query
         }
 
-        static func format(_ date: Date) -> String {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-            return f.string(from: date)
-        }
+        static func format(_ date: Date) -> String { UTCTimestamp.readable(date) }
     }
 
     struct Show: ParsableCommand {
