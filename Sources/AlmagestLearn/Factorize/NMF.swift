@@ -24,6 +24,7 @@ import AlmagestCore
 /// let model = try NMF(rank: 10, method: .multiplicative(), initialization: .nndsvd,
 ///                     stopping: NMFStopping(maxIterations: 500)).fit(a)
 /// model.w; model.h; model.relativeError; model.history.stopReason
+/// let codes = try model.transform(newRows)    // coefficients against H (NMFTransform.swift)
 /// ```
 public struct NMF: Codable, Sendable, Equatable {
     /// Rank r of the factorisation (for deep NMF: the rank of the last layer, the rows of H).
