@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden values for NMFModel.transform and for the Kullback-Leibler multiplicative updates.
 
-Writes Tests/AlmagestLearnTests/Resources/nmf_transform_kl.json (about 150 KB). The Swift tests
+Writes Tests/AlmagestLearnTests/Resources/nmf_transform_kl.json (about 140 KB). The Swift tests
 (Tests/AlmagestLearnTests/Factorize/NMFTransformGoldenTests.swift) read it without Python; this
 script is only for regenerating it. Produced with Python 3.11.7, NumPy 2.4.6, scikit-learn 1.9.1
 (the versions are also written into the file; other versions may change the last bits).
