@@ -43,3 +43,22 @@ public protocol Classifier: Codable, Sendable {
     associatedtype Model: FittedClassifier
     func fit(_ x: Matrix<Double>, labels: [Int]) throws -> Model
 }
+
+/// A fitted factorisation A ≈ W·H of a non-negative (or general) n x m matrix.
+public protocol FittedFactorizer: Codable, Sendable {
+    /// n x r basis: the coefficients of the training rows.
+    var w: Matrix<Double> { get }
+    /// r x m components (one per row).
+    var h: Matrix<Double> { get }
+    /// Coefficients (rows x r) of new rows against the fitted components; throws when the width
+    /// differs from the fitted width.
+    func transform(_ x: Matrix<Double>) throws -> Matrix<Double>
+    /// The reconstruction W·H of the training matrix (n x m).
+    func reconstruction() -> Matrix<Double>
+}
+
+/// A configuration that factorises a matrix.
+public protocol Factorizer: Codable, Sendable {
+    associatedtype Model: FittedFactorizer
+    func fit(_ a: Matrix<Double>) throws -> Model
+}

@@ -111,6 +111,32 @@ enum FactorKernels {
         }
     }
 
+    /// One multiplicative half-step `x ← x ⊙ numerator ⊘ denominator` over `count` entries:
+    /// `.leeSeung` adds 1e-10 to every denominator; `.scikitLearn` replaces a denominator entry
+    /// exactly 0 by float32 epsilon (1.1920929e-07) and computes `x · (numerator / denominator)`,
+    /// as scikit-learn does. Results below the smallest normal number are flushed to 0.
+    static func multiplicativeUpdate<S: MatrixScalar>(
+        _ p: UnsafeMutableBufferPointer<S>, _ num: UnsafeBufferPointer<S>, _ den: UnsafeBufferPointer<S>,
+        count: Int, _ convention: MultiplicativeUpdates.Convention
+    ) {
+        let tiny = S.leastNormalMagnitude
+        switch convention {
+        case .leeSeung:
+            let guardValue = S(1e-10)
+            for i in 0..<count {
+                let v = p[i] * num[i] / (den[i] + guardValue)
+                p[i] = v < tiny ? 0 : v
+            }
+        case .scikitLearn:
+            let epsilon = S(Float.ulpOfOne)
+            for i in 0..<count {
+                let d = den[i] == 0 ? epsilon : den[i]
+                let v = p[i] * (num[i] / d)
+                p[i] = v < tiny ? 0 : v
+            }
+        }
+    }
+
     /// Sum of squares in Double.
     static func squaredNorm<S: MatrixScalar>(_ m: Matrix<S>) -> Double { inner(m, m) }
 }

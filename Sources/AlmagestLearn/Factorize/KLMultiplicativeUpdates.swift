@@ -102,8 +102,12 @@ struct KLMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
 
     func squaredError() -> Double { FactorKernels.squaredResidual(a, squaredNorm: norm2, w: w, h: h) }
 
-    /// D(A ‖ WH), accumulated in Double block by block.
+    /// D(A ‖ WH) = Σ a log(a / wh) − a + wh with 0 log 0 = 0, accumulated in Double block by
+    /// block. Where a > 0 and wh < float32 epsilon, the logarithm takes wh = epsilon so that the
+    /// value stays finite, as scikit-learn's `_beta_divergence(…, beta=1)` does; otherwise the two
+    /// agree (golden values in `NMFTransformGoldenTests`).
     func objective() -> Double {
+        let epsilon = Double(Float.ulpOfOne)
         let n = a.rows, m = a.columns
         var total = 0.0
         var product = Matrix<Scalar>(rows: Swift.min(blockRows, n), columns: m)
@@ -114,7 +118,7 @@ struct KLMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
                 product.withUnsafeBufferPointer { pp in
                     for i in 0..<rows * m {
                         let x = Double(pa[start * m + i]), y = Double(pp[i])
-                        total += (x > 0 ? x * Double.log(x / (y + 1e-10)) : 0) - x + y
+                        total += (x > 0 ? x * Double.log(x / Swift.max(y, epsilon)) : 0) - x + y
                     }
                 }
             }

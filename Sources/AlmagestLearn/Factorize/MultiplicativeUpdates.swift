@@ -109,7 +109,7 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
         FactorKernels.gemm(wtw, false, h, false, into: &denominatorH)
         wta.withUnsafeBufferPointer { num in
             denominatorH.withUnsafeBufferPointer { den in
-                h.withUnsafeMutableBufferPointer { p in Self.multiply(p, num, den, count: p.count, convention) }
+                h.withUnsafeMutableBufferPointer { p in FactorKernels.multiplicativeUpdate(p, num, den, count: p.count, convention) }
             }
         }
     }
@@ -143,7 +143,7 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
                                                         a: ai, lda: m, b: H.base, ldb: m, beta: 0, c: ni, ldc: r)
                                             Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: r, k: r, alpha: 1,
                                                         a: wi, lda: r, b: G.base, ldb: r, beta: 0, c: pd.baseAddress!, ldc: r)
-                                            Self.multiply(
+                                            FactorKernels.multiplicativeUpdate(
                                                 UnsafeMutableBufferPointer(start: wi, count: rows * r),
                                                 UnsafeBufferPointer(start: ni, count: rows * r),
                                                 UnsafeBufferPointer(start: pd.baseAddress!, count: rows * r), count: rows * r,
@@ -168,29 +168,6 @@ struct FrobeniusMultiplicativeSolver<Scalar: MatrixScalar>: NMFSolver {
                     let base = c * size
                     for i in 0..<size { pt[i] += pp[base + i] }
                 }
-            }
-        }
-    }
-
-    /// `x ← x ⊙ numerator ⊘ denominator` with the convention's guard, flushing subnormals.
-    private static func multiply(
-        _ p: UnsafeMutableBufferPointer<Scalar>, _ num: UnsafeBufferPointer<Scalar>, _ den: UnsafeBufferPointer<Scalar>,
-        count: Int, _ convention: MultiplicativeUpdates.Convention
-    ) {
-        let tiny = Scalar.leastNormalMagnitude
-        switch convention {
-        case .leeSeung:
-            let guardValue = Scalar(1e-10)
-            for i in 0..<count {
-                let v = p[i] * num[i] / (den[i] + guardValue)
-                p[i] = v < tiny ? 0 : v
-            }
-        case .scikitLearn:
-            let epsilon = Scalar(Float.ulpOfOne)
-            for i in 0..<count {
-                let d = den[i] == 0 ? epsilon : den[i]
-                let v = p[i] * (num[i] / d)
-                p[i] = v < tiny ? 0 : v
             }
         }
     }

@@ -24,6 +24,7 @@ import AlmagestCore
 /// let model = try NMF(rank: 10, method: .multiplicative(), initialization: .nndsvd,
 ///                     stopping: NMFStopping(maxIterations: 500)).fit(a)
 /// model.w; model.h; model.relativeError; model.history.stopReason
+/// let codes = try model.transform(newRows)    // coefficients against H (NMFTransform.swift)
 /// ```
 public struct NMF: Codable, Sendable, Equatable {
     /// Rank r of the factorisation (for deep NMF: the rank of the last layer, the rows of H).
@@ -75,7 +76,7 @@ public struct NMF: Codable, Sendable, Equatable {
     func fitGeneric<S: MatrixScalar>(_ a: Matrix<S>, start: (Matrix<S>, Matrix<S>)? = nil) throws -> NMFModel<S> {
         try validate()
         try a.validateForFit("NMF input")
-        try validateNonNegative(a, what: "NMF input")
+        try a.validateNonNegative("NMF input")
         let limit = Swift.min(a.rows, a.columns)
         try require(rank <= limit, "rank", rank,
                     expected: "at most min(rows, columns) = \(limit) for a \(a.rows) x \(a.columns) matrix")
@@ -96,25 +97,13 @@ public struct NMF: Codable, Sendable, Equatable {
             }
             try start.0.validateForFit("NMF start W0")
             try start.1.validateForFit("NMF start H0")
-            try validateNonNegative(start.0, what: "NMF start W0")
-            try validateNonNegative(start.1, what: "NMF start H0")
+            try start.0.validateNonNegative("NMF start W0")
+            try start.1.validateNonNegative("NMF start H0")
             (w0, h0) = start
         } else {
             (w0, h0) = try BLAS.withThreads(1) { try initialization.start(for: a, rank: rank, seed: seed) }
         }
         return try BLAS.withThreads(1) { try NMFDriver(config: self).run(a, w0: w0, h0: h0) }
-    }
-
-    private func validateNonNegative<S: MatrixScalar>(_ m: Matrix<S>, what: String) throws {
-        let bad: (Int, S)? = m.withUnsafeBufferPointer { p in
-            for i in 0..<p.count where p[i] < 0 { return (i, p[i]) }
-            return nil
-        }
-        if let (index, value) = bad {
-            throw FitError.invalidParameter(
-                name: "\(what) at row \(index / m.columns), column \(index % m.columns)", value: "\(value)",
-                expected: "non-negative entries only")
-        }
     }
 }
 
@@ -140,4 +129,26 @@ public struct NMFModel<Scalar: MatrixScalar>: Codable, Sendable, Equatable {
 
     /// The reconstruction W·H (n x m).
     public func reconstruction() -> Matrix<Scalar> { try! Matrix.product(w, h) }
+}
+
+extension NMF: Factorizer {
+    public typealias Model = NMFModel<Double>
+}
+
+extension NMFModel: FittedFactorizer where Scalar == Double {}
+
+extension Matrix {
+    /// Throws `FitError.invalidParameter` naming the first negative entry and its place; `what`
+    /// names the input ("NMF input").
+    func validateNonNegative(_ what: String) throws {
+        let bad: (Int, Scalar)? = withUnsafeBufferPointer { p in
+            for i in 0..<p.count where p[i] < 0 { return (i, p[i]) }
+            return nil
+        }
+        if let (index, value) = bad {
+            throw FitError.invalidParameter(
+                name: "\(what) at row \(index / columns), column \(index % columns)", value: "\(value)",
+                expected: "non-negative entries only")
+        }
+    }
 }
