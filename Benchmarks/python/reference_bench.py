@@ -175,16 +175,32 @@ def nmf():
         from threadpoolctl import threadpool_limits
     except ImportError:
         threadpool_limits = None
+    fitted = {}
     for threads in (1, 2):
         def run():
             m = NMF(n_components=10, init="custom", solver="mu", max_iter=500, tol=0)
             w = m.fit_transform(x, W=w0.copy(), H=h0.copy())
+            fitted["model"] = m
             return {"relative_error": float(m.reconstruction_err_ ** 2 / norm), "data": source, "n_iter": int(m.n_iter_)}
         if threadpool_limits is None:
             measure(f"nmf_mu_mnist2000_r10_it500_threads{threads}", run, note="threadpoolctl missing: default threads")
         else:
             with threadpool_limits(limits=threads):
                 measure(f"nmf_mu_mnist2000_r10_it500_threads{threads}", run)
+    # Transform of 8000 further rows against the fitted H: 200 iterations, no early stop.
+    rest, _ = mnist_rows(10000)
+    rest = rest[2000:]
+    model = fitted["model"]
+    model.max_iter, model.tol = 200, 0
+
+    def run_transform():
+        codes = model.transform(rest)
+        return {"error": float(np.linalg.norm(rest - codes @ model.components_)), "data": source}
+    if threadpool_limits is None:
+        measure("nmf_transform_mnist8000_r10_it200_threads1", run_transform, note="threadpoolctl missing: default threads")
+    else:
+        with threadpool_limits(limits=1):
+            measure("nmf_transform_mnist8000_r10_it200_threads1", run_transform)
     try:
         import torch
     except ImportError:

@@ -76,9 +76,15 @@ extension ClusteringRunPage {
             if (!el) { return null; }
             var Type = types[el.getAttribute('data-type')];
             if (!Type) { throw new Error('scatter data ' + name + ': unknown type ' + el.getAttribute('data-type')); }
-            var text = atob(el.textContent.trim()), bytes = new Uint8Array(text.length);
-            for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
-            return new Type(bytes.buffer);
+            var text = el.textContent.trim(), bytes;
+            if (Uint8Array.fromBase64) {
+              bytes = Uint8Array.fromBase64(text);
+            } else {
+              var binary = atob(text);
+              bytes = new Uint8Array(binary.length);
+              for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+            }
+            return new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT);
           }
           var xyz = block('xyz'), labels = block('labels'), truth = block('truth');
           var n = labels.length;
@@ -146,7 +152,7 @@ extension ClusteringRunPage {
                 rgba.push(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3] / 255);
               }
             }
-            sprites[key] = { offsets: offsets, rgba: rgba };
+            sprites[key] = { offsets: new Int16Array(offsets), rgba: new Float32Array(rgba) };
             return sprites[key];
           }
           function splat(buffer, s, i, alpha) {
@@ -156,9 +162,13 @@ extension ClusteringRunPage {
               var x = px + o[k], y = py + o[k + 1];
               if (x < 0 || y < 0 || x >= w || y >= h) { continue; }
               var q = 4 * (y * w + x), a = c[m + 3] * alpha;
-              data[q] += (c[m] - data[q]) * a;
-              data[q + 1] += (c[m + 1] - data[q + 1]) * a;
-              data[q + 2] += (c[m + 2] - data[q + 2]) * a;
+              if (a >= 1) {
+                data[q] = c[m]; data[q + 1] = c[m + 1]; data[q + 2] = c[m + 2];
+              } else {
+                data[q] += (c[m] - data[q]) * a;
+                data[q + 1] += (c[m + 1] - data[q + 1]) * a;
+                data[q + 2] += (c[m + 2] - data[q + 2]) * a;
+              }
             }
           }
           // The cube's edges and axes (under the points); with `names`, only the axis names (over them).
