@@ -5,7 +5,8 @@ import AlmagestLearn
 import Foundation
 
 /// Clustering benchmarks: k-means (10 clusters, 10 restarts) on the digits HOG features and on a
-/// 100,000 x 50 Gaussian-blob matrix, and the silhouette on 20,000 x 36, at 1 and 2 threads.
+/// 100,000 x 50 Gaussian-blob matrix, and the silhouette on 20,000 x 36, at 1 and 2 threads; the
+/// Calinski-Harabasz and Davies-Bouldin indices of the blobs under their true labels.
 /// The generated inputs are also written as NPY files to `BenchData.directory`, so that
 /// Benchmarks/python/reference_bench.py measures scikit-learn on exactly the same numbers.
 func clusterBenchmarks() -> [BenchResult] {
@@ -18,6 +19,11 @@ func clusterBenchmarks() -> [BenchResult] {
     BenchData.save(silhouetteData, as: "silhouette_20000x36")
     BenchData.save(Matrix(rows: silhouetteLabels.count, columns: 1) { i, _ in Double(silhouetteLabels[i]) }, as: "silhouette_20000x36_labels")
 
+    let blobLabels = (0..<blobs.rows).map { $0 % 10 }
+    results.append(measure("calinski_harabasz_davies_bouldin_100000x50") {
+        ["calinski_harabasz": try! calinskiHarabasz(of: blobs, labels: blobLabels),
+         "davies_bouldin": try! daviesBouldin(of: blobs, labels: blobLabels)]
+    })
     for threads in [1, 2] {
         Parallel.withThreads(threads) {
             results.append(

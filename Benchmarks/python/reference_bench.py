@@ -57,6 +57,11 @@ def cluster():
     s = shared_input("silhouette_20000x36")
     labels = shared_input("silhouette_20000x36_labels")[:, 0].astype(int)
     measure("silhouette_20000x36", lambda: {"score": float(silhouette_score(s, labels))}, repeats=1)
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+    blob_labels = np.arange(x.shape[0]) % 10
+    measure("calinski_harabasz_davies_bouldin_100000x50", lambda: {
+        "calinski_harabasz": float(calinski_harabasz_score(x, blob_labels)),
+        "davies_bouldin": float(davies_bouldin_score(x, blob_labels))})
 
 
 def features():

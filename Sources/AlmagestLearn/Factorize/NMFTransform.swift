@@ -40,6 +40,10 @@ extension NMFModel {
     public func transform(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> { try coefficients(of: x).w }
 
     /// Coefficients of new rows with their iteration count and final error.
+    // Pre-specialised for both scalars: called from other modules, this generic method would
+    // otherwise run unspecialised — validation and updates through witness tables, 15x slower.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func coefficients(
         of x: Matrix<Scalar>, maxIterations: Int = 200, tolerance: Double = 1e-4
     ) throws -> NMFCoefficients<Scalar> {

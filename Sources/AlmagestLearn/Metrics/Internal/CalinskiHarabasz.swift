@@ -9,6 +9,8 @@ import AlmagestCore
 /// ```swift
 /// let ch = try calinskiHarabasz(of: x, labels: model.labels)
 /// ```
+@_specialize(where Scalar == Double)
+@_specialize(where Scalar == Float)
 public func calinskiHarabasz<Scalar>(of x: Matrix<Scalar>, labels: [Int]) throws -> Double {
     let assignment = try ClusterAssignment(x, labels: labels, for: "Calinski-Harabasz")
     let n = x.rows, d = x.columns, k = assignment.clusterCount

@@ -27,6 +27,8 @@ public struct ClusterAssignment: Sendable, Equatable {
     /// Validates `x` and `labels` for an internal score named `what` and re-indexes the labels.
     /// Throws `FitError.emptyInput`/`.nonFinite` for bad data, `FitError.invalidLabels` when the
     /// label count differs from the row count, and `FitError.invalidParameter` unless 2 <= k <= n - 1.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public init<Scalar>(_ x: Matrix<Scalar>, labels: [Int], for what: String = "clustering score") throws {
         try x.validateForFit("\(what) input")
         guard labels.count == x.rows else {
@@ -51,6 +53,8 @@ public struct ClusterAssignment: Sendable, Equatable {
     }
 
     /// Cluster centroids (k x d) as Double, each the plain mean of its members' rows.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func centroids<Scalar>(of x: Matrix<Scalar>) -> [[Double]] {
         let d = x.columns
         var sums = [[Double]](repeating: [Double](repeating: 0, count: d), count: clusterCount)

@@ -11,6 +11,8 @@ import AlmagestCore
 /// ```swift
 /// let db = try daviesBouldin(of: x, labels: model.labels)
 /// ```
+@_specialize(where Scalar == Double)
+@_specialize(where Scalar == Float)
 public func daviesBouldin<Scalar>(of x: Matrix<Scalar>, labels: [Int]) throws -> Double {
     let assignment = try ClusterAssignment(x, labels: labels, for: "Davies-Bouldin")
     let n = x.rows, d = x.columns, k = assignment.clusterCount

@@ -37,6 +37,8 @@ public struct SilhouetteAnalysis: Sendable, Equatable {
     /// Computes the silhouettes of `x` (one row per point) under `labels`.
     /// Throws for empty or non-finite data, a label count different from the row count, or a
     /// number of clusters outside 2...n-1. `blockRows` is the number of rows per parallel block.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public init<Scalar>(_ x: Matrix<Scalar>, labels: [Int], blockRows: Int = 64) throws {
         try require(blockRows >= 1, "blockRows", blockRows, expected: "at least 1")
         let assignment = try ClusterAssignment(x, labels: labels, for: "silhouette")
