@@ -115,6 +115,7 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     }
 
     /// The same values in the other precision.
+    @inlinable
     public func converted<Other: MatrixScalar>(to: Other.Type = Other.self) -> Matrix<Other> {
         Matrix<Other>(unchecked: rows, columns, storage.map { Other($0) })
     }
