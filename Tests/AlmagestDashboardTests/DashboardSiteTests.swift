@@ -24,7 +24,32 @@ import Testing
         // The experiment summary links the best run by the sort metric.
         let bestID = f.hogAMI > f.histogramAMI ? f.hogID : f.histogramID
         let summary = home.html.components(separatedBy: "id=\"experiments\"")[1].components(separatedBy: "</table>")[0]
-        #expect(summary.contains("best adjusted_mutual_information") && summary.contains("/run/\(bestID)\">\(tableNumber(max(f.hogAMI, f.histogramAMI)))"))
+        #expect(summary.contains("<span class=\"metric-name\">adjusted_mutual_information</span> <a href=\"/run/\(bestID)\">"
+            + "\(tableNumber(max(f.hogAMI, f.histogramAMI)))"))
+    }
+
+    /// Each experiment's best run by its own headline metric: accuracy for a classifier, the
+    /// lowest relative error for NMF, unless the table is sorted by a metric the experiment logs.
+    @Test func experimentSummariesUseEachExperimentsHeadlineMetric() throws {
+        let f = try PipelineFixture.get()
+        func summaryRow(_ html: String, _ experiment: String) -> String {
+            let table = html.components(separatedBy: "id=\"experiments\"")[1].components(separatedBy: "</table>")[0]
+            return table.components(separatedBy: "<tr>").first { $0.contains(">\(experiment)</a>") } ?? ""
+        }
+        let home = f.page("/").html
+        let nmf = try f.store.index.runs(matching: RunQuery(experiment: PipelineFixture.sweep, status: .finished))
+            .filter { $0.metrics["relative_error"] != nil }
+        let lowest = try #require(nmf.min { $0.metrics["relative_error"]! < $1.metrics["relative_error"]! })
+        #expect(summaryRow(home, PipelineFixture.sweep).contains(
+            "relative_error</span> <a href=\"/run/\(lowest.id)\">\(tableNumber(lowest.metrics["relative_error"]!))"))
+        let magic = try #require(try f.store.index.run(id: f.binaryID))
+        #expect(summaryRow(home, "magic").contains("accuracy</span> <a href=\"/run/\(f.binaryID)\">\(tableNumber(magic.metrics["accuracy"]!))"))
+        // Sorted by iterations (logged by the NMF runs only): NMF by it, the classifier still by accuracy.
+        let sorted = f.page("/", query: "sort=iterations&order=desc").html
+        let most = try #require(nmf.filter { $0.metrics["iterations"] != nil }.max { $0.metrics["iterations"]! < $1.metrics["iterations"]! })
+        #expect(summaryRow(sorted, PipelineFixture.sweep).contains("iterations</span>"))
+        #expect(summaryRow(sorted, PipelineFixture.sweep).contains(">\(tableNumber(most.metrics["iterations"]!)) ("))
+        #expect(summaryRow(sorted, "magic").contains("accuracy</span>"))
     }
 
     @Test func clusteringRunPageDrawsEveryPointAndItsFigures() throws {

@@ -45,11 +45,9 @@ public struct HomePage: Sendable {
         shown += (preferred.filter(metricNames.contains) + metricNames).filter { !shown.contains($0) }
         shown = Array(NSOrderedSet(array: shown).array.compactMap { $0 as? String }.prefix(6))
 
-        let summaryMetric: String? = {
-            if case let .metric(m) = key, metricNames.contains(m) { return m }
-            return metricNames.contains("adjusted_mutual_information") ? "adjusted_mutual_information" : nil
-        }()
-        var body = try summaries(index: index, metric: summaryMetric)
+        var sortMetric: String?
+        if case let .metric(m) = key { sortMetric = m }
+        var body = try summaries(index: index, sortMetric: sortMetric)
         body += filterForm(q, metricNames: metricNames, sortName: sortName, descending: descending)
         body += "<form action=\"/compare\" method=\"get\" id=\"compare-form\">"
         body += "<p class=\"count\" id=\"run-count\" data-total=\"\(total)\">\(total) run(s)"
@@ -70,24 +68,41 @@ public struct HomePage: Sendable {
 
     // MARK: - Private
 
-    /// One row per experiment; with `metric`, also its best run by that metric.
-    private func summaries(index: RunIndex, metric: String?) throws -> String {
+    /// The metrics an experiment's best run is chosen by when the table is not sorted by one the
+    /// experiment logs, in order: clustering, classification, factorisation, then generic scores.
+    static let headlineMetrics = [
+        "adjusted_mutual_information", "accuracy", "relative_error", "silhouette", "f1_macro", "inertia", "loss",
+    ]
+
+    /// One row per experiment, with its best run by the sort metric when the experiment logs it,
+    /// else by its first headline metric (AMI for clustering, accuracy for classification,
+    /// relative error for NMF, ...), lower being better for errors and losses.
+    private func summaries(index: RunIndex, sortMetric: String?) throws -> String {
         let experiments = try index.experiments()
         guard !experiments.isEmpty else {
             return "<p class=\"empty\">No runs yet: run <code>almagest demo</code> or <code>almagest cluster</code>.</p>"
         }
+        let candidates = (sortMetric.map { [$0] } ?? []) + Self.headlineMetrics.filter { $0 != sortMetric }
         let rows = try experiments.map { e -> [String] in
             var row = ["<a href=\"/?experiment=\(HTML.escape(Query.encode(e.name)))\">\(HTML.escape(e.name))</a>"
                        + " <a class=\"sweep-link\" href=\"/sweep?experiment=\(HTML.escape(Query.encode(e.name)))\">sweep</a>",
                        "\(e.runs)", "\(e.finished)", "\(e.failed)", HTML.escape(e.algorithms.joined(separator: ", ")),
                        e.lastStarted.map(HTML.date) ?? "—"]
-            if let metric {
-                let best = try index.best(by: metric, goal: MetricGoal.usual(for: metric), matching: RunQuery(experiment: e.name))
-                row.append(best.map { HTML.runLink($0.id, text: "\(HTML.number($0.metrics[metric])) (\($0.algorithm))") } ?? "—")
+            var best: (metric: String, run: RunRecord)?
+            for metric in candidates {
+                let query = RunQuery(experiment: e.name)
+                if let run = try index.best(by: metric, goal: MetricGoal.usual(for: metric), matching: query) {
+                    best = (metric, run)
+                    break
+                }
             }
+            row.append(best.map { b in
+                "<span class=\"metric-name\">\(HTML.escape(b.metric))</span> "
+                    + HTML.runLink(b.run.id, text: "\(HTML.number(b.run.metrics[b.metric])) (\(b.run.algorithm))")
+            } ?? "—")
             return row
         }
-        let header = ["experiment", "runs", "finished", "failed", "algorithms", "last run"] + (metric.map { ["best \(HTML.escape($0))"] } ?? [])
+        let header = ["experiment", "runs", "finished", "failed", "algorithms", "last run", "best run"]
         return "<h2>Experiments</h2>" + HTML.table(header: header, rows: rows, id: "experiments")
     }
 
