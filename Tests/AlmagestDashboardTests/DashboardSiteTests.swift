@@ -108,6 +108,21 @@ import Testing
         #expect(html.contains(message) && !html.contains("scatter-data"))
     }
 
+    /// A projection without cluster or label columns takes them from labels.csv, so the scatter's
+    /// colours and highlight agree with the cluster selector.
+    @Test func scatterTakesClustersFromLabelsWhenTheProjectionHasNone() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-labels-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let run = try store.start(experiment: "split", algorithm: "kmeans", parameters: [:])
+        try run.writeArtifact("projection.csv", contents: Data("x,y,z\n0,0,0\n1,0,0\n0,1,0\n0,0,1\n".utf8))
+        try run.writeArtifact("labels.csv", contents: Data("row,true_label,cluster\n0,7,2\n1,7,2\n2,8,0\n3,9,1\n".utf8))
+        let id = try run.finish(metrics: [:], timings: [:]).id
+        let html = String(decoding: DashboardSite(store: store).respond(path: "/run/\(id)", query: nil).body, as: UTF8.self)
+        #expect(scatterBlock("labels", in: html) == [2, 2, 0, 1])
+        #expect(scatterBlock("truth", in: html) == [7, 7, 8, 9])
+    }
+
     @Test func comparePageHighlightsTheBestValueOfEachColumn() throws {
         let f = try DashboardFixture.get()
         let page = f.page("/compare", query: "ids=\(f.hogID)&ids=\(f.histogramID)")

@@ -46,7 +46,9 @@ public struct ClusteringRunPage: RunPage {
 
         var figures = "<section class=\"figures\">"
         if let projection {
-            figures += run.memo("projection.csv", "scatter") { ProjectionScatter(projection).html() }
+            figures += run.memo("projection.csv", "scatter") {
+                ProjectionScatter(projection, clusters: labels?.integers("cluster"), truth: labels?.integers("true_label")).html()
+            }
         } else {
             figures += "<p class=\"missing\">This run has no 3-D projection (projection.csv).</p>"
         }

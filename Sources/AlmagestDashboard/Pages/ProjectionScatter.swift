@@ -20,11 +20,17 @@ import Foundation
 /// ```
 struct ProjectionScatter {
     let table: ArtifactTable
+    /// The clusters (and true labels) to use when `projection.csv` has no such column, e.g. from
+    /// `labels.csv`; used only when they have one entry per point.
+    var clusters: [Int]?
+    var truth: [Int]?
     var title = "PCA projection, coloured by cluster"
     var axisNames = ("PC1", "PC2", "PC3")
 
-    init(_ table: ArtifactTable) {
+    init(_ table: ArtifactTable, clusters: [Int]? = nil, truth: [Int]? = nil) {
         self.table = table
+        self.clusters = clusters
+        self.truth = truth
     }
 
     /// The figure: canvas, legend, tooltip, data blocks; or a message naming what is wrong with
@@ -36,8 +42,9 @@ struct ProjectionScatter {
         if let bad = (0..<x.count).first(where: { !(x[$0].isFinite && y[$0].isFinite && z[$0].isFinite) }) {
             return "<p class=\"missing\">projection.csv row \(bad + 1) has a missing or non-finite coordinate; the scatter is not drawn.</p>"
         }
-        let clusters = table.integers("cluster") ?? [Int](repeating: 0, count: x.count)
-        let truth = table.integers("true_label")
+        let clusters = table.integers("cluster") ?? self.clusters.flatMap { $0.count == x.count ? $0 : nil }
+            ?? [Int](repeating: 0, count: x.count)
+        let truth = table.integers("true_label") ?? self.truth.flatMap { $0.count == x.count ? $0 : nil }
 
         let colors = Self.colors(for: clusters)
         var out = "<figure class=\"chart\" id=\"scatter\"><div class=\"scatter-title\">\(HTML.escape(title))</div>"
