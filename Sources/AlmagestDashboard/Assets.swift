@@ -11,6 +11,7 @@
 /// - `almagest.page(selector, {id: key})`: the usual start of a run page's script — nothing when
 ///   `selector` matches no element, else a switcher per `id: key` pair and interactive curves
 ///   (their count in the root's `data-curves`); returns the root or null.
+/// It also runs the home page's automatic-reload switch (`AutoRefreshScript`).
 ///
 /// ```swift
 /// PageAssets(javascript: "var page = almagest.page('.my-page', { 'loss-curve': 'scale' }); if (!page) { return; }")
@@ -53,6 +54,7 @@ enum Assets {
         .switcher figure.chart { border: 0; padding: 0; }
         .switch { display: flex; gap: 12px; margin: 4px 0; color: var(--muted); }
         \(CurveScript.css)
+        \(AutoRefreshScript.css)
         """
 
     static let javascript = """
@@ -98,5 +100,6 @@ enum Assets {
           return { report: report, hash: hash, switcher: switcher, page: page };
         })();
         \(CurveScript.javascript)
+        \(AutoRefreshScript.javascript)
         """
 }

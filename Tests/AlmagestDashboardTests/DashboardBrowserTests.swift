@@ -68,7 +68,11 @@ extension LiveDashboardTests {
             Chromium.expectNoErrors(dom: dom, log: log)
             let (home, homeLog) = try await Chromium.dumpDOM(chromium, url: "http://127.0.0.1:\(port)/?sort=adjusted_mutual_information")
             #expect(count("name=\"ids\"", in: home) == 3)
+            #expect(home.contains("data-refresh-seconds=\"\""))  // automatic reload off by default
             Chromium.expectNoErrors(dom: home, log: homeLog)
+            let (live, liveLog) = try await Chromium.dumpDOM(chromium, url: "http://127.0.0.1:\(port)/#refresh=60")
+            #expect(live.contains("data-refresh-seconds=\"60\""))
+            Chromium.expectNoErrors(dom: live, log: liveLog)
             let shot = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-compare.png")
             try await Chromium.screenshot(chromium, url: "http://127.0.0.1:\(port)/compare?ids=\(hog),\(hist)", to: shot)
             #expect(try Data(contentsOf: shot).count > 20_000)

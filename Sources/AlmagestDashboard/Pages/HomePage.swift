@@ -15,6 +15,8 @@ import Foundation
 public struct HomePage: Sendable {
     /// Runs per page.
     public var pageSize = 100
+    /// Period of the page's optional automatic reload (off until the user turns it on).
+    public var refreshSeconds = 10
 
     public init() {}
 
@@ -52,7 +54,7 @@ public struct HomePage: Sendable {
         body += "<form action=\"/compare\" method=\"get\" id=\"compare-form\">"
         body += "<p class=\"count\" id=\"run-count\" data-total=\"\(total)\">\(total) run(s)"
         body += pages > 1 ? " · page \(page) of \(pages)" : ""
-        body += " <button type=\"submit\">Compare selected</button></p>"
+        body += " <button type=\"submit\">Compare selected</button>" + AutoRefreshScript.control(seconds: refreshSeconds) + "</p>"
         let header = ["", "run", "experiment", "algorithm", "status", sortLink("started", "started", q, sortName, descending)]
             + shown.map { sortLink(HTML.escape($0), $0, q, sortName, descending) }
         let rows = runs.map { r -> [String] in
