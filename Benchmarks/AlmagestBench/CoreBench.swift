@@ -1,6 +1,9 @@
 import AlmagestCore
+import AlmagestData
+import Foundation
 
-/// SGEMM and DGEMM 2048 in GFLOP/s, with OpenBLAS on 1 and on 2 threads.
+/// SGEMM and DGEMM 2048 in GFLOP/s, with OpenBLAS on 1 and on 2 threads; reading a numeric CSV of
+/// 200,000 x 10 values with a header (written to `BenchData.directory` for the Python side).
 func coreBenchmarks() -> [BenchResult] {
     var results = [BenchResult]()
     let n = 2048
@@ -25,5 +28,25 @@ func coreBenchmarks() -> [BenchResult] {
             results.append(d)
         }
     }
+    results.append(csvBenchmark())
     return results
+}
+
+/// `CSVReader.read` of 200,000 rows x 10 columns of values with six decimals, as measurements
+/// usually are (about 20 MB).
+private func csvBenchmark() -> BenchResult {
+    var rng = RandomStream(seed: 3)
+    let raw: Matrix<Double> = rng.uniformMatrix(rows: 200_000, columns: 10, in: -100..<100)
+    let table = raw.map { ($0 * 1e6).rounded() / 1e6 }
+    let url = BenchData.directory.appendingPathComponent("table_200000x10.csv")
+    try? FileManager.default.createDirectory(at: BenchData.directory, withIntermediateDirectories: true)
+    do {
+        try CSVWriter.write(table, columnNames: (0..<10).map { "c\($0)" }, to: url, overwrite: true)
+        return try measure("csv_read_200000x10") {
+            let dataset = try CSVReader.read(from: url)
+            return ["rows": dataset.count, "equal": dataset.features == table]
+        }
+    } catch {
+        return failedBenchmark("csv_read_200000x10", error)
+    }
 }

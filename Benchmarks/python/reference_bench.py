@@ -44,6 +44,14 @@ def core():
         a = np.random.default_rng(0).random((2048, 2048)).astype(dtype)
         b = np.random.default_rng(1).random((2048, 2048)).astype(dtype)
         measure(f"{name}_2048", lambda: {"_": float((a @ b)[0, 0]) * 0})
+    path = os.path.join(BENCH_DATA, "table_200000x10.csv")
+    if os.path.exists(path):
+        measure("csv_read_200000x10_numpy_loadtxt", lambda: {"rows": int(np.loadtxt(path, delimiter=",", skiprows=1).shape[0])}, repeats=1)
+        try:
+            import pandas
+            measure("csv_read_200000x10", lambda: {"rows": int(pandas.read_csv(path).shape[0]), "library_name": "pandas " + pandas.__version__})
+        except ImportError:
+            pass
 
 
 def cluster():

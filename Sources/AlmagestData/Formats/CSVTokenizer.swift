@@ -63,13 +63,15 @@ struct CSVTokenizer {
             return s..<e
         }
 
-        /// The number in a field (spaces around it allowed), or nil when it is not one.
+        /// The number in a field (spaces around it allowed), or nil when it is not one: plain
+        /// decimals through `FastDecimal`, anything else through `strtod`, with the same value.
         func number(_ field: Field) -> Double? {
             let range = trimmed(field)
             let length = range.count
             guard length > 0, length < 512, !field.escaped else { return nil }
             return bytes.withUnsafeBufferPointer { all in
-                withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+                if let fast = FastDecimal.parse(all, range) { return fast }
+                return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
                     for k in 0..<length { buffer[k] = CChar(bitPattern: all[range.lowerBound + k]) }
                     buffer[length] = 0
                     var end: UnsafeMutablePointer<CChar>? = nil
