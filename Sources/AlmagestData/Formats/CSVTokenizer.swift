@@ -98,6 +98,17 @@ struct CSVTokenizer {
             let n = p.count
             var i = 0, line = 1
             if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3 }
+            // Room for every record and field up front (one counting pass, no regrowth later):
+            // line breaks bound the records, delimiters plus line breaks the fields.
+            var breaks = 1, delimiters = 0
+            for k in 0..<n {
+                let c = p[k]
+                breaks &+= c == lf ? 1 : 0
+                delimiters &+= c == delimiter ? 1 : 0
+            }
+            table.lines.reserveCapacity(breaks)
+            table.recordStarts.reserveCapacity(breaks + 1)
+            table.fields.reserveCapacity(breaks + delimiters)
             while i < n {
                 let first = p[i]
                 if first == lf { line += 1; i += 1; continue }
