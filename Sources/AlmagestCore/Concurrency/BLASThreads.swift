@@ -34,9 +34,13 @@ public enum BLAS {
         return try body()
     }
 
-    /// Applies the single-thread default once, before the first BLAS call of a pipeline.
+    /// Applies the numeric runtime's defaults once, before the first BLAS call of a pipeline: the
+    /// single-thread OpenBLAS default, and `HeapRetention` (freed buffers kept for reuse).
     public static func ensureConfigured() {
         let unset = current.withLock { $0 < 0 }
-        if unset { setThreads(1) }
+        if unset {
+            setThreads(1)
+            HeapRetention.apply()
+        }
     }
 }
