@@ -103,7 +103,7 @@ extension ClusteringRunPage {
           var size = n > 5000 ? 2 : 3.5;
           var sx = new Float32Array(n), sy = new Float32Array(n), depth = new Float32Array(n), order = new Uint32Array(n);
           for (var i = 0; i < n; i++) { order[i] = i; }
-          var selected = null, sprites = {}, dragging = null, pending = false;
+          var selected = null, stamps = {}, dragging = null, pending = false;
 
           function camera() {
             var a = az * Math.PI / 180, e = el * Math.PI / 180;
@@ -135,7 +135,7 @@ extension ClusteringRunPage {
           // (far faster than a canvas call per point).
           function stamp(label, lit) {
             var key = label + (lit ? '+' : '');
-            if (sprites[key]) { return sprites[key]; }
+            if (stamps[key]) { return stamps[key]; }
             var r = size * (lit ? 1.3 : 1) * ratio, half = Math.ceil(r + 2), side = 2 * half, c = document.createElement('canvas');
             c.width = c.height = side;
             var g = c.getContext('2d');
@@ -155,8 +155,8 @@ extension ClusteringRunPage {
                 rgba.push(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3] / 255);
               }
             }
-            sprites[key] = { offsets: new Int16Array(offsets), rgba: new Float32Array(rgba) };
-            return sprites[key];
+            stamps[key] = { offsets: new Int16Array(offsets), rgba: new Float32Array(rgba) };
+            return stamps[key];
           }
           function splat(buffer, s, i, alpha) {
             var data = buffer.data, w = buffer.width, h = buffer.height;
