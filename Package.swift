@@ -50,10 +50,11 @@ let package = Package(
         .target(
             name: "AlmagestLearn", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestNeural"],
             swiftSettings: optimise),
-        // Runs: parameters, metrics, timings, artifacts, appended to runs.jsonl; an SQLite index (GRDB).
+        // Runs: parameters, metrics, timings, typed artifacts (with their charts), appended to runs.jsonl;
+        // an SQLite index (GRDB).
         .target(
             name: "AlmagestTracking",
-            dependencies: ["AlmagestCore", "AlmagestData", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AlmagestCore", "AlmagestData", "AlmagestPlot", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: optimise),
         // SVG charts and a PNG writer.
         .target(name: "AlmagestPlot", dependencies: ["AlmagestCore", "CZlib"], swiftSettings: optimise),
@@ -89,7 +90,7 @@ let package = Package(
             swiftSettings: optimise),
 
         // Shared by the test targets: fixture loading and the estimator conformance suite.
-        .target(name: "AlmagestTestSupport", dependencies: ["AlmagestCore"], path: "Tests/AlmagestTestSupport"),
+        .target(name: "AlmagestTestSupport", dependencies: ["AlmagestCore", "AlmagestLearn"], path: "Tests/AlmagestTestSupport"),
         .testTarget(name: "AlmagestCoreTests", dependencies: ["AlmagestCore", "AlmagestTestSupport"]),
         .testTarget(name: "AlmagestDataTests", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestTestSupport"]),
         .testTarget(name: "AlmagestNeuralTests", dependencies: ["AlmagestCore", "AlmagestNeural", "AlmagestTestSupport"]),
@@ -103,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "AlmagestDashboardTests",
             dependencies: [
-                "AlmagestCore", "AlmagestData", "AlmagestTracking", "AlmagestExperiments", "AlmagestDashboard",
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestExperiments", "AlmagestDashboard",
                 "AlmagestTestSupport",
             ]),
         .testTarget(name: "AlmagestPlotTests", dependencies: ["AlmagestCore", "AlmagestPlot", "AlmagestTestSupport"]),

@@ -61,6 +61,29 @@ public struct RunArtifacts: Sendable {
         }
     }
 
+    /// A typed artifact (`RunArtifact`), read from its file; throws
+    /// `DashboardError.unreadableArtifact` when it does not read.
+    public func artifact<A: RunArtifact>(_ type: A.Type) throws -> A {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(A.fileName)) else {
+            throw DashboardError.notFound(what: "\(A.fileName) of run \(record.id)")
+        }
+        do {
+            return try A.decoded(from: data, source: A.fileName)
+        } catch {
+            throw DashboardError.unreadableArtifact(name: A.fileName, run: record.id, reason: "\(error)")
+        }
+    }
+
+    /// A typed CSV artifact, from the cached table of its file.
+    public func tableArtifact<A: TableArtifact>(_ type: A.Type) throws -> A {
+        let table = try table(A.fileName)
+        do {
+            return try A(table: table.names, values: table.values, source: A.fileName)
+        } catch {
+            throw DashboardError.unreadableArtifact(name: A.fileName, run: record.id, reason: "\(error)")
+        }
+    }
+
     /// A piece of HTML drawn from the artifact `name` only (a chart that does not depend on the
     /// request), built once and reused while the file is unchanged.
     public func memo(_ name: String, _ purpose: String, _ build: () throws -> String) rethrows -> String {

@@ -47,12 +47,19 @@ public final class ActiveRun: @unchecked Sendable {
         return try writeArtifact(name, contents: try encoder.encode(value))
     }
 
-    /// Ends the run as finished with its scores and timings; returns the final record.
+    /// Ends the run as finished with its scores, what each score means, and timings; returns the
+    /// final record. Throws `TrackingError.unspecifiedMetric` for a metric without a spec, so that
+    /// nothing downstream has to guess whether it is better high or low.
     @discardableResult
-    public func finish(metrics: [String: Double], timings: [String: Double]) throws -> RunRecord {
+    public func finish(metrics: [String: Double], specs: [MetricSpec], timings: [String: Double]) throws -> RunRecord {
+        let named = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        if let missing = metrics.keys.sorted().first(where: { named[$0] == nil }) {
+            throw TrackingError.unspecifiedMetric(name: missing, run: record.id)
+        }
         let final: RunRecord = try lock.withLock {
             guard record.status == .running else { throw TrackingError.alreadyEnded(id: record.id) }
             record.metrics = metrics
+            record.metricSpecs = metrics.keys.sorted().map { named[$0]! }
             record.timings = timings
             record.status = .finished
             record.endedAt = Date()

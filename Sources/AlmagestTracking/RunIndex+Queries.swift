@@ -36,6 +36,18 @@ extension RunIndex {
         return text.flatMap { try? RunStore.decoder.decode(RunRecord.self, from: Data($0.utf8)) }
     }
 
+    /// Whether `metric` is better high or low, as the runs matching `query` logged it (the newest
+    /// run's spec); nil when no such run logged a spec for it.
+    public func goal(of metric: String, matching query: RunQuery = RunQuery()) throws -> MetricGoal? {
+        let (conditions, values) = Self.conditions(query)
+        var sql = "SELECT spec.goal FROM metrics spec JOIN runs ON runs.id = spec.run_id WHERE spec.name = ? AND spec.goal IS NOT NULL"
+        for c in conditions { sql += " AND " + c }
+        sql += " ORDER BY runs.seq DESC LIMIT 1"
+        let arguments = StatementArguments([metric] + values)
+        let text = try read { db in try String.fetchOne(db, sql: sql, arguments: arguments) }
+        return text.flatMap(MetricGoal.init(rawValue:))
+    }
+
     /// The run with this id, or the only run whose id starts with `prefix`.
     public func run(id prefix: String) throws -> RunRecord? {
         let texts = try read { db in

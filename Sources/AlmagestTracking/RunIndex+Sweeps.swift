@@ -1,3 +1,4 @@
+import AlmagestCore
 import Foundation
 import GRDB
 

@@ -1,3 +1,4 @@
+import AlmagestCore
 import Foundation
 import GRDB
 import Synchronization
@@ -75,7 +76,7 @@ public final class RunIndex: Sendable {
 
     // MARK: - Private
 
-    private static let schemaVersion = 1
+    private static let schemaVersion = 2
 
     /// An open database, and whether it lives in memory only.
     struct OpenIndex: Sendable {
@@ -129,7 +130,7 @@ public final class RunIndex: Sendable {
                     run_id TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL, number REAL);
                 CREATE INDEX IF NOT EXISTS parameters_name ON parameters(name, text);
                 CREATE INDEX IF NOT EXISTS parameters_run ON parameters(run_id);
-                CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL);
+                CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, goal TEXT);
                 CREATE INDEX IF NOT EXISTS metrics_name ON metrics(name, value);
                 CREATE UNIQUE INDEX IF NOT EXISTS metrics_run ON metrics(run_id, name);
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -193,7 +194,9 @@ public final class RunIndex: Sendable {
                 arguments: [record.id, name, value.description, value.number])
         }
         for (name, value) in record.metrics where value.isFinite {
-            try db.execute(sql: "INSERT INTO metrics(run_id, name, value) VALUES (?, ?, ?)", arguments: [record.id, name, value])
+            try db.execute(
+                sql: "INSERT INTO metrics(run_id, name, value, goal) VALUES (?, ?, ?, ?)",
+                arguments: [record.id, name, value, record.spec(of: name)?.goal.rawValue])
         }
     }
 }

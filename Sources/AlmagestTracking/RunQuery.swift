@@ -115,19 +115,6 @@ public struct RunSort: Sendable, Equatable {
     }
 }
 
-/// Whether a metric is better high (accuracy, AMI) or low (inertia, loss).
-public enum MetricGoal: String, Sendable, CaseIterable {
-    case maximize = "max", minimize = "min"
-
-    /// The usual goal of a metric by its name: lower is better for inertia, losses, errors,
-    /// divergences and the Davies–Bouldin index; higher for everything else (scores, accuracy).
-    public static func usual(for metric: String) -> MetricGoal {
-        let name = metric.lowercased()
-        let lower = ["inertia", "loss", "error", "davies_bouldin", "mse", "mae", "divergence", "reconstruction", "conditional_entropy"]
-        return lower.contains { name.contains($0) } ? .minimize : .maximize
-    }
-}
-
 /// One experiment of the store, summarised.
 public struct ExperimentSummary: Sendable, Equatable {
     public var name: String

@@ -1,3 +1,4 @@
+import AlmagestCore
 import Foundation
 
 /// One line of `runs/runs.jsonl`: everything known about a run at one moment.
@@ -16,6 +17,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var parameters: [String: ParameterValue]
     /// Scores, by name (`adjusted_mutual_info`, `inertia`, ...).
     public var metrics: [String: Double]
+    /// What each metric means (better higher or lower, its range); nil in logs from before 0.2.
+    public var metricSpecs: [MetricSpec]?
     /// Durations in seconds, by phase (`features`, `fit`, `total`, ...).
     public var timings: [String: Double]
     public var status: RunStatus
@@ -35,7 +38,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     public init(
         id: String, experiment: String, algorithm: String, parameters: [String: ParameterValue],
-        metrics: [String: Double] = [:], timings: [String: Double] = [:], status: RunStatus = .running,
+        metrics: [String: Double] = [:], metricSpecs: [MetricSpec]? = nil, timings: [String: Double] = [:], status: RunStatus = .running,
         error: String? = nil, artifacts: [String] = [], startedAt: Date, endedAt: Date? = nil,
         version: String, directory: String, writer: String? = nil
     ) {
@@ -45,6 +48,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
         self.algorithm = algorithm
         self.parameters = parameters
         self.metrics = metrics
+        self.metricSpecs = metricSpecs
         self.timings = timings
         self.status = status
         self.error = error
@@ -61,56 +65,7 @@ public enum RunStatus: String, Codable, Sendable {
     case running, finished, failed
 }
 
-/// A parameter value as it is logged: JSON's scalar types and lists of them.
-public enum ParameterValue: Codable, Sendable, Equatable, CustomStringConvertible,
-    ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
-{
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case bool(Bool)
-    case list([ParameterValue])
-
-    public init(integerLiteral value: Int) { self = .int(value) }
-    public init(floatLiteral value: Double) { self = .double(value) }
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let i = try? c.decode(Int.self) {
-            self = .int(i)
-        } else if let d = try? c.decode(Double.self) {
-            self = .double(d)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let l = try? c.decode([ParameterValue].self) {
-            self = .list(l)
-        } else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a number, string, Boolean or list")
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case let .int(v): try c.encode(v)
-        case let .double(v): try c.encode(v)
-        case let .string(v): try c.encode(v)
-        case let .bool(v): try c.encode(v)
-        case let .list(v): try c.encode(v)
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case let .int(v): return "\(v)"
-        case let .double(v): return "\(v)"
-        case let .string(v): return v
-        case let .bool(v): return "\(v)"
-        case let .list(v): return "[" + v.map(\.description).joined(separator: ", ") + "]"
-        }
-    }
+extension RunRecord {
+    /// The logged meaning of `metric`; nil when the run logged none (logs from before 0.2).
+    public func spec(of metric: String) -> MetricSpec? { metricSpecs?.first { $0.name == metric } }
 }

@@ -147,6 +147,7 @@ public enum TrackingError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidName(what: String, name: String)
     case artifactExists(path: String)
     case alreadyEnded(id: String)
+    case unspecifiedMetric(name: String, run: String)
 
     public var description: String {
         switch self {
@@ -155,6 +156,8 @@ public enum TrackingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid \(what) name \"\(name)\": expected letters, digits, '-' or '_' only"
         case let .artifactExists(path): return "\(path) already exists; a run never overwrites its artifacts"
         case let .alreadyEnded(id): return "run \(id) has already ended"
+        case let .unspecifiedMetric(name, run):
+            return "run \(run) logs the metric \(name) without a MetricSpec; expected one spec per metric (better higher or lower)"
         }
     }
 }

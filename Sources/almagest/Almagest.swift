@@ -11,8 +11,8 @@ struct AlmagestCommand: AsyncParsableCommand {
         abstract: "Cluster, classify and factorise scientific data; every run is logged under runs/.",
         version: Almagest.version,
         subcommands: [
-            DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, RunsCommand.self,
-            DashboardCommand.self,
+            DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, ModelsCommand.self,
+            RunsCommand.self, DashboardCommand.self,
         ])
 
     /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.

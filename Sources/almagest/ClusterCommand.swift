@@ -6,15 +6,18 @@ import AlmagestTracking
 import ArgumentParser
 import Foundation
 
-/// `almagest cluster`: k-means on a user's own CSV or NPY file, with the demo's outputs.
+/// `almagest cluster`: any registered clusterer (k-means by default) on a user's own CSV or NPY
+/// file, with the demo's outputs.
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Cluster the rows of a CSV or NPY file with k-means and log the run.",
+        abstract: "Cluster the rows of a CSV or NPY file (k-means or any registered clusterer) and log the run.",
         discussion: """
             Each row is one sample. With --features hog or histogram the rows are images in row-major order \
             (give --image-size, or square images are assumed). With --target, that column holds the true \
-            labels: it is left out of the features and the external scores (AMI, ARI, ...) are computed.
+            labels: it is left out of the features and the external scores (AMI, ARI, ...) are computed. \
+            --algorithm names any registered clusterer (almagest models --kind clusterer), --option KEY=VALUE \
+            sets any of its options (almagest models kmeans).
             """)
 
     @OptionGroup var options: RunOptions
@@ -24,6 +27,11 @@ struct ClusterCommand: ParsableCommand {
 
     @Option(name: .long, help: "Number of clusters k (at most the number of rows).")
     var clusters: Int
+
+    @Option(name: .long, help: "A registered clusterer: \(EstimatorRegistry.shared.entries(of: .clusterer).map(\.name).joined(separator: ", ")).")
+    var algorithm: String = "kmeans"
+
+    @OptionGroup var estimator: EstimatorOptionGroup
 
     @Option(name: .long, help: "Features to extract before clustering: hog, histogram or none.")
     var features: FeatureDescriptor = .none
@@ -39,8 +47,8 @@ struct ClusterCommand: ParsableCommand {
     @Option(name: .long, help: "Largest pixel value, for histograms (default: the data's maximum).")
     var maxPixelValue: Double?
 
-    @Option(name: .long, help: "k-means restarts (the best inertia wins).")
-    var restarts: Int = 10
+    @Option(name: .long, help: "Shorthand for --option restarts=N: independent starts, the best one wins (k-means: 10).")
+    var restarts: String?
 
     @Flag(name: .long, help: "Cluster the features as they are, without standardising them.")
     var noStandardize = false
@@ -55,9 +63,11 @@ struct ClusterCommand: ParsableCommand {
             let selector = target.map(ColumnSelector.init(commandLine:))
             let dataset = try Dataset.load(from: url, target: selector)
             let settings = try featureSettings(for: dataset)
+            let chosen = try estimator.options(for: algorithm, shorthands: [("restarts", "restarts", restarts)])
+            _ = try EstimatorSpec(algorithm, options: chosen).clusterer()  // said before reading the data
             let config = ClusteringExperiment(
-                experiment: experiment, clusters: clusters, descriptors: [features], restarts: restarts,
-                seed: options.seed, standardize: !noStandardize)
+                experiment: experiment, clusterer: EstimatorSpec(algorithm, options: chosen), clusters: clusters,
+                descriptors: [features], seed: options.seed, standardize: !noStandardize)
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
             let results = try config.run(on: dataset, settings: settings, store: store)
             print("\(dataset.count) rows x \(dataset.featureCount) columns from \(input)\n")

@@ -1,5 +1,6 @@
 import AlmagestData
 import AlmagestExperiments
+import AlmagestLearn
 import AlmagestTracking
 import ArgumentParser
 import Foundation
@@ -30,8 +31,8 @@ struct DemoCommand: ParsableCommand {
             let digits = try EmbeddedDatasets.digits()
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
             let experiment = ClusteringExperiment(
-                experiment: "digits", clusters: clusters, descriptors: [.hog, .histogram], restarts: restarts,
-                seed: options.seed)
+                experiment: "digits", clusterer: EstimatorSpec("kmeans", options: ["restarts": .int(restarts)]),
+                clusters: clusters, descriptors: [.hog, .histogram], seed: options.seed)
             print("Digits: \(digits.count) images of 8x8 pixels, \(digits.classNames.count) classes (\(digits.provenance.source))")
             let results = try experiment.run(on: digits, settings: try .digits(), store: store)
             print("")

@@ -1,3 +1,4 @@
+import AlmagestData
 import AlmagestTracking
 import ArgumentParser
 import Foundation
@@ -146,7 +147,7 @@ struct RunsCommand: ParsableCommand {
     struct Compare: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Metrics and differing parameters of several runs side by side (* marks the best of each metric).",
-            discussion: "Lower is better for inertia, losses, errors and Davies-Bouldin; higher for the other metrics.")
+            discussion: "* marks the best value of each metric, higher or lower as the runs logged it (their metric specs).")
 
         @OptionGroup var store: StoreOptions
 
@@ -163,7 +164,8 @@ struct RunsCommand: ParsableCommand {
                 for name in Set(runs.flatMap { $0.metrics.keys }).sorted() {
                     let values = runs.map { $0.metrics[name] }
                     let present = values.compactMap { $0 }
-                    let best = MetricGoal.usual(for: name) == .minimize ? present.min() : present.max()
+                    let goal = runs.lazy.compactMap { $0.spec(of: name)?.goal }.first
+                    let best = goal.flatMap { $0 == .minimize ? present.min() : present.max() }
                     table.append([name] + values.map { v in TextTable.number(v) + (v != nil && v == best && Set(present).count > 1 ? "*" : "") })
                 }
                 print(table.rendered)

@@ -2,6 +2,7 @@ import AlmagestCore
 import AlmagestData
 import AlmagestDashboard
 import AlmagestExperiments
+import AlmagestLearn
 import AlmagestTracking
 import Foundation
 
@@ -30,7 +31,9 @@ struct DashboardFixture: SiteFixture, Sendable {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-dashboard-\(UUID().uuidString)")
         store = try RunStore(root: root)
         let digits = try EmbeddedDatasets.digits().subset(0..<360)
-        let experiment = ClusteringExperiment(experiment: "digits", clusters: 6, descriptors: [.hog, .histogram], restarts: 2, seed: 0)
+        let experiment = ClusteringExperiment(
+            experiment: "digits", clusterer: EstimatorSpec("kmeans", options: ["restarts": 2]), clusters: 6,
+            descriptors: [.hog, .histogram], seed: 0)
         let results = try experiment.run(on: digits, settings: try .digits(), store: store)
         hogID = results[0].runID!
         histogramID = results[1].runID!
@@ -42,7 +45,7 @@ struct DashboardFixture: SiteFixture, Sendable {
         let hostile = try store.start(
             experiment: "hostile", algorithm: "<script>alert(1)</script>",
             parameters: ["note": "\"><img src=x onerror=alert(2)>", "clusters": 3])
-        hostileID = try hostile.finish(metrics: ["score&<b>": 1], timings: [:]).id
+        hostileID = try hostile.finish(metrics: ["score&<b>": 1], specs: testSpecs(["score&<b>": 1]), timings: [:]).id
     }
 
 }

@@ -101,7 +101,7 @@ import Testing
         let store = try RunStore(root: root)
         let run = try store.start(experiment: "broken", algorithm: "kmeans", parameters: [:])
         try run.writeArtifact("projection.csv", contents: Data(csv.utf8))
-        let id = try run.finish(metrics: [:], timings: [:]).id
+        let id = try run.finish(metrics: [:], specs: testSpecs([:]), timings: [:]).id
         let response = DashboardSite(store: store).respond(path: "/run/\(id)", query: nil)
         let html = String(decoding: response.body, as: UTF8.self)
         #expect(response.status == 200 && html.contains("data-page-kind=\"clustering\""))
@@ -117,7 +117,7 @@ import Testing
         let run = try store.start(experiment: "split", algorithm: "kmeans", parameters: [:])
         try run.writeArtifact("projection.csv", contents: Data("x,y,z\n0,0,0\n1,0,0\n0,1,0\n0,0,1\n".utf8))
         try run.writeArtifact("labels.csv", contents: Data("row,true_label,cluster\n0,7,2\n1,7,2\n2,8,0\n3,9,1\n".utf8))
-        let id = try run.finish(metrics: [:], timings: [:]).id
+        let id = try run.finish(metrics: [:], specs: testSpecs([:]), timings: [:]).id
         let html = String(decoding: DashboardSite(store: store).respond(path: "/run/\(id)", query: nil).body, as: UTF8.self)
         #expect(scatterBlock("labels", in: html) == [2, 2, 0, 1])
         #expect(scatterBlock("truth", in: html) == [7, 7, 8, 9])

@@ -89,7 +89,7 @@ import Testing
         try run.writeArtifact("history.csv", contents: Data("iteration,relative_error,effective_rank\n0,0.5,NaN\n5,0,NaN\n".utf8))
         try run.writeJSON("summary.json", Written())
         try run.writeArtifact("h.npy", contents: NPY.encode(try Matrix<Double>(rows: 2, columns: 3, elements: [1, 0, 2, 0, 1, 1])))
-        let record = try run.finish(metrics: [:], timings: [:])
+        let record = try run.finish(metrics: [:], specs: testSpecs([:]), timings: [:])
         let page = DashboardSite(store: store).respond(path: "/run/\(record.id)", query: nil)
         let html = String(decoding: page.body, as: UTF8.self)
         #expect(page.status == 200 && html.contains("data-page-kind=\"factorization\""))
@@ -102,7 +102,7 @@ import Testing
         let bad = try store.start(experiment: "nmf", algorithm: "nmf-mu", parameters: [:])
         try bad.writeArtifact("history.csv", contents: Data("iteration,relative_error\n0,1\n".utf8))
         try bad.writeArtifact("summary.json", contents: Data("[1, 2]".utf8))
-        let badID = try bad.finish(metrics: [:], timings: [:]).id
+        let badID = try bad.finish(metrics: [:], specs: testSpecs([:]), timings: [:]).id
         let broken = DashboardSite(store: store).respond(path: "/run/\(badID)", query: nil)
         #expect(broken.status >= 400 && String(decoding: broken.body, as: UTF8.self).contains("summary.json"))
     }

@@ -17,7 +17,7 @@ import Testing
         try run.writeArtifact("confusion_matrix.svg", contents: Data(svg.utf8))
         try run.writeArtifact("training curve.svg", contents: Data(svg.utf8))
         try run.writeArtifact("predictions.csv", contents: Data("row,predicted\n0,1\n".utf8))
-        let record = try run.finish(metrics: ["accuracy": 0.8], timings: [:])
+        let record = try run.finish(metrics: ["accuracy": 0.8], specs: testSpecs(["accuracy": 0.8]), timings: [:])
 
         let site = DashboardSite(store: store)
         let page = site.respond(path: "/run/\(record.id)", query: nil)

@@ -34,14 +34,18 @@ struct PipelineFixture: SiteFixture, Sendable {
         let magic = try ClassificationExperiment.loadDataset(
             from: Reference.url("datasets/magic-gamma/magic04.data"), target: .index(-1))
         let slice = try magic.subset(Array(stride(from: 0, to: magic.count, by: 40)))
-        let binary = ClassifierChoice.mlp(MLPClassifier(
-            hiddenLayerSizes: [8], learningRate: 1e-2, batchSize: 64, epochs: 5, earlyStopping: true, validationFraction: 0.2, seed: 1))
-        binaryID = try logged(ClassificationExperiment(experiment: "magic", classifier: binary, seed: 0).run(on: slice, store: store).runID)
+        let binary = EstimatorSpec("mlp", options: [
+            "hidden_layer_sizes": "8", "learning_rate": 1e-2, "batch_size": 64, "epochs": 5, "early_stopping": true,
+            "validation_fraction": 0.2, "seed": 1,
+        ])
+        binaryID = try logged(ClassificationExperiment(experiment: "magic", model: binary, seed: 0).run(on: slice, store: store).runID)
 
         let digits = try EmbeddedDatasets.digits().subset(0..<300)
-        let multiclass = ClassifierChoice.mlp(MLPClassifier(hiddenLayerSizes: [16], learningRate: 1e-2, batchSize: 64, epochs: 3, seed: 1))
+        let multiclass = EstimatorSpec("mlp", options: [
+            "hidden_layer_sizes": "16", "learning_rate": 1e-2, "batch_size": 64, "epochs": 3, "early_stopping": false, "seed": 1,
+        ])
         multiclassID = try logged(
-            ClassificationExperiment(experiment: "digits-mlp", classifier: multiclass, seed: 0).run(on: digits, store: store).runID)
+            ClassificationExperiment(experiment: "digits-mlp", model: multiclass, seed: 0).run(on: digits, store: store).runID)
 
         let images = try FactorizationData.mnist(directory: Reference.url("datasets/mnist"), rows: 0..<40)
         let specs = [2, 3, 4].map { FactorizationSpec(method: .mu, rank: $0, iterations: 20, trackEvery: 2, initialization: .nndsvd) }
@@ -52,7 +56,7 @@ struct PipelineFixture: SiteFixture, Sendable {
         let hostile = try store.start(
             experiment: Self.sweep, algorithm: "<svg onload=alert(4)>",
             parameters: ["rank": 7, Self.hostileName: .string(Self.hostileValue)])
-        hostileID = try hostile.finish(metrics: ["relative_error": 0.5], timings: [:]).id
+        hostileID = try hostile.finish(metrics: ["relative_error": 0.5], specs: testSpecs(["relative_error": 0.5], lower: ["relative_error"]), timings: [:]).id
     }
 
     /// A run's file as data.

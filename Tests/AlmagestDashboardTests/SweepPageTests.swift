@@ -55,7 +55,7 @@ import Testing
             for seed in 0..<3 {
                 let error = 1.0 / Double(rank) + 0.01 * Double((seed * 7) % 3)
                 let run = try store.start(experiment: "repeats", algorithm: "nmf-mu", parameters: ["rank": .int(rank), "seed": .int(seed)])
-                logged[rank, default: []].append((try run.finish(metrics: ["relative_error": error], timings: [:]).id, error))
+                logged[rank, default: []].append((try run.finish(metrics: ["relative_error": error], specs: testSpecs(["relative_error": error], lower: ["relative_error"]), timings: [:]).id, error))
             }
         }
         let response = DashboardSite(store: store).respond(path: "/sweep", query: "experiment=repeats&x=rank&y=relative_error")

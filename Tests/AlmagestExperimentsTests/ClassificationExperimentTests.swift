@@ -15,9 +15,11 @@ import Testing
         return try magic.subset(Array(stride(from: 0, to: magic.count, by: 6)))
     }
 
-    static func mlp(epochs: Int = 4, seed: Int = 3) -> ClassifierChoice {
-        .mlp(MLPClassifier(hiddenLayerSizes: [95, 95], learningRate: 2e-3, batchSize: 256, epochs: epochs,
-                           earlyStopping: true, validationFraction: 0.1, patience: epochs, seed: seed))
+    static func mlp(epochs: Int = 4, seed: Int = 3) -> EstimatorSpec {
+        EstimatorSpec("mlp", options: [
+            "hidden_layer_sizes": "95,95", "learning_rate": 2e-3, "batch_size": 256, "epochs": .int(epochs),
+            "early_stopping": true, "validation_fraction": 0.1, "patience": .int(epochs), "seed": .int(seed),
+        ])
     }
 
     func temporaryDirectory() -> URL {
@@ -32,14 +34,15 @@ import Testing
         let data = try Self.magicSubset()
         #expect(data.classNames == ["g", "h"] && data.count == 3170)
         let store = try RunStore(root: root)
-        let result = try ClassificationExperiment(classifier: Self.mlp(), seed: 42).run(on: data, store: store)
+        let result = try ClassificationExperiment(model: Self.mlp(), seed: 42).run(on: data, store: store)
         let report = result.report
 
         // The split: stratified 80/20, disjoint, the scaler fitted on the training rows only.
         #expect(Set(result.split.train).isDisjoint(with: result.split.test))
         #expect(result.split.train.count + result.split.test.count == 3170)
         #expect(abs(Double(result.split.test.count) - 634) <= 1)
-        let scaler = try #require(result.model.scaler)
+        #expect(result.model.steps.map(\.estimator) == ["standard-scaler"] && result.model.final.estimator == "mlp")
+        let scaler = try #require(result.model.steps.first?.base as? StandardScalerModel)
         #expect(scaler.sampleCount == result.split.train.count)
         let trainMean = data.features.rows(at: result.split.train).mean(axis: .rows).elements
         #expect(zip(scaler.mean, trainMean).allSatisfy { abs($0 - $1) < 1e-9 })
@@ -64,7 +67,12 @@ import Testing
         // The run log.
         let record = try #require(try store.runs().first { $0.id == result.runID })
         #expect(record.status == .finished && record.metrics == result.metrics && record.algorithm == "mlp")
-        #expect(record.parameters["hidden_layer_sizes"] == "95,95" && record.parameters["split_seed"] == 42)
+        #expect(record.parameters["hidden_layer_sizes"] == .list([95, 95]) && record.parameters["split_seed"] == 42)
+        #expect(record.parameters["learning_rate"] == 2e-3 && record.parameters["standard-scaler.with_mean"] == true)
+        #expect(record.parameters["model"] == "mlp" && record.parameters["preprocessing"] == .list(["standard-scaler"]))
+        // Every metric is logged with what it means.
+        #expect(record.spec(of: "accuracy")?.goal == .maximize && record.spec(of: "log_loss")?.goal == .minimize)
+        #expect(Set(record.metricSpecs?.map(\.name) ?? []) == Set(record.metrics.keys))
 
         // Every artifact.
         let expected = ["parameters.json", "metrics.json", "model.json", "split.json", "predictions.csv",
@@ -79,13 +87,13 @@ import Testing
 
     @Test func sameSeedSameResult() throws {
         let data = try Self.magicSubset().subset(Array(stride(from: 0, to: 3170, by: 2)))
-        let config = ClassificationExperiment(classifier: Self.mlp(epochs: 2), seed: 5)
+        let config = ClassificationExperiment(model: Self.mlp(epochs: 2), seed: 5)
         let a = try config.run(on: data, store: nil), b = try config.run(on: data, store: nil)
         #expect(a.metrics == b.metrics)
         #expect(a.model == b.model)
         #expect(a.split == b.split)
         #expect(a.runID == nil && a.directory == nil)
-        let other = try ClassificationExperiment(classifier: Self.mlp(epochs: 2), seed: 6).run(on: data, store: nil)
+        let other = try ClassificationExperiment(model: Self.mlp(epochs: 2), seed: 6).run(on: data, store: nil)
         #expect(other.split != a.split)
     }
 
@@ -94,9 +102,10 @@ import Testing
         let root = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let digits = try EmbeddedDatasets.digits()
-        let classifier = ClassifierChoice.mlp(MLPClassifier(hiddenLayerSizes: [32], learningRate: 1e-2, batchSize: 64,
-                                                            epochs: 8, seed: 1))
-        let result = try ClassificationExperiment(experiment: "digits", classifier: classifier, seed: 0)
+        let classifier = EstimatorSpec("mlp", options: [
+            "hidden_layer_sizes": "32", "learning_rate": 1e-2, "batch_size": 64, "epochs": 8, "early_stopping": false, "seed": 1,
+        ])
+        let result = try ClassificationExperiment(experiment: "digits", model: classifier, seed: 0)
             .run(on: digits, store: try RunStore(root: root))
         #expect(result.report.accuracy > 0.9)
         #expect(result.report.perClass.support.count == 10 && result.report.rocCurve == nil)
@@ -104,8 +113,8 @@ import Testing
         let directory = try #require(result.directory)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("roc.svg").path))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("confusion_matrix.svg").path))
-        // Header, ten classes, a blank line, macro and weighted averages, accuracy, one-vs-rest AUC.
-        #expect(ClassificationExperiment.table(result).split(separator: "\n", omittingEmptySubsequences: false).count == 16)
+        // Header, rule, ten classes, a blank line, macro and weighted averages, accuracy, one-vs-rest AUC.
+        #expect(ClassificationExperiment.table(result).split(separator: "\n", omittingEmptySubsequences: false).count == 17)
     }
 
     @Test func unknownTargetColumnAndNonNumericFeatures() throws {
@@ -127,7 +136,7 @@ import Testing
 
     @Test func refusesUnusableTargets() throws {
         let x = Matrix<Double>(rows: 6, columns: 2) { i, j in Double(i * 2 + j) }
-        let config = ClassificationExperiment(classifier: Self.mlp(epochs: 1))
+        let config = ClassificationExperiment(model: Self.mlp(epochs: 1))
         let oneClass = try Dataset(features: x, labels: [0, 0, 0, 0, 0, 0], classNames: ["gamma"])
         let error = #expect(throws: FitError.self) { try config.run(on: oneClass, store: nil) }
         #expect("\(error!)".contains("single class (gamma)"))
@@ -143,9 +152,12 @@ import Testing
             try config.run(on: try Dataset(features: bad, labels: [0, 1, 0, 1, 0, 1]), store: nil)
         }
         #expect(nonFinite?.description.contains("non-finite value nan at row 2, column 1") == true)
-        let badSetting = ClassificationExperiment(classifier: .mlp(MLPClassifier(learningRate: -1)))
+        let badSetting = ClassificationExperiment(model: EstimatorSpec("mlp", options: ["learning_rate": -1]))
         #expect(throws: FitError.self) { try badSetting.run(on: try Dataset(features: x, labels: [0, 1, 0, 1, 0, 1]), store: nil) }
-        let badFraction = ClassificationExperiment(classifier: Self.mlp(), testFraction: 1)
+        let badFraction = ClassificationExperiment(model: Self.mlp(), testFraction: 1)
+        let notAClassifier = ClassificationExperiment(model: EstimatorSpec("kmeans"))
+        let kind = #expect(throws: RegistryError.self) { try notAClassifier.run(on: try Dataset(features: x, labels: [0, 1, 0, 1, 0, 1]), store: nil) }
+        #expect("\(kind!)".contains("kmeans is a clusterer, not a classifier"))
         #expect(throws: FitError.self) { try badFraction.run(on: try Dataset(features: x, labels: [0, 1, 0, 1, 0, 1]), store: nil) }
     }
 
@@ -156,10 +168,10 @@ import Testing
         func text(_ name: String) throws -> String { String(decoding: try file(name), as: UTF8.self) }
 
         // The saved model predicts what the run reported, from raw rows.
-        let model = try JSONDecoder().decode(ClassificationModel.self, from: try file("model.json"))
-        #expect(model == result.model)
+        let model = try JSONDecoder().decode(PipelineModel.self, from: try file("model.json"))
+        #expect(model == result.model && model.classNames == ["g", "h"] && model.featureNames == data.featureNames)
         let testRows = data.features.rows(at: result.split.test)
-        #expect(try model.predictIndices(testRows) == result.predicted)
+        #expect(try model.predict(testRows) == result.predicted)
         #expect(try JSONDecoder().decode(TrainTestIndices.self, from: try file("split.json")) == result.split)
 
         let confusion = try #require(try JSONSerialization.jsonObject(with: try file("confusion_matrix.json")) as? [String: Any])

@@ -36,7 +36,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let subset = try EmbeddedDatasets.digits().subset(0..<300)
         let store = try RunStore(root: root)
-        let results = try ClusteringExperiment(clusters: 10, descriptors: [.hog, .histogram], restarts: 3, seed: 1)
+        let results = try ClusteringExperiment(
+            clusterer: EstimatorSpec("kmeans", options: ["restarts": 3]), clusters: 10, descriptors: [.hog, .histogram], seed: 1)
             .run(on: subset, settings: .digits(), store: store)
         #expect(results.count == 2)
         let runs = try store.runs()
@@ -52,9 +53,11 @@ import Testing
             let examples = try JSONDecoder().decode(
                 ClusterExamples.self, from: Data(contentsOf: directory.appendingPathComponent("examples.json")))
             #expect(examples.imageHeight == 8 && examples.imageWidth == 8)
-            #expect(examples.examples.count == Set(result.labels).map { k in min(12, result.labels.filter { $0 == k }.count) }.reduce(0, +))
-            #expect(examples.examples.allSatisfy { e in
-                result.labels[e.row] == e.cluster && e.trueLabel == subset.labels![e.row] && e.pixels == Array(subset.features.row(e.row))
+            let perCluster: [Int] = Set(result.labels).map { k in min(12, result.labels.filter { $0 == k }.count) }
+            #expect(examples.examples.count == perCluster.reduce(0, +))
+            let truth: [Int] = subset.labels!
+            #expect(examples.examples.allSatisfy { (e: ClusterExamples.Example) -> Bool in
+                result.labels[e.row] == e.cluster && e.trueLabel == truth[e.row] && e.pixels == Array(subset.features.row(e.row))
             })
             // labels.csv: header + one line per image, with the true label and the cluster.
             let labels = try CSVReader.read(from: directory.appendingPathComponent("labels.csv"))
@@ -70,10 +73,14 @@ import Testing
                 [String: Double].self, from: Data(contentsOf: directory.appendingPathComponent("metrics.json")))
             #expect(metrics == run.metrics)
             #expect(metrics["clusters_found"]! <= 10 && metrics["silhouette"]! > -1 && metrics["silhouette"]! < 1)
-            // model.json decodes to a model that predicts the logged labels.
+            // model.json decodes (through the registry) to the k-means model that gave the logged labels.
             let model = try JSONDecoder().decode(
-                KMeansModel.self, from: Data(contentsOf: directory.appendingPathComponent("model.json")))
-            #expect(model.labels == result.labels)
+                AnyFittedClusterer<Matrix<Double>>.self, from: Data(contentsOf: directory.appendingPathComponent("model.json")))
+            #expect(model.estimator == "kmeans" && model.base is KMeansModel && model.labels == result.labels)
+            // The parameters are the clusterer's own options (max_iterations read from the KMeans value).
+            #expect(run.parameters["max_iterations"] == 300 && run.parameters["restarts"] == 3 && run.parameters["clusters"] == 10)
+            #expect(run.parameters["seed"] == 1 && run.parameters["algorithm"] == "kmeans")
+            #expect(run.spec(of: "inertia")?.goal == .minimize && run.spec(of: "adjusted_mutual_information")?.goal == .maximize)
             let silhouette = try CSVReader.read(from: directory.appendingPathComponent("silhouette.csv"))
             #expect(silhouette.features.column(1).reduce(0, +) == 300)
         }

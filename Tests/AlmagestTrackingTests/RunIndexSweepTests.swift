@@ -1,3 +1,4 @@
+import AlmagestCore
 import AlmagestTracking
 import Foundation
 import Testing
@@ -13,10 +14,10 @@ import Testing
         ]
         for (rank, start, error) in settings {
             let run = try store.start(experiment: "sweep", algorithm: "nmf-mu", parameters: ["rank": rank, "start": start, "seed": 1])
-            try run.finish(metrics: error.map { ["relative_error": $0] } ?? ["iterations": 3], timings: [:])
+            try run.finish(metrics: error.map { ["relative_error": $0] } ?? ["iterations": 3], specs: testSpecs(error.map { ["relative_error": $0] } ?? ["iterations": 3], lower: ["relative_error"]), timings: [:])
         }
         let other = try store.start(experiment: "other", algorithm: "nmf-mu", parameters: ["rank": 9])
-        try other.finish(metrics: ["relative_error": 0.9], timings: [:])
+        try other.finish(metrics: ["relative_error": 0.9], specs: testSpecs(["relative_error": 0.9], lower: ["relative_error"]), timings: [:])
         _ = try store.start(experiment: "sweep", algorithm: "nmf-mu", parameters: ["rank": 5])  // still running
 
         let query = RunQuery(experiment: "sweep", status: .finished)

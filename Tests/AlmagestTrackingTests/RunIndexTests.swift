@@ -16,7 +16,7 @@ private func sampleStore() throws -> RunStore {
     for (experiment, algorithm, descriptor, k, ami, inertia) in rows {
         let run = try store.start(
             experiment: experiment, algorithm: algorithm, parameters: ["descriptor": .string(descriptor), "clusters": .int(k)])
-        try run.finish(metrics: ["ami": ami, "inertia": inertia], timings: ["fit": 0.1])
+        try run.finish(metrics: ["ami": ami, "inertia": inertia], specs: testSpecs(["ami": ami, "inertia": inertia], lower: ["inertia"]), timings: ["fit": 0.1])
     }
     _ = try store.start(experiment: "digits", algorithm: "kmeans-hog", parameters: ["descriptor": "hog", "clusters": 10])
     return store
@@ -83,7 +83,7 @@ private func sampleStore() throws -> RunStore {
         // A writer that does not go through this store (another process) is picked up too.
         let other = try RunStore(root: store.root)
         let extra = try other.start(experiment: "digits", algorithm: "kmeans-hog", parameters: ["clusters": 3])
-        try extra.finish(metrics: ["ami": 0.99], timings: [:])
+        try extra.finish(metrics: ["ami": 0.99], specs: testSpecs(["ami": 0.99]), timings: [:])
         #expect(try reopened.index.best(by: "ami", goal: .maximize)?.id == extra.id)
         #expect(try reopened.index.run(id: String(extra.id.prefix(30)))?.id == extra.id || extra.id.count <= 30)
         try reopened.index.rebuild()

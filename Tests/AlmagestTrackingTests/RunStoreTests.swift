@@ -14,7 +14,7 @@ func temporaryStoreURL() -> URL {
         let store = try RunStore(root: root)
         let run = try store.start(experiment: "digits", algorithm: "kmeans", parameters: ["clusters": 10, "features": "hog"])
         try run.writeJSON("metrics.json", ["ami": 0.6])
-        let final = try run.finish(metrics: ["ami": 0.6], timings: ["fit": 0.1])
+        let final = try run.finish(metrics: ["ami": 0.6], specs: testSpecs(["ami": 0.6]), timings: ["fit": 0.1])
         #expect(final.status == .finished)
         #expect(final.artifacts == ["parameters.json", "metrics.json"])
         let lines = try String(contentsOf: store.logURL, encoding: .utf8).split(separator: "\n")
@@ -22,7 +22,7 @@ func temporaryStoreURL() -> URL {
         let runs = try store.runs()
         #expect(runs.count == 1 && runs[0].metrics["ami"] == 0.6 && runs[0].parameters["clusters"] == 10)
         #expect(FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("metrics.json").path))
-        #expect(throws: TrackingError.self) { try run.finish(metrics: [:], timings: [:]) }
+        #expect(throws: TrackingError.self) { try run.finish(metrics: [:], specs: testSpecs([:]), timings: [:]) }
     }
 
     @Test func interruptedRunIsMarkedFailedOnNextOpen() throws {
@@ -44,7 +44,7 @@ func temporaryStoreURL() -> URL {
         // A run of this live process, still in progress, and a finished one.
         let live = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
         let finished = try store.start(experiment: "digits", algorithm: "kmeans", parameters: [:])
-        try finished.finish(metrics: ["x": 1], timings: [:])
+        try finished.finish(metrics: ["x": 1], specs: testSpecs(["x": 1]), timings: [:])
 
         let runs = try RunStore(root: root).runs()
         #expect(runs.map(\.id) == ["dead-run", live.id, finished.id])
@@ -52,7 +52,7 @@ func temporaryStoreURL() -> URL {
         #expect(runs[0].error?.contains("interrupted") == true)
         #expect(runs[2].metrics == ["x": 1])
         // The live run finishes normally after another store was opened.
-        try live.finish(metrics: ["y": 2], timings: [:])
+        try live.finish(metrics: ["y": 2], specs: testSpecs(["y": 2]), timings: [:])
         #expect(try store.runs()[1].status == .finished)
     }
 
@@ -75,7 +75,7 @@ func temporaryStoreURL() -> URL {
         Parallel.withThreads(2) {
             Parallel.forEach(40) { i in
                 let run = try! store.start(experiment: "sweep", algorithm: "kmeans", parameters: ["i": .int(i), "pad": bigParameter])
-                try! run.finish(metrics: ["score": Double(i)], timings: [:])
+                try! run.finish(metrics: ["score": Double(i)], specs: testSpecs(["score": Double(i)]), timings: [:])
             }
         }
         let records = try store.records()
@@ -89,7 +89,7 @@ func temporaryStoreURL() -> URL {
         let root = temporaryStoreURL()
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try RunStore(root: root)
-        try store.start(experiment: "e", algorithm: "a", parameters: [:]).finish(metrics: [:], timings: [:])
+        try store.start(experiment: "e", algorithm: "a", parameters: [:]).finish(metrics: [:], specs: testSpecs([:]), timings: [:])
         let handle = try FileHandle(forWritingTo: store.logURL)
         handle.seekToEndOfFile()
         handle.write(Data(#"{"id":"broken","exp"#.utf8))

@@ -28,7 +28,7 @@ public struct ClassificationRunPage: RunPage {
     public func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
         let r = run.record
         let metrics = run.has("metrics.json") ? try run.json("metrics.json", as: [String: Double].self) : r.metrics
-        let confusion = try run.json("confusion_matrix.json", as: ConfusionFile.self)
+        let confusion = try run.artifact(ConfusionArtifact.self)
 
         var body = GenericRunPage.header(r)
         body += "<div class=\"classification-page\" data-page-kind=\"classification\" data-classes=\"\(confusion.classes.count)\">"
@@ -36,10 +36,14 @@ public struct ClassificationRunPage: RunPage {
         body += "<section class=\"figures\">"
         body += run.memo("confusion_matrix.json", "confusion") { confusionFigure(confusion) }
         if run.has("roc.csv") {
-            body += try run.memo("roc.csv", "roc") { try rocFigure(run.table("roc.csv"), classes: confusion.classes, metrics: metrics) }
+            body += try run.memo(ROCArtifact.fileName, "roc") {
+                try rocFigure(run.tableArtifact(ROCArtifact.self), classes: confusion.classes, metrics: metrics)
+            }
         }
         if run.has("training_curve.csv") {
-            body += try run.memo("training_curve.csv", "curve") { try trainingFigure(run.table("training_curve.csv"), metrics: metrics) }
+            body += try run.memo(TrainingCurveArtifact.fileName, "curve") {
+                try trainingFigure(run.tableArtifact(TrainingCurveArtifact.self), metrics: metrics)
+            }
         }
         body += "</section>"
         body += perClassTable(classes: confusion.classes, metrics: metrics)
@@ -48,12 +52,6 @@ public struct ClassificationRunPage: RunPage {
     }
 
     // MARK: - Private
-
-    /// `confusion_matrix.json` as `ClassificationArtifacts` writes it: counts[true][predicted].
-    private struct ConfusionFile: Decodable {
-        var classes: [String]
-        var counts: [[Int]]
-    }
 
     /// The headline scores, in this order, those the run logged.
     private static let headlineMetrics = [
@@ -68,13 +66,10 @@ public struct ClassificationRunPage: RunPage {
     }
 
     /// Counts and recall (rows normalised) as two views of one figure.
-    private func confusionFigure(_ confusion: ConfusionFile) -> String {
-        let k = confusion.classes.count
-        let style = ChartStyle(width: max(360, 140 + 46 * Double(k)), height: max(320, 120 + 40 * Double(k)))
+    private func confusionFigure(_ confusion: ConfusionArtifact) -> String {
         func chart(_ normalization: ConfusionNormalization, _ title: String) -> String {
-            HTML.figure(ConfusionMatrixChart(
-                counts: confusion.counts, classNames: confusion.classes, normalization: normalization, title: title, style: style),
-                caption: "test part; rows are true classes, columns predicted ones (confusion_matrix.json)")
+            HTML.figure(confusion.chart(normalization: normalization, title: title),
+                        caption: "test part; rows are true classes, columns predicted ones (confusion_matrix.json)")
         }
         let views = [
             (value: "counts", label: "counts", html: chart(.none, "Confusion matrix (counts)")),
@@ -84,41 +79,29 @@ public struct ClassificationRunPage: RunPage {
     }
 
     /// The ROC curve of the positive class (the second class) against the first.
-    private func rocFigure(_ table: ArtifactTable, classes: [String], metrics: [String: Double]) -> String {
-        guard let fpr = table.column("false_positive_rate"), let tpr = table.column("true_positive_rate") else {
-            return "<p class=\"missing\">roc.csv has no false_positive_rate and true_positive_rate columns.</p>"
-        }
-        let name = classes.count == 2 ? "\(classes[1]) vs \(classes[0])" : "positive class"
-        let curve = ROCCurve(name, falsePositiveRates: fpr, truePositiveRates: tpr)
-        let auc = metrics["roc_auc"] ?? curve.auc
-        return HTML.figure(ROCChart(curves: [curve], title: "ROC curve (test part)"),
-                           caption: "AUC = \(HTML.number(auc)); \(fpr.count) thresholds (roc.csv)", id: "roc")
+    private func rocFigure(_ roc: ROCArtifact, classes: [String], metrics: [String: Double]) -> String {
+        let named = roc.named(classes.count == 2 ? "\(classes[1]) vs \(classes[0])" : "positive class")
+        let auc = metrics["roc_auc"] ?? named.curve.auc
+        return HTML.figure(named.chart(title: "ROC curve (test part)"),
+                           caption: "AUC = \(HTML.number(auc)); \(roc.falsePositiveRates.count) thresholds (roc.csv)", id: "roc")
     }
 
     /// Training and validation loss and validation accuracy per epoch, the kept epoch marked.
-    private func trainingFigure(_ table: ArtifactTable, metrics: [String: Double]) -> String {
-        guard let epochs = table.column("epoch") else { return "<p class=\"missing\">training_curve.csv has no epoch column.</p>" }
-        let columns = [("training_loss", "training loss"), ("validation_loss", "validation loss"),
-                       ("validation_accuracy", "validation accuracy")]
-        let series = columns.compactMap { column, label -> LineSeries? in
-            guard let values = table.column(column) else { return nil }
-            let kept = zip(epochs, values).filter { $0.1.isFinite }
-            guard !kept.isEmpty else { return nil }
-            return LineSeries(label, x: kept.map(\.0), y: kept.map(\.1), isDashed: column != "training_loss")
+    private func trainingFigure(_ artifact: TrainingCurveArtifact, metrics: [String: Double]) -> String {
+        let epochs = artifact.curves.trainingLoss.count
+        guard let chart = artifact.chart(bestEpoch: metrics["best_epoch"].map { Int($0) } ?? 0) else {
+            return "<p class=\"missing\">training_curve.csv holds fewer than two epochs.</p>"
         }
-        guard !series.isEmpty else { return "<p class=\"missing\">training_curve.csv holds no values.</p>" }
-        let markers = metrics["best_epoch"].map { [VerticalMarker(x: $0, label: "kept")] } ?? []
-        let chart = LineChart(series: series, markers: markers, title: "Training curve", xLabel: "epoch", yLabel: "loss / accuracy")
-        return HTML.figure(chart, caption: "\(epochs.count) epochs (training_curve.csv); hover for values, click a legend entry to hide it",
+        return HTML.figure(chart, caption: "\(epochs) epochs (training_curve.csv); hover for values, click a legend entry to hide it",
                            id: "training-curve")
     }
 
-    /// Precision, recall, F1 and support per class (`class_<name>_<score>` in `metrics.json`), then
+    /// Precision, recall, F1 and support per class (`PerClassMetrics` in `metrics.json`), then
     /// the macro and weighted averages.
     private func perClassTable(classes: [String], metrics: [String: Double]) -> String {
         let header = ["class", "precision", "recall", "F1", "support"]
         var rows = classes.map { name in
-            [HTML.escape(name)] + ["precision", "recall", "f1", "support"].map { HTML.number(metrics["class_\(name)_\($0)"]) }
+            [HTML.escape(name)] + PerClassMetrics.Score.allCases.map { HTML.number(metrics[PerClassMetrics.key(class: name, score: $0)]) }
         }
         let total = metrics["test_samples"]
         for average in ["macro", "weighted"] {

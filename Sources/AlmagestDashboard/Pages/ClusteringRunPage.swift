@@ -23,13 +23,13 @@ public struct ClusteringRunPage: RunPage {
     public init() {}
 
     public func canRender(_ run: RunRecord) -> Bool {
-        run.artifacts.contains("projection.csv") || run.artifacts.contains("labels.csv")
+        run.artifacts.contains(ProjectionArtifact.fileName) || run.artifacts.contains("labels.csv")
     }
 
     public func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
         let r = run.record
         let labels = run.has("labels.csv") ? try run.table("labels.csv") : nil
-        let projection = run.has("projection.csv") ? try run.table("projection.csv") : nil
+        let projection = run.has(ProjectionArtifact.fileName) ? try run.table(ProjectionArtifact.fileName) : nil
         let clusters = labels?.integers("cluster") ?? projection?.integers("cluster") ?? []
         let sizes = Dictionary(clusters.map { ($0, 1) }, uniquingKeysWith: +)
         let ids = sizes.keys.sorted()
@@ -46,7 +46,7 @@ public struct ClusteringRunPage: RunPage {
 
         var figures = "<section class=\"figures\">"
         if let projection {
-            figures += run.memo("projection.csv", "scatter") {
+            figures += run.memo(ProjectionArtifact.fileName, "scatter") {
                 ProjectionScatter(projection, clusters: labels?.integers("cluster"), truth: labels?.integers("true_label")).html()
             }
         } else {

@@ -4,7 +4,7 @@ import Foundation
 
 /// The compare page of several runs: bars of one metric per run (named by descriptor, or
 /// algorithm), a table of every metric with the best value of each column highlighted (highest,
-/// or lowest for inertia, losses and errors — `MetricGoal.usual`), and a Sankey diagram between
+/// or lowest, as the runs' `MetricSpec`s say), and a Sankey diagram between
 /// two runs' cluster labels (`labels.csv`).
 ///
 /// Query: `ids` (repeated or comma-separated run ids), `metric` (default AMI when logged), `a` and
@@ -42,7 +42,8 @@ public struct ComparePage: Sendable {
             let chart = BarChart(
                 categories: names, series: [BarSeries(metric, values: values)], title: "\(metric) per run",
                 yLabel: metric, showValues: runs.count <= 12)
-            body += HTML.figure(chart, caption: "\(metric) (\(MetricGoal.usual(for: metric) == .maximize ? "higher" : "lower") is better)", id: "metric-bars")
+            let direction = Self.goal(of: metric, in: runs).map { $0 == .maximize ? "higher is better" : "lower is better" }
+            body += HTML.figure(chart, caption: "\(metric) (\(direction ?? "the runs logged no direction for it"))", id: "metric-bars")
         }
         body += sankey(runs, names: names, context: context) + "</section>"
         body += metricsTable(runs, names: names, metricNames: metricNames)
@@ -50,6 +51,11 @@ public struct ComparePage: Sendable {
     }
 
     // MARK: - Private
+
+    /// Whether higher or lower is better for `metric`, as the runs logged it (`RunRecord.metricSpecs`).
+    static func goal(of metric: String, in runs: [RunRecord]) -> MetricGoal? {
+        runs.lazy.compactMap { $0.spec(of: metric)?.goal }.first
+    }
 
     /// A short, unique name per run: its descriptor (or algorithm), with the id's tail when needed.
     private func runNames(_ runs: [RunRecord]) -> [String] {
@@ -63,8 +69,8 @@ public struct ComparePage: Sendable {
         var best = [String: Double]()
         for m in metricNames {
             let values = runs.compactMap { $0.metrics[m] }.filter(\.isFinite)
-            guard Set(values).count > 1 else { continue }  // all equal: nothing stands out
-            best[m] = MetricGoal.usual(for: m) == .minimize ? values.min() : values.max()
+            guard Set(values).count > 1, let goal = Self.goal(of: m, in: runs) else { continue }  // nothing stands out
+            best[m] = goal == .minimize ? values.min() : values.max()
         }
         let header = ["run"] + metricNames.map { HTML.escape($0) }
         let rows = runs.indices.map { i in [HTML.runLink(runs[i].id, text: names[i])] + metricNames.map { HTML.number(runs[i].metrics[$0]) } }

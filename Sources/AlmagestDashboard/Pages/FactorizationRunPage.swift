@@ -28,12 +28,12 @@ public struct FactorizationRunPage: RunPage {
     public init() {}
 
     public func canRender(_ run: RunRecord) -> Bool {
-        run.artifacts.contains("history.csv") && run.artifacts.contains("summary.json")
+        run.artifacts.contains("history.csv") && run.artifacts.contains(FactorizationSummary.fileName)
     }
 
     public func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
         let r = run.record
-        let summary = try run.json("summary.json", as: Summary.self)
+        let summary = try run.artifact(FactorizationSummary.self)
         let history = try run.table("history.csv")
         guard let iterations = history.column("iteration") else {
             throw DashboardError.unreadableArtifact(name: "history.csv", run: r.id, reason: "expected an iteration column")
@@ -62,15 +62,7 @@ public struct FactorizationRunPage: RunPage {
 
     // MARK: - Private
 
-    /// `summary.json` as the factorisation experiment writes it.
-    private struct Summary: Decodable {
-        var label: String
-        var stopReason: String
-        var metrics: [String: Double]
-        var plateaus: [[Double]]
-    }
-
-    private func headline(_ s: Summary) -> [(key: String, label: String, value: String)] {
+    private func headline(_ s: FactorizationSummary) -> [(key: String, label: String, value: String)] {
         var items: [(key: String, label: String, value: String)] = [("stop_reason", "stopped by", HTML.escape(s.stopReason))]
         let shown = [("iterations", "iterations"), ("relative_error", "relative error"), ("effective_rank", "effective rank"),
                      ("plateaus", "plateaus"), ("nuclear_over_operator", "nuclear / operator"), ("fit_seconds", "fit seconds")]

@@ -78,7 +78,7 @@ public struct HomePage: Sendable {
 
     /// One row per experiment, with its best run by the sort metric when the experiment logs it,
     /// else by its first headline metric (AMI for clustering, accuracy for classification,
-    /// relative error for NMF, ...), lower being better for errors and losses.
+    /// relative error for NMF, ...), better higher or lower as the runs' metric specs say.
     private func summaries(index: RunIndex, sortMetric: String?) throws -> String {
         let experiments = try index.experiments()
         guard !experiments.isEmpty else {
@@ -93,7 +93,8 @@ public struct HomePage: Sendable {
             var best: (metric: String, run: RunRecord)?
             for metric in candidates {
                 let query = RunQuery(experiment: e.name)
-                if let run = try index.best(by: metric, goal: MetricGoal.usual(for: metric), matching: query) {
+                guard let goal = try index.goal(of: metric, matching: query) else { continue }
+                if let run = try index.best(by: metric, goal: goal, matching: query) {
                     best = (metric, run)
                     break
                 }

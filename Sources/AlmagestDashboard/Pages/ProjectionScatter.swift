@@ -1,4 +1,5 @@
 import AlmagestPlot
+import AlmagestTracking
 import Foundation
 
 /// The 3-D scatter of a clustering run's `projection.csv` (columns `x`, `y`, `z`, optionally
@@ -36,7 +37,8 @@ struct ProjectionScatter {
     /// The figure: canvas, legend, tooltip, data blocks; or a message naming what is wrong with
     /// the artifact.
     func html() -> String {
-        guard let x = table.column("x"), let y = table.column("y"), let z = table.column("z") else {
+        let axes = ProjectionArtifact.axes
+        guard let x = table.column(axes[0]), let y = table.column(axes[1]), let z = table.column(axes[2]) else {
             return "<p class=\"missing\">projection.csv has no x, y, z columns (it has: \(HTML.escape(table.names.joined(separator: ", "))).</p>"
         }
         if let bad = (0..<x.count).first(where: { !(x[$0].isFinite && y[$0].isFinite && z[$0].isFinite) }) {

@@ -1,3 +1,4 @@
+import AlmagestCore
 import AlmagestPlot
 import AlmagestTracking
 import Foundation
@@ -75,7 +76,9 @@ public struct SweepPage: Sendable {
             body += "<p class=\"empty\" id=\"no-points\">No finished run of \(HTML.escape(experiment)) logs both the parameter "
                 + "\(HTML.escape(x)) and the metric \(HTML.escape(y)).</p>"
         } else {
-            let groups = numeric ? SweepGroup.groups(points, goal: MetricGoal.usual(for: y)) : []
+            // The best run of a group is linked: best by the direction the runs logged for y.
+            let goal = try index.goal(of: y, matching: query) ?? .maximize
+            let groups = numeric ? SweepGroup.groups(points, goal: goal) : []
             let repeated = groups.contains { $0.points.count > 1 }
             body += "<section class=\"figures\">"
             body += numeric ? (repeated ? meanLines(groups, runs: points.count, x: x, y: y) : lines(points, x: x, y: y)) : bars(points, x: x, y: y)

@@ -1,13 +1,13 @@
 import AlmagestCore
 import AlmagestData
 import AlmagestLearn
-import AlmagestPlot
 import AlmagestTracking
 import Foundation
 
-/// The files of a classification run, written into its directory: metrics, model, split,
-/// predictions, confusion matrix (JSON, CSV, SVG), ROC curve of a binary target (CSV, SVG), and
-/// for networks the per-epoch curves (CSV, SVG, PNG) and the weights (safetensors).
+/// The files of a classification run, written into its directory: metrics, the fitted pipeline,
+/// split, predictions, and the typed artifacts — confusion matrix (`ConfusionArtifact`: JSON, CSV,
+/// SVG), ROC curve of a binary target (`ROCArtifact`), per-epoch curves of iteratively trained
+/// models (`TrainingCurveArtifact`) — and the weights of models that have tensors (safetensors).
 /// Cost: O(test rows x classes) plus the charts.
 ///
 /// ```swift
@@ -20,43 +20,26 @@ struct ClassificationArtifacts {
     let trueIndices: [Int]
 
     func write(to run: ActiveRun) throws {
-        let names = result.model.classNames
+        let model = result.model
+        let names = model.classNames
         try run.writeJSON("metrics.json", result.metrics)
-        try run.writeJSON("model.json", result.model)
+        try run.writeJSON("model.json", model)
         try run.writeJSON("split.json", result.split)
         try run.writeArtifact("predictions.csv", contents: Data(predictionsCSV().utf8))
-        let confusion = result.report.confusion
-        try run.writeJSON("confusion_matrix.json", ConfusionFile(classes: names, counts: confusion.counts))
-        try run.writeArtifact("confusion_matrix.csv", contents: Data(confusionCSV(confusion.counts, names: names).utf8))
-        let chart = ConfusionMatrixChart(counts: confusion.counts, classNames: names, title: "Confusion matrix (test part)")
-        try run.writeArtifact("confusion_matrix.svg", contents: Data(try chart.svg().utf8))
+        try run.write(ConfusionArtifact(classes: names, counts: result.report.confusion.counts))
         if let roc = result.report.rocCurve {
-            try run.writeArtifact("roc.csv", contents: Data(rocCSV(roc).utf8))
-            let curve = AlmagestPlot.ROCCurve(
-                "\(result.model.classifier.kind.rawValue): \(names[1]) vs \(names[0])",
-                falsePositiveRates: roc.falsePositiveRates, truePositiveRates: roc.truePositiveRates)
-            try run.writeArtifact("roc.svg", contents: Data(try ROCChart(curves: [curve], title: "ROC (test part)").svg().utf8))
+            try run.write(ROCArtifact(
+                name: "\(model.final.estimator): \(names[1]) vs \(names[0])", thresholds: roc.thresholds,
+                falsePositiveRates: roc.falsePositiveRates, truePositiveRates: roc.truePositiveRates))
         }
-        if let curves = result.model.classifier.trainingCurves {
-            try run.writeArtifact("training_curve.csv", contents: Data(curves.csv().utf8))
-            if let chart = curveChart(curves) {
-                try run.writeArtifact("training_curve.svg", contents: Data(try chart.svg().utf8))
-                try run.writeArtifact("training_curve.png", contents: try chart.png())
-            }
-        }
+        if let curves = model.trainingCurves { try run.write(TrainingCurveArtifact(curves)) }
         let metadata = ["classes": names.joined(separator: ","), "features": dataset.featureNames.joined(separator: ",")]
-        if let weights = try result.model.classifier.safetensors(metadata: metadata) {
+        if let weights = try model.safetensorsFile(metadata: metadata) {
             try run.writeArtifact("weights.safetensors", contents: weights)
         }
     }
 
     // MARK: - Private
-
-    /// `confusion_matrix.json`: class names and counts[true][predicted].
-    private struct ConfusionFile: Encodable {
-        let classes: [String]
-        let counts: [[Int]]
-    }
 
     /// One line per test row: its row in the input, true and predicted class names, and the
     /// probability of each class.
@@ -69,36 +52,5 @@ struct ClassificationArtifacts {
                 + p.joined(separator: ",") + "\n"
         }
         return text
-    }
-
-    private func confusionCSV(_ counts: [[Int]], names: [String]) -> String {
-        var text = "true\\predicted," + names.map { CSVWriter.field($0) }.joined(separator: ",") + "\n"
-        for (t, row) in counts.enumerated() {
-            text += CSVWriter.field(names[t]) + "," + row.map(String.init).joined(separator: ",") + "\n"
-        }
-        return text
-    }
-
-    private func rocCSV(_ roc: AlmagestLearn.ROCCurve) -> String {
-        var text = "threshold,false_positive_rate,true_positive_rate\n"
-        for i in roc.thresholds.indices {
-            text += "\(roc.thresholds[i]),\(roc.falsePositiveRates[i]),\(roc.truePositiveRates[i])\n"
-        }
-        return text
-    }
-
-    /// Training and validation loss per epoch, with the kept epoch marked; nil below two epochs.
-    private func curveChart(_ curves: TrainingCurves) -> LineChart? {
-        guard curves.trainingLoss.count >= 2 else { return nil }
-        let epochs = (1...curves.trainingLoss.count).map(Double.init)
-        var series = [LineSeries("training loss", x: epochs, y: curves.trainingLoss)]
-        if curves.validationLoss.count == epochs.count {
-            series.append(LineSeries("validation loss", x: epochs, y: curves.validationLoss, isDashed: true))
-        }
-        if curves.validationAccuracy.count == epochs.count {
-            series.append(LineSeries("validation accuracy", x: epochs, y: curves.validationAccuracy, isDashed: true))
-        }
-        return LineChart(series: series, markers: [VerticalMarker(x: Double(curves.bestEpoch), label: "kept")],
-                         title: "Training curve", xLabel: "epoch", yLabel: "loss / accuracy")
     }
 }

@@ -4,47 +4,59 @@ import AlmagestLearn
 import AlmagestTracking
 import Foundation
 
-/// The image-clustering experiment: for each descriptor, extract features, standardise them,
-/// run k-means, score the clustering with every metric, and log a run with its artifacts.
+/// The image-clustering experiment: for each descriptor, extract features, standardise them, fit
+/// any registered clusterer (k-means by default), score the clustering with every metric, and log
+/// a run with its artifacts.
 ///
-/// Each run directory holds `parameters.json`, `metrics.json`, `labels.csv` (row, true label,
-/// cluster), `projection.csv` (3-D PCA coordinates of the features with true label and cluster, for
-/// the dashboard's scatter), `silhouette.csv` (per-cluster size and mean silhouette) and
-/// `model.json` (the fitted k-means model), and, when the rows are images, `examples.json` (a few
-/// images per cluster, `ClusterExamples`, for the dashboard). Cost: dominated by k-means, O(k n d T) per restart.
+/// The clusterer is named by an `EstimatorSpec` and taken from `EstimatorRegistry.shared`, so a
+/// new algorithm needs no change here; the experiment's `clusters` and `seed` are set on it when it
+/// has such options. Each run directory holds `parameters.json` (the clusterer's options,
+/// flattened, and the experiment's settings), `metrics.json`, `labels.csv` (row, true label,
+/// cluster), `projection.csv` (`ProjectionArtifact`: 3-D PCA coordinates with true label and
+/// cluster), `silhouette.csv` (per-cluster size and mean silhouette), `model.json` (the fitted
+/// clusterer, with its registered name) and, when the rows are images, `examples.json` (a few
+/// images per cluster, `ClusterExamples`). Cost: the clusterer's fit (k-means: O(k n d T) per
+/// restart) plus O(n²) for the silhouette.
 ///
 /// ```swift
-/// let config = ClusteringExperiment(clusters: 10, descriptors: [.hog, .histogram], seed: 0)
+/// let config = ClusteringExperiment(clusterer: EstimatorSpec("kmeans", options: ["restarts": 10]),
+///                                   clusters: 10, descriptors: [.hog, .histogram], seed: 0)
 /// let results = try config.run(on: try EmbeddedDatasets.digits(), settings: .digits(), store: store)
 /// print(ClusteringExperiment.table(results))
 /// ```
 public struct ClusteringExperiment: Codable, Sendable, Equatable {
     /// Experiment name (the folder under the run store).
     public var experiment: String
+    /// The registered clusterer and its options.
+    public var clusterer: EstimatorSpec
+    /// Clusters asked (set as the clusterer's `clusters` option).
     public var clusters: Int
     public var descriptors: [FeatureDescriptor]
-    public var restarts: Int
+    /// Seed (set as the clusterer's `seed` option).
     public var seed: Int
-    /// Standardise the features (zero mean, unit variance per column) before k-means.
+    /// Standardise the features (zero mean, unit variance per column) before clustering.
     public var standardize: Bool
 
     public init(
-        experiment: String = "digits", clusters: Int, descriptors: [FeatureDescriptor], restarts: Int = 10,
-        seed: Int = 0, standardize: Bool = true
+        experiment: String = "digits", clusterer: EstimatorSpec = EstimatorSpec("kmeans"), clusters: Int,
+        descriptors: [FeatureDescriptor], seed: Int = 0, standardize: Bool = true
     ) {
         self.experiment = experiment
+        self.clusterer = clusterer
         self.clusters = clusters
         self.descriptors = descriptors
-        self.restarts = restarts
         self.seed = seed
         self.standardize = standardize
     }
 
-    /// Runs every descriptor on `dataset`; logs each run in `store` when one is given.
+    /// Runs every descriptor on `dataset`; logs each run in `store` when one is given. Throws
+    /// `RegistryError` for an unknown clusterer and `FitError` for a bad option or bad data.
     public func run(on dataset: Dataset, settings: FeatureSettings, store: RunStore?) throws -> [ClusteringResult] {
         try require(!descriptors.isEmpty, "descriptors", "[]", expected: "at least one of hog, histogram, none")
+        try require(clusters >= 1, "clusters", clusters, expected: "at least 1")
+        let estimator = try clusterer.overriding(["clusters": .int(clusters), "seed": .int(seed)]).clusterer()
         try dataset.features.validateForFit("clustering input")
-        return try descriptors.map { try runOne($0, dataset: dataset, settings: settings, store: store) }
+        return try descriptors.map { try runOne($0, estimator: estimator, dataset: dataset, settings: settings, store: store) }
     }
 
     /// The metric table printed by the CLI: one row per descriptor.
@@ -54,59 +66,54 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
             ("homog.", "homogeneity"), ("compl.", "completeness"), ("pair Jaccard", "pair_jaccard_index"),
             ("silhouette", "silhouette"), ("inertia", "inertia"),
         ]
-        var lines = ["descriptor".padding(toLength: 12, withPad: " ", startingAt: 0)
-            + columns.map { $0.0.leftPadded(to: 13) }.joined()]
+        var table = TextTable(header: ["run"] + columns.map(\.0))
         for result in results {
-            let cells = columns.map { column -> String in
-                guard let v = result.metrics[column.1] else { return "—".leftPadded(to: 13) }
-                return (column.1 == "inertia" ? String(format: "%.2f", v) : String(format: "%.4f", v)).leftPadded(to: 13)
-            }
-            lines.append(result.descriptor.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + cells.joined())
+            table.append(["\(result.algorithm)-\(result.descriptor.rawValue)"] + columns.map { TextTable.number(result.metrics[$0.1]) })
         }
-        return lines.joined(separator: "\n")
+        return table.rendered
     }
 
     // MARK: - Private
 
     private func runOne(
-        _ descriptor: FeatureDescriptor, dataset: Dataset, settings: FeatureSettings, store: RunStore?
+        _ descriptor: FeatureDescriptor, estimator: AnyClusterer<Matrix<Double>>, dataset: Dataset, settings: FeatureSettings,
+        store: RunStore?
     ) throws -> ClusteringResult {
-        var parameters: [String: ParameterValue] = [
-            "descriptor": .string(descriptor.rawValue), "clusters": .int(clusters), "restarts": .int(restarts),
-            "seed": .int(seed), "standardize": .bool(standardize), "initialization": "kMeansPlusPlus",
-            "max_iterations": 300, "tolerance": 1e-4, "samples": .int(dataset.count), "source": .string(dataset.provenance.source),
-        ]
+        var parameters = try estimator.configuration.parameters
+        parameters.merge([
+            "algorithm": .string(estimator.name), "descriptor": .string(descriptor.rawValue), "standardize": .bool(standardize),
+            "samples": .int(dataset.count), "source": .string(dataset.provenance.source),
+        ]) { $1 }
         for (k, v) in settings.parameters(for: descriptor) { parameters[k] = .string(v) }
-        let run = try store?.start(experiment: experiment, algorithm: "kmeans-\(descriptor.rawValue)", parameters: parameters)
-        do {
-            let result = try compute(descriptor, dataset: dataset, settings: settings, run: run)
-            let record = try run?.finish(metrics: result.metrics, timings: result.timings)
-            return ClusteringResult(
-                descriptor: descriptor, metrics: result.metrics, timings: result.timings, labels: result.labels,
-                projection: result.projection, runID: record?.id, directory: run?.directory)
-        } catch {
-            _ = try? run?.fail(error)
-            throw error
+        let tracked = try RunStore.track(
+            in: store, experiment: experiment, algorithm: "\(estimator.name)-\(descriptor.rawValue)", parameters: parameters
+        ) { run in
+            try compute(descriptor, estimator: estimator, dataset: dataset, settings: settings, run: run)
         }
+        let result = tracked.value
+        return ClusteringResult(
+            algorithm: estimator.name, descriptor: descriptor, metrics: result.metrics, timings: result.timings,
+            labels: result.labels, projection: result.projection, runID: tracked.record?.id, directory: tracked.directory)
     }
 
     private func compute(
-        _ descriptor: FeatureDescriptor, dataset: Dataset, settings: FeatureSettings, run: ActiveRun?
-    ) throws -> ClusteringResult {
+        _ descriptor: FeatureDescriptor, estimator: AnyClusterer<Matrix<Double>>, dataset: Dataset, settings: FeatureSettings,
+        run: ActiveRun?
+    ) throws -> RunOutcome<ClusteringResult> {
         var timings = [String: Double]()
         var clock = Stopwatch()
         var features = try settings.features(descriptor, of: dataset.features)
         timings["features"] = clock.lap()
         if standardize { features = try StandardScaler().fit(features).transform(features) }
         timings["standardize"] = clock.lap()
-        let model = try KMeans(clusters: clusters, restarts: restarts, seed: seed).fit(features)
+        let model = try estimator.fit(features)
         timings["fit"] = clock.lap()
 
-        var metrics: [String: Double] = [
-            "inertia": model.inertia, "iterations": Double(model.iterations),
+        var metrics = model.fitReport
+        metrics.merge([
             "clusters_found": Double(Set(model.labels).count), "clusters_asked": Double(clusters),
             "feature_count": Double(features.columns),
-        ]
+        ]) { $1 }
         if let truth = dataset.labels {
             let comparison = try ClusteringComparison(labelsTrue: truth, labelsPredicted: model.labels)
             metrics.merge(comparison.dictionary) { $1 }
@@ -127,8 +134,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         if let run {
             try run.writeJSON("metrics.json", metrics)
             try run.writeArtifact("labels.csv", contents: labelsCSV(truth: dataset.labels, predicted: model.labels))
-            try run.writeArtifact(
-                "projection.csv", contents: projectionCSV(projection, truth: dataset.labels, predicted: model.labels))
+            try run.write(ProjectionArtifact(coordinates: projection, truth: dataset.labels, clusters: model.labels))
             if let silhouette { try run.writeArtifact("silhouette.csv", contents: silhouetteCSV(silhouette)) }
             try run.writeJSON("model.json", model)
             if descriptor != .none && settings.imageHeight * settings.imageWidth == dataset.featureCount {
@@ -137,25 +143,16 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
                     clusters: model.labels, truth: dataset.labels))
             }
         }
-        return ClusteringResult(
-            descriptor: descriptor, metrics: metrics, timings: timings, labels: model.labels, projection: projection,
-            runID: nil, directory: nil)
+        let result = ClusteringResult(
+            algorithm: estimator.name, descriptor: descriptor, metrics: metrics, timings: timings, labels: model.labels,
+            projection: projection, runID: nil, directory: nil)
+        return RunOutcome(result, metrics: metrics, specs: MetricCatalog.specs(for: metrics.keys), timings: timings)
     }
 
     private func labelsCSV(truth: [Int]?, predicted: [Int]) -> Data {
         var text = truth == nil ? "row,cluster\n" : "row,true_label,cluster\n"
         for (i, p) in predicted.enumerated() {
             text += truth.map { "\(i),\($0[i]),\(p)\n" } ?? "\(i),\(p)\n"
-        }
-        return Data(text.utf8)
-    }
-
-    private func projectionCSV(_ z: Matrix<Double>, truth: [Int]?, predicted: [Int]) -> Data {
-        let axes = ["x", "y", "z"].prefix(z.columns)
-        var text = axes.joined(separator: ",") + (truth == nil ? ",cluster\n" : ",true_label,cluster\n")
-        for i in 0..<z.rows {
-            text += z.row(i).map { "\($0)" }.joined(separator: ",")
-            text += truth.map { ",\($0[i]),\(predicted[i])\n" } ?? ",\(predicted[i])\n"
         }
         return Data(text.utf8)
     }
@@ -169,6 +166,8 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
 
 /// What one descriptor's run produced.
 public struct ClusteringResult: Sendable {
+    /// The registered name of the clusterer.
+    public let algorithm: String
     public let descriptor: FeatureDescriptor
     public let metrics: [String: Double]
     /// Seconds per phase: features, standardize, fit, metrics, projection, total.
@@ -179,22 +178,4 @@ public struct ClusteringResult: Sendable {
     /// The logged run, when a store was given.
     public let runID: String?
     public let directory: URL?
-}
-
-/// Wall-clock laps.
-struct Stopwatch {
-    private let start = DispatchTime.now().uptimeNanoseconds
-    private var last = DispatchTime.now().uptimeNanoseconds
-    mutating func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) / 1e9
-    }
-    var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? " " + self : String(repeating: " ", count: width - count) + self
-    }
 }

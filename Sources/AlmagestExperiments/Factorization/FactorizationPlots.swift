@@ -13,14 +13,14 @@ import AlmagestPlot
 /// for (name, chart) in figures { try chart.write(to: dir.appendingPathComponent(name + ".svg")) }
 /// ```
 public struct FactorizationPlots: Sendable {
-    public let model: NMFModel<Double>
+    public let model: any TrackedFactorization
     public let data: FactorizationData
     public let plateau: PlateauDetector
     /// Images shown in the reconstruction figure.
     public let reconstructions: Int
     public let title: String
 
-    public init(model: NMFModel<Double>, data: FactorizationData, plateau: PlateauDetector, reconstructions: Int = 5,
+    public init(model: any TrackedFactorization, data: FactorizationData, plateau: PlateauDetector, reconstructions: Int = 5,
                 title: String = "NMF") {
         self.model = model
         self.data = data
@@ -41,14 +41,14 @@ public struct FactorizationPlots: Sendable {
     /// Named figures: heatmap_w, heatmap_h, training, and (for image rows) signatures and reconstructions.
     public func figures() -> [(name: String, chart: any Chart)] {
         var list: [(String, any Chart)] = [
-            ("heatmap_w", Heatmap(values: model.w, title: "W (\(model.w.rows) x \(model.rank))", xLabel: "component", yLabel: "sample")),
-            ("heatmap_h", Heatmap(values: model.h, title: "H (\(model.rank) x \(model.h.columns))", xLabel: "feature", yLabel: "component")),
+            ("heatmap_w", Heatmap(values: model.w, title: "W (\(model.w.rows) x \(model.w.columns))", xLabel: "component", yLabel: "sample")),
+            ("heatmap_h", Heatmap(values: model.h, title: "H (\(model.w.columns) x \(model.h.columns))", xLabel: "feature", yLabel: "component")),
         ]
         if model.history.points.count >= 2 { list.append(("training", trainingCurves())) }
         if let size = data.imageSize {
             list.append(("signatures", ImageGrid(
-                rows: model.h, imageWidth: size.width, imageHeight: size.height, columns: Swift.min(5, model.rank),
-                captions: (0..<model.rank).map { "component \($0)" }, colorMap: .greyReversed, scaling: .perImage,
+                rows: model.h, imageWidth: size.width, imageHeight: size.height, columns: Swift.min(5, model.w.columns),
+                captions: (0..<model.w.columns).map { "component \($0)" }, colorMap: .greyReversed, scaling: .perImage,
                 title: "Rows of H")))
             let count = Swift.min(reconstructions, data.matrix.rows)
             let wh = try! Matrix.product(model.w.rows(at: 0..<count), model.h)

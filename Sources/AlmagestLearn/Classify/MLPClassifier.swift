@@ -226,3 +226,37 @@ private func makeNetwork(sizes: [Int], activation: MLPClassifier.Activation, see
     }
     return Sequential(layers)
 }
+
+extension MLPClassifier: RegisteredEstimator {
+    public static let estimatorName = "mlp"
+    public static let summary = "multilayer perceptron: dense hidden layers, softmax output, Adam or SGD on cross-entropy"
+    /// What `almagest classify --model mlp` gives without options: two hidden layers of 95, 30
+    /// epochs of Adam at 1e-3 on batches of 256, a 10% validation part whose best epoch is kept.
+    public static var defaultConfiguration: MLPClassifier {
+        MLPClassifier(hiddenLayerSizes: [95, 95], batchSize: 256, epochs: 30, earlyStopping: true, validationFraction: 0.1,
+                      patience: 30)
+    }
+    public static var conformanceConfiguration: MLPClassifier { MLPClassifier(hiddenLayerSizes: [8], epochs: 3) }
+    public static var optionHelp: [String: String] {
+        [
+            "hidden_layer_sizes": "sizes of the hidden layers, like 95,95", "activation": "relu, leakyRelu, tanh or sigmoid",
+            "solver": "optimiser: adam or sgd", "learning_rate": "step size", "momentum": "SGD momentum",
+            "nesterov": "SGD with Nesterov momentum", "weight_decay": "L2 penalty on the weights",
+            "batch_size": "rows per mini-batch", "epochs": "passes over the training rows, at most",
+            "early_stopping": "hold out a validation part and keep the best epoch",
+            "validation_fraction": "share of the training rows held out for validation",
+            "patience": "epochs without a better validation loss before stopping", "seed": "seed of the weights and batches",
+        ]
+    }
+}
+
+extension MLPClassifierModel {
+    /// Loss per epoch, validation loss and accuracy, seconds per epoch and the epoch kept.
+    public var trainingCurves: TrainingCurves? {
+        TrainingCurves(trainingLoss: lossCurve, validationLoss: validationLosses, validationAccuracy: validationAccuracies,
+                       epochSeconds: epochSeconds, bestEpoch: bestEpoch)
+    }
+
+    /// `safetensors(metadata:)`, as every fitted classifier offers it.
+    public func safetensorsFile(metadata: [String: String]) throws -> Data? { try safetensors(metadata: metadata) }
+}

@@ -145,3 +145,23 @@ public struct KMeansModel: FittedClusterer, Codable, Sendable, Equatable {
         return (0..<d.rows).reduce(0) { sum, i in sum + (d.row(i).min() ?? 0) }
     }
 }
+
+extension KMeans: RegisteredEstimator {
+    public static let estimatorName = "kmeans"
+    public static let summary = "k-means (Lloyd's iterations) from k-means++ or random starts, best of several restarts"
+    /// scikit-learn's defaults: 8 clusters, 10 restarts, 300 iterations, tolerance 1e-4, k-means++.
+    public static var defaultConfiguration: KMeans { KMeans(clusters: 8) }
+    public static var conformanceConfiguration: KMeans { KMeans(clusters: 3, restarts: 2) }
+    public static var optionHelp: [String: String] {
+        [
+            "clusters": "number of clusters k", "restarts": "independent starts; the lowest inertia wins",
+            "max_iterations": "Lloyd iterations per start, at most", "tolerance": "relative centre shift that ends a start",
+            "initialization": "kMeansPlusPlus or random", "seed": "seed of every random choice",
+        ]
+    }
+}
+
+extension KMeansModel {
+    /// `inertia` and `iterations`, for the run's metrics.
+    public var fitReport: [String: Double] { ["inertia": inertia, "iterations": Double(iterations)] }
+}

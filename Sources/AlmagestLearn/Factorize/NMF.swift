@@ -152,3 +152,17 @@ extension Matrix {
         }
     }
 }
+
+/// A fitted factorisation that recorded its training: the tracked points and stop reason, the
+/// layers of a deep model, the iterations run and the final relative error. The factorisation
+/// experiment writes these (history, figures) for any factorizer whose model offers them.
+public protocol TrackedFactorization: FittedFactorizer {
+    var history: NMFHistory { get }
+    /// Deep models: W1, ..., WL; empty otherwise.
+    var layers: [Matrix<Double>] { get }
+    var iterations: Int { get }
+    /// ‖A − W·H‖²_F / ‖A‖²_F at the end.
+    var relativeError: Double { get }
+}
+
+extension NMFModel: TrackedFactorization where Scalar == Double {}

@@ -161,3 +161,15 @@ extension PCA {
         }
     }
 }
+
+extension PCA: RegisteredEstimator {
+    public static let estimatorName = "pca"
+    public static let summary = "principal component analysis: projection on the leading right singular vectors"
+    public static var defaultConfiguration: PCA { try! PCA(components: 2) }
+    public func validate() throws {
+        try require(components >= 1, "PCA components", components, expected: "at least 1")
+    }
+    public static var optionHelp: [String: String] {
+        ["components": "number of components kept", "solver": "how the singular vectors are computed"]
+    }
+}

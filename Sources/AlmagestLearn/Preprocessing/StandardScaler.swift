@@ -111,3 +111,13 @@ extension StandardScalerModel {
         }
     }
 }
+
+extension StandardScaler: RegisteredEstimator {
+    public static let estimatorName = "standard-scaler"
+    public static let summary = "standardisation per column: (x - mean) / standard deviation"
+    public static var defaultConfiguration: StandardScaler { StandardScaler() }
+    public static var optionHelp: [String: String] {
+        ["with_mean": "subtract the column means", "with_std": "divide by the column standard deviations"]
+    }
+    public func validate() throws {}
+}

@@ -1,13 +1,14 @@
 import AlmagestCore
-import AlmagestLearn
-import AlmagestTracking
 
-/// The settings of one factorisation run of the experiment (one point of a sweep), turned into an
-/// `NMF` configuration and into the parameters logged with the run.
+/// NMF as users configure it: one flat set of options (method, rank, deep layers, Adam's
+/// learning rate, stopping and tracking), turned into an `NMF` configuration when it fits. It is
+/// the registered factorizer `nmf` (its options are these properties, in snake_case), one point of
+/// an NMF sweep, and what `almagest factorize` builds from its flags.
 ///
 /// ```swift
 /// let spec = FactorizationSpec(method: .deep, rank: 10, innerRanks: [20], lambdas: [1, 1])
-/// let model = try spec.nmf().fit(x)
+/// let model = try spec.nmf().fit(x)                // NMFModel<Double>
+/// let same = try spec.fit(x)                       // as a registered Factorizer
 /// ```
 public struct FactorizationSpec: Codable, Sendable, Equatable {
     /// The algorithms the CLI and experiment files name.
@@ -84,33 +85,6 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
             tracking: NMFTracking(every: trackEvery, spectrum: true), seed: seed)
     }
 
-    /// The parameters logged with the run.
-    public var parameters: [String: ParameterValue] {
-        var p: [String: ParameterValue] = [
-            "method": .string(method.rawValue), "rank": .int(rank), "iterations": .int(iterations),
-            "track_every": .int(trackEvery), "initialization": .string(initialization.rawValue),
-            "tolerance": .double(tolerance), "plateau_window": .int(plateauWindow),
-            "plateau_tolerance": .double(plateauTolerance), "stop_on_plateau": .bool(stopOnPlateau), "seed": .int(seed),
-        ]
-        if method == .gd || method == .deep {
-            p["learning_rate"] = .double(learningRate)
-            p["clamping"] = .string(clamping.rawValue)
-        }
-        if method == .deep {
-            let inner = innerRanks.isEmpty ? [2 * rank] : innerRanks
-            p["ranks"] = .string((inner + [rank]).map(String.init).joined(separator: ","))
-            p["depth"] = .int(inner.count + 1)
-            if let lambdas {
-                p["loss"] = "layerwise"
-                p["lambdas"] = .string(lambdas.map { "\($0)" }.joined(separator: ","))
-            } else {
-                p["loss"] = "global"
-                p["l1"] = .double(l1)
-            }
-        }
-        return p
-    }
-
     /// A short ASCII label: "mu r10", "deep 20,10 lambda=1.0,1.0".
     public var label: String {
         var text = "\(method.rawValue) r\(rank)"
@@ -120,4 +94,31 @@ public struct FactorizationSpec: Codable, Sendable, Equatable {
         }
         return text
     }
+}
+
+extension FactorizationSpec: Factorizer, RegisteredEstimator {
+    public static let estimatorName = "nmf"
+    public static let summary = "non-negative matrix factorisation A = W·H: multiplicative updates, projected Adam, deep NMF"
+    public static var defaultConfiguration: FactorizationSpec { FactorizationSpec() }
+    public static var conformanceConfiguration: FactorizationSpec { FactorizationSpec(rank: 2, iterations: 20, trackEvery: 5) }
+    public static var optionHelp: [String: String] {
+        [
+            "method": "mu, mu-kl, mu-sklearn, gd (projected Adam) or deep", "rank": "rank r of the factorisation",
+            "inner_ranks": "deep: ranks of the layers before the last", "l1": "deep, global loss: L1 penalty on W1",
+            "learning_rate": "gd/deep: Adam's step size", "clamping": "gd/deep: projected, none or autograd",
+            "iterations": "iterations at most", "track_every": "iterations between tracked points",
+            "initialization": "nndsvd, nndsvda, nndsvdar, random or eye", "tolerance": "relative-error tolerance (0: off)",
+            "plateau_window": "tracked points a plateau spans", "plateau_tolerance": "relative spread of a plateau",
+            "stop_on_plateau": "stop on the first effective-rank plateau", "seed": "seed of the random starts",
+        ]
+    }
+
+    /// Checks the options (the data checks come in `fit`).
+    public func validate() throws { try nmf().validate() }
+
+    /// `nmf().fit(a)`.
+    public func fit(_ a: Matrix<Double>) throws -> NMFModel<Double> { try nmf().fit(a) }
+
+    /// The run's algorithm: `nmf-` and the method (`nmf-mu`, `nmf-deep`).
+    public var algorithmName: String { "nmf-\(method.rawValue)" }
 }

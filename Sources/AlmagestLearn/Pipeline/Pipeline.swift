@@ -1,0 +1,109 @@
+import AlmagestCore
+import Foundation
+
+/// Transformers followed by a final classifier, fitted as one value: each step is fitted on the
+/// output of the steps before it, on the rows given to `fit` only, so a pipeline refitted inside a
+/// cross-validation fold learns nothing from the other folds (no leakage by construction). The
+/// fitted `PipelineModel` carries the feature and class names, is `Codable` (every step encodes
+/// its registered name) and is a `FittedClassifier` itself, so it serves wherever a classifier does:
+/// the classification experiment, cross-validation, a prediction server.
+///
+/// Cost: the sum of the steps' fits, then one pass of each transformer over the rows.
+///
+/// ```swift
+/// let pipeline = try Pipeline(steps: [EstimatorSpec("standard-scaler")], final: EstimatorSpec("mlp"))
+/// let model = try pipeline.fit(xTrain, labels: yTrain, featureNames: names, classNames: ["g", "h"])
+/// let p = try model.predictProbabilities(xTest)     // raw rows in, scaled inside
+/// let saved = try JSONEncoder().encode(model)
+/// ```
+public struct Pipeline: Classifier, Equatable {
+    /// The transformers, in order.
+    public var steps: [AnyTransformer<Matrix<Double>>]
+    /// The classifier fitted on the last transformer's output.
+    public var final: AnyClassifier<Matrix<Double>>
+
+    public init(steps: [AnyTransformer<Matrix<Double>>], final: AnyClassifier<Matrix<Double>>) {
+        self.steps = steps
+        self.final = final
+    }
+
+    /// A pipeline of registered estimators; throws `RegistryError` or `FitError` for an unknown
+    /// name, an estimator of another kind or a bad option.
+    public init(steps: [EstimatorSpec], final: EstimatorSpec, registry: EstimatorRegistry = .shared) throws {
+        self.steps = try steps.map { try $0.transformer(registry: registry) }
+        self.final = try final.classifier(registry: registry)
+    }
+
+    /// Fits every step on `x` (rows) and `labels`, with generic names (`x0`, `x1`, ... and the
+    /// labels themselves).
+    public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> PipelineModel {
+        try fit(x, labels: labels, featureNames: (0..<x.columns).map { "x\($0)" }, classNames: nil)
+    }
+
+    /// Fits every step on `x` and `labels`; `classNames` name the sorted distinct labels (nil: the
+    /// labels as text). Throws `FitError` for a name count that does not match.
+    public func fit(_ x: Matrix<Double>, labels: [Int], featureNames: [String], classNames: [String]?) throws -> PipelineModel {
+        try x.validateForFit("pipeline input")
+        guard featureNames.count == x.columns else {
+            throw FitError.invalidParameter(name: "feature names", value: "\(featureNames.count) names",
+                                            expected: "one per column: \(x.columns)")
+        }
+        var z = x
+        var fitted = [AnyFittedTransformer<Matrix<Double>>]()
+        for step in steps {
+            let model = try step.fit(z)
+            z = try model.transform(z)
+            fitted.append(model)
+        }
+        let classifier = try final.fit(z, labels: labels)
+        let names = classNames ?? classifier.classes.map(String.init)
+        guard names.count == classifier.classes.count else {
+            throw FitError.invalidParameter(name: "class names", value: names.joined(separator: ","),
+                                            expected: "one per class: \(classifier.classes.count)")
+        }
+        return PipelineModel(steps: fitted, final: classifier, featureNames: featureNames, classNames: names)
+    }
+}
+
+/// A fitted `Pipeline`: the fitted transformers, the fitted classifier, and the names of the
+/// input columns and of the classes (in the order of `classes`).
+public struct PipelineModel: FittedClassifier, Equatable {
+    public let steps: [AnyFittedTransformer<Matrix<Double>>]
+    public let final: AnyFittedClassifier<Matrix<Double>>
+    /// The columns the pipeline expects, in order.
+    public let featureNames: [String]
+    /// The name of each class, in the order of `classes`.
+    public let classNames: [String]
+
+    public init(steps: [AnyFittedTransformer<Matrix<Double>>], final: AnyFittedClassifier<Matrix<Double>>,
+                featureNames: [String], classNames: [String]) {
+        self.steps = steps
+        self.final = final
+        self.featureNames = featureNames
+        self.classNames = classNames
+    }
+
+    public var classes: [Int] { final.classes }
+
+    /// Raw rows through every transformer: what the final classifier sees.
+    public func transformed(_ x: Matrix<Double>) throws -> Matrix<Double> {
+        try x.validateForPredict("pipeline input", features: featureNames.count)
+        return try steps.reduce(x) { try $1.transform($0) }
+    }
+
+    public func predict(_ x: Matrix<Double>) throws -> [Int] { try final.predict(transformed(x)) }
+
+    public func predictProbabilities(_ x: Matrix<Double>) throws -> Matrix<Double> {
+        try final.predictProbabilities(transformed(x))
+    }
+
+    /// The class names of the predictions.
+    public func predictNames(_ x: Matrix<Double>) throws -> [String] {
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        return try predict(x).map { classNames[index[$0]!] }
+    }
+
+    public var trainingCurves: TrainingCurves? { final.trainingCurves }
+
+    public func safetensorsFile(metadata: [String: String]) throws -> Data? { try final.safetensorsFile(metadata: metadata) }
+}

@@ -1,0 +1,13 @@
+import AlmagestCore
+
+extension EstimatorRegistry {
+    /// Registers Almagest's own estimators: one line each. A new estimator conforms to
+    /// `RegisteredEstimator` in its own file and adds its line here.
+    func registerStandardEstimators() throws {
+        try register(transformer: StandardScaler.self)
+        try register(transformer: PCA.self)
+        try register(clusterer: KMeans.self)
+        try register(classifier: MLPClassifier.self)
+        try register(factorizer: FactorizationSpec.self)
+    }
+}
