@@ -73,7 +73,8 @@ public struct ClassificationRunPage: RunPage {
         let style = ChartStyle(width: max(360, 140 + 46 * Double(k)), height: max(320, 120 + 40 * Double(k)))
         func chart(_ normalization: ConfusionNormalization, _ title: String) -> String {
             HTML.figure(ConfusionMatrixChart(
-                counts: confusion.counts, classNames: confusion.classes, normalization: normalization, title: title, style: style),
+                counts: confusion.counts, classNames: confusion.classes, normalization: normalization,
+                titles: ChartTitles(title), style: style),
                 caption: "test part; rows are true classes, columns predicted ones (confusion_matrix.json)")
         }
         let views = [
@@ -91,7 +92,7 @@ public struct ClassificationRunPage: RunPage {
         let name = classes.count == 2 ? "\(classes[1]) vs \(classes[0])" : "positive class"
         let curve = ROCCurve(name, falsePositiveRates: fpr, truePositiveRates: tpr)
         let auc = metrics["roc_auc"] ?? curve.auc
-        return HTML.figure(ROCChart(curves: [curve], title: "ROC curve (test part)"),
+        return HTML.figure(ROCChart(curves: [curve], titles: "ROC curve (test part)"),
                            caption: "AUC = \(HTML.number(auc)); \(fpr.count) thresholds (roc.csv)", id: "roc")
     }
 
@@ -108,7 +109,8 @@ public struct ClassificationRunPage: RunPage {
         }
         guard !series.isEmpty else { return "<p class=\"missing\">training_curve.csv holds no values.</p>" }
         let markers = metrics["best_epoch"].map { [VerticalMarker(x: $0, label: "kept")] } ?? []
-        let chart = LineChart(series: series, markers: markers, title: "Training curve", xLabel: "epoch", yLabel: "loss / accuracy")
+        let chart = LineChart(series: series, markers: markers,
+                              titles: ChartTitles("Training curve", x: "epoch", y: "loss / accuracy"))
         return HTML.figure(chart, caption: "\(epochs.count) epochs (training_curve.csv); hover for values, click a legend entry to hide it",
                            id: "training-curve")
     }

@@ -28,14 +28,14 @@ struct ClassificationArtifacts {
         let confusion = result.report.confusion
         try run.writeJSON("confusion_matrix.json", ConfusionFile(classes: names, counts: confusion.counts))
         try run.writeArtifact("confusion_matrix.csv", contents: Data(confusionCSV(confusion.counts, names: names).utf8))
-        let chart = ConfusionMatrixChart(counts: confusion.counts, classNames: names, title: "Confusion matrix (test part)")
+        let chart = ConfusionMatrixChart(counts: confusion.counts, classNames: names, titles: "Confusion matrix (test part)")
         try run.writeArtifact("confusion_matrix.svg", contents: Data(try chart.svg().utf8))
         if let roc = result.report.rocCurve {
             try run.writeArtifact("roc.csv", contents: Data(rocCSV(roc).utf8))
             let curve = AlmagestPlot.ROCCurve(
                 "\(result.model.classifier.kind.rawValue): \(names[1]) vs \(names[0])",
                 falsePositiveRates: roc.falsePositiveRates, truePositiveRates: roc.truePositiveRates)
-            try run.writeArtifact("roc.svg", contents: Data(try ROCChart(curves: [curve], title: "ROC (test part)").svg().utf8))
+            try run.writeArtifact("roc.svg", contents: Data(try ROCChart(curves: [curve], titles: "ROC (test part)").svg().utf8))
         }
         if let curves = result.model.classifier.trainingCurves {
             try run.writeArtifact("training_curve.csv", contents: Data(curves.csv().utf8))
@@ -99,6 +99,6 @@ struct ClassificationArtifacts {
             series.append(LineSeries("validation accuracy", x: epochs, y: curves.validationAccuracy, isDashed: true))
         }
         return LineChart(series: series, markers: [VerticalMarker(x: Double(curves.bestEpoch), label: "kept")],
-                         title: "Training curve", xLabel: "epoch", yLabel: "loss / accuracy")
+                         titles: ChartTitles("Training curve", x: "epoch", y: "loss / accuracy"))
     }
 }
