@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func chartsWithoutAxesDrawTheTitleOnly() throws {
-        let grid = ImageGrid(images: [[0, 1, 1, 0]], imageWidth: 2, imageHeight: 2, titles: ChartTitles("Images", x: "ignored", y: "ignored"))
+        let grid = ImageGrid(images: [[0, 1, 1, 0]], imageWidth: 2, imageHeight: 2,
+                             titles: ChartTitles("Images", x: "ignored", y: "ignored"))
         let (title, x, y) = try texts(grid)
         #expect(title == ["Images"] && x.isEmpty && y.isEmpty)
     }

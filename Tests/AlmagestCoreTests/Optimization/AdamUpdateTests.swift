@@ -19,7 +19,9 @@ struct AdamUpdateTests {
             gradient.withUnsafeBufferPointer { g in
                 w.withUnsafeMutableBufferPointer { pw in
                     m.withUnsafeMutableBufferPointer { pm in
-                        v.withUnsafeMutableBufferPointer { pv in update.apply(to: pw, gradient: g, firstMoment: pm, secondMoment: pv) }
+                        v.withUnsafeMutableBufferPointer { pv in
+                            update.apply(to: pw, gradient: g, firstMoment: pm, secondMoment: pv)
+                        }
                     }
                 }
             }
