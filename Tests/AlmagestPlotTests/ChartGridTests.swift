@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct ChartGridTests {
     @Test func panelsAreTranslatedCopiesOfTheirCharts() throws {
-        let a = LineChart(series: [LineSeries("error", y: [3, 2, 1])], title: "a")
-        let grid = ChartGrid(charts: [a, a, a], columns: 2, title: "Training <curves>")
+        let a = LineChart(series: [LineSeries("error", y: [3, 2, 1])], titles: "a")
+        let grid = ChartGrid(charts: [a, a, a], columns: 2, titles: "Training <curves>")
         let scene = try grid.scene()
         #expect(scene.width == 1280)
         #expect(scene.height == 15 * 2.4 + 440 * 2)

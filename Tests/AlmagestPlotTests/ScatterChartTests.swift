@@ -8,8 +8,8 @@ import Testing
     static let labels: [Int] = (0..<60).map { $0 % 4 == 3 ? -1 : $0 % 3 }
 
     @Test func onePointElementPerSampleAndHighlightClass() throws {
-        let chart = ScatterChart(x: Self.xs, y: Self.ys, labels: Self.labels, highlight: 2, title: "Clusters",
-                                 xLabel: "component 1", yLabel: "component 2")
+        let chart = ScatterChart(x: Self.xs, y: Self.ys, labels: Self.labels, highlight: 2,
+                                 titles: ChartTitles("Clusters", x: "component 1", y: "component 2"))
         let svg = try chart.svg()
         let xml = try #require(XMLCheck.parse(svg))
         let points = xml.elements(named: "circle", withClass: "point")

@@ -57,7 +57,8 @@ public struct ClusteringRunPage: RunPage {
             let names = (table.integers("cluster") ?? []).map { "\($0)" }
             let chart = BarChart(
                 categories: names, series: [BarSeries("mean silhouette", values: table.column("mean_silhouette") ?? [])],
-                title: "Mean silhouette per cluster", xLabel: "cluster", yLabel: "silhouette", showValues: names.count <= 12)
+                titles: ChartTitles("Mean silhouette per cluster", x: "cluster", y: "silhouette"),
+                showValues: names.count <= 12)
             figures += HTML.figure(chart, caption: "per-cluster mean silhouette (silhouette.csv)", id: "silhouette")
         }
         if let labels, let truth = labels.integers("true_label"), truth.count == clusters.count {
@@ -83,8 +84,9 @@ public struct ClusteringRunPage: RunPage {
         for (t, k) in zip(truth, clusters) { counts[r[t]!, c[k]!] += 1 }
         let chart = Heatmap(
             values: counts, colorMap: .blues, rowLabels: rows.map(String.init), columnLabels: columns.map(String.init),
-            annotate: rows.count * columns.count <= 400, title: "Contingency: true label × cluster",
-            xLabel: "cluster", yLabel: "true label", style: ChartStyle(width: 120 + 44 * Double(columns.count), height: 120 + 34 * Double(rows.count)))
+            annotate: rows.count * columns.count <= 400,
+            titles: ChartTitles("Contingency: true label × cluster", x: "cluster", y: "true label"),
+            style: ChartStyle(width: 120 + 44 * Double(columns.count), height: 120 + 34 * Double(rows.count)))
         return HTML.figure(chart, caption: "how many samples of each true label fell in each cluster", id: "contingency")
     }
 

@@ -40,8 +40,8 @@ public struct ComparePage: Sendable {
         if let metric {
             let values = runs.map { $0.metrics[metric] ?? 0 }
             let chart = BarChart(
-                categories: names, series: [BarSeries(metric, values: values)], title: "\(metric) per run",
-                yLabel: metric, showValues: runs.count <= 12)
+                categories: names, series: [BarSeries(metric, values: values)], titles: ChartTitles("\(metric) per run", y: metric),
+                showValues: runs.count <= 12)
             let direction = Self.goal(of: metric, in: runs).map { $0 == .maximize ? "higher is better" : "lower is better" }
             body += HTML.figure(chart, caption: "\(metric) (\(direction ?? "the runs logged no direction for it"))", id: "metric-bars")
         }
@@ -93,7 +93,8 @@ public struct ComparePage: Sendable {
                 return "<p class=\"missing\">No Sankey: the two runs did not label the same samples.</p>"
             }
             let chart = SankeyDiagram(
-                left: left, right: right, leftTitle: names[a], rightTitle: names[b], title: "Clusters of \(names[a]) → \(names[b])")
+                left: left, right: right, leftTitle: names[a], rightTitle: names[b],
+                titles: ChartTitles("Clusters of \(names[a]) → \(names[b])"))
             return HTML.figure(chart, caption: "how the samples of each cluster of one run spread over the other's", id: "sankey")
         } catch {
             return "<p class=\"missing\">No Sankey: \(HTML.escape("\(error)"))</p>"

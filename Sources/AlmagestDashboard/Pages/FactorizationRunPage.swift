@@ -99,7 +99,7 @@ public struct FactorizationRunPage: RunPage {
             let y = scale == .logarithmic ? error.map { max($0, 1e-300) } : error
             let chart = LineChart(
                 series: [LineSeries("relative error", x: x, y: y)], yScale: scale, intervals: plateaus,
-                title: "Relative error ||A - WH||^2 / ||A||^2", xLabel: "iteration", yLabel: "relative error")
+                titles: ChartTitles("Relative error ||A - WH||^2 / ||A||^2", x: "iteration", y: "relative error"))
             return (value: value, label: label, html: HTML.figure(chart, caption: caption))
         }
         return HTML.switcher(id: "error-curve", key: "scale", views: views)
@@ -114,7 +114,7 @@ public struct FactorizationRunPage: RunPage {
         guard !kept.isEmpty else { return "<p class=\"missing\">The spectrum was not tracked: no effective rank.</p>" }
         let chart = LineChart(
             series: [LineSeries("effective rank", x: kept.map(\.0), y: kept.map(\.1), showsMarkers: kept.count <= 60)],
-            intervals: plateaus, title: "Effective rank of WH", xLabel: "iteration", yLabel: "exp(entropy)")
+            intervals: plateaus, titles: ChartTitles("Effective rank of WH", x: "iteration", y: "exp(entropy)"))
         return HTML.figure(chart, caption: "exp(entropy of the normalised singular values); plateaus shaded", id: "rank-curve")
     }
 
@@ -129,13 +129,14 @@ public struct FactorizationRunPage: RunPage {
         var out = try run.memo("h.npy", "signatures") {
             let h = try NPY.readMatrix(from: url("h.npy"))
             guard let side = image(h.columns) else {
-                let chart = Heatmap(values: h, title: "H (\(h.rows) x \(h.columns))", xLabel: "feature", yLabel: "component")
+                let chart = Heatmap(values: h,
+                                    titles: ChartTitles("H (\(h.rows) x \(h.columns))", x: "feature", y: "component"))
                 return HTML.figure(chart, caption: "rows of H: the signatures over the features (h.npy)", id: "signatures")
             }
             let grid = ImageGrid(
                 rows: h, imageWidth: side, imageHeight: side, columns: min(5, h.rows),
                 captions: (0..<h.rows).map { "row \($0)" }, colorMap: .greyReversed, scaling: .perImage,
-                title: "Signatures: rows of H")
+                titles: "Signatures: rows of H")
             return HTML.figure(grid, caption: "each row of H as a \(side) x \(side) image (h.npy)", id: "signatures")
         }
         guard run.has("w.npy") else { return out }
@@ -146,7 +147,7 @@ public struct FactorizationRunPage: RunPage {
             let wh = try Matrix.product(w.rows(at: 0..<count), h)
             let grid = ImageGrid(
                 rows: wh, imageWidth: side, imageHeight: side, columns: count, captions: (0..<count).map { "row \($0)" },
-                colorMap: .grey, title: "Reconstructions: rows of WH")
+                colorMap: .grey, titles: "Reconstructions: rows of WH")
             return HTML.figure(grid, caption: "the first \(count) rows of W·H (w.npy, h.npy)", id: "reconstructions")
         }
         if run.record.artifacts.contains("reconstructions.svg") {

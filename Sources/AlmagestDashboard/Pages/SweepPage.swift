@@ -181,7 +181,7 @@ public struct SweepPage: Sendable {
         let links = groups.map { _, members in
             "[" + members.map { "\"/run/\(Query.encode($0.id))\"" }.joined(separator: ",") + "]"
         }
-        let chart = LineChart(series: series, title: "\(y) against \(x)", xLabel: x, yLabel: y)
+        let chart = LineChart(series: series, titles: ChartTitles("\(y) against \(x)", x: x, y: y))
         return "<div id=\"sweep-chart\" data-point-links=\"\(HTML.escape("[" + links.joined(separator: ",") + "]"))\">"
             + HTML.figure(chart, caption: "\(points.count) finished runs; click a point to open its run") + "</div>"
     }
@@ -195,7 +195,7 @@ public struct SweepPage: Sendable {
         let links = bySeries.map { _, members in
             "[" + members.map { "\"/run/\(Query.encode($0.best.id))\"" }.joined(separator: ",") + "]"
         }
-        let chart = LineChart(series: series, title: "mean \(y) against \(x)", xLabel: x, yLabel: "mean \(y)")
+        let chart = LineChart(series: series, titles: ChartTitles("mean \(y) against \(x)", x: x, y: "mean \(y)"))
         return "<div id=\"sweep-chart\" data-aggregated=\"mean\" data-point-links=\"\(HTML.escape("[" + links.joined(separator: ",") + "]"))\">"
             + HTML.figure(chart, caption: "\(runs) finished runs, averaged per value (spread in the table); click a point to open the best run there")
             + "</div>"
@@ -211,7 +211,7 @@ public struct SweepPage: Sendable {
                 return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
             })
         }
-        let chart = BarChart(categories: categories, series: series, title: "\(y) per \(x)", xLabel: x, yLabel: y,
+        let chart = BarChart(categories: categories, series: series, titles: ChartTitles("\(y) per \(x)", x: x, y: y),
                              showValues: categories.count * keys.count <= 12)
         return "<div id=\"sweep-chart\">" + HTML.figure(
             chart, caption: "mean over the runs of each value (a missing combination is drawn as 0); every run is in the table")

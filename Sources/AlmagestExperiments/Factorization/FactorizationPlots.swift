@@ -41,21 +41,23 @@ public struct FactorizationPlots: Sendable {
     /// Named figures: heatmap_w, heatmap_h, training, and (for image rows) signatures and reconstructions.
     public func figures() -> [(name: String, chart: any Chart)] {
         var list: [(String, any Chart)] = [
-            ("heatmap_w", Heatmap(values: model.w, title: "W (\(model.w.rows) x \(model.w.columns))", xLabel: "component", yLabel: "sample")),
-            ("heatmap_h", Heatmap(values: model.h, title: "H (\(model.w.columns) x \(model.h.columns))", xLabel: "feature", yLabel: "component")),
+            ("heatmap_w", Heatmap(values: model.w,
+                                  titles: ChartTitles("W (\(model.w.rows) x \(model.w.columns))", x: "component", y: "sample"))),
+            ("heatmap_h", Heatmap(values: model.h,
+                                  titles: ChartTitles("H (\(model.w.columns) x \(model.h.columns))", x: "feature", y: "component"))),
         ]
         if model.history.points.count >= 2 { list.append(("training", trainingCurves())) }
         if let size = data.imageSize {
             list.append(("signatures", ImageGrid(
                 rows: model.h, imageWidth: size.width, imageHeight: size.height, columns: Swift.min(5, model.w.columns),
                 captions: (0..<model.w.columns).map { "component \($0)" }, colorMap: .greyReversed, scaling: .perImage,
-                title: "Rows of H")))
+                titles: "Rows of H")))
             let count = Swift.min(reconstructions, data.matrix.rows)
             let wh = try! Matrix.product(model.w.rows(at: 0..<count), model.h)
             list.append(("reconstructions", ReconstructionGrid(
                 originals: (0..<count).map { Array(data.matrix.row($0)) }, reconstructions: (0..<count).map { Array(wh.row($0)) },
                 imageWidth: size.width, imageHeight: size.height, rowLabels: (0..<count).map { "image \($0)" },
-                title: "Original, reconstruction, error")))
+                titles: "Original, reconstruction, error")))
         }
         return list
     }
@@ -69,19 +71,20 @@ public struct FactorizationPlots: Sendable {
         let positive = { (v: [Double]) in v.map { Swift.max($0, 1e-300) } }
         let errors = LineChart(
             series: [LineSeries("relative error", x: x, y: positive(points.map(\.relativeError)))], yScale: .logarithmic,
-            intervals: intervals, title: "Relative error ||A - WH||^2 / ||A||^2", xLabel: "iteration", yLabel: "relative error")
+            intervals: intervals,
+            titles: ChartTitles("Relative error ||A - WH||^2 / ||A||^2", x: "iteration", y: "relative error"))
         let absolute = LineChart(
             series: [LineSeries("||A - WH||", x: x, y: positive(points.map(\.absoluteError)))], yScale: .logarithmic,
-            intervals: intervals, title: "Absolute error", xLabel: "iteration", yLabel: "||A - WH||_F")
+            intervals: intervals, titles: ChartTitles("Absolute error", x: "iteration", y: "||A - WH||_F"))
         let rank = LineChart(
             series: [LineSeries("effective rank", x: x, y: points.map(\.effectiveRank), showsMarkers: true)],
-            intervals: intervals, title: "Effective rank of WH", xLabel: "iteration", yLabel: "exp(entropy)")
+            intervals: intervals, titles: ChartTitles("Effective rank of WH", x: "iteration", y: "exp(entropy)"))
         let ratio = LineChart(
             series: [LineSeries("nuclear / operator", x: x, y: points.map(\.nuclearOverOperator))],
-            intervals: intervals, title: "Nuclear / operator norm", xLabel: "iteration", yLabel: "sum(sigma) / sigma1")
+            intervals: intervals, titles: ChartTitles("Nuclear / operator norm", x: "iteration", y: "sum(sigma) / sigma1"))
         let sigmas = LineChart(
             series: [LineSeries("sigma1", x: x, y: points.map(\.sigma1)), LineSeries("sigma2", x: x, y: points.map(\.sigma2), isDashed: true)],
-            intervals: intervals, title: "sigma1 and sigma2 of WH", xLabel: "iteration", yLabel: "singular value")
-        return ChartGrid(charts: [errors, absolute, rank, ratio, sigmas], columns: 2, title: title)
+            intervals: intervals, titles: ChartTitles("sigma1 and sigma2 of WH", x: "iteration", y: "singular value"))
+        return ChartGrid(charts: [errors, absolute, rank, ratio, sigmas], columns: 2, titles: ChartTitles(title))
     }
 }

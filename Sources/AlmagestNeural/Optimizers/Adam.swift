@@ -7,7 +7,9 @@ import Darwin
 
 /// Adam (Kingma & Ba, 2015): per-parameter steps from bias-corrected running means of the gradient
 /// and of its square. `weightDecay` adds λp to the gradient (L2, as PyTorch's Adam); `AdamW`
-/// decays the weights directly instead (Loshchilov & Hutter, 2019). Cost: O(parameters) per step.
+/// decays the weights directly instead (Loshchilov & Hutter, 2019). The per-element step is
+/// AlmagestCore's `AdamUpdate`, with the bias corrections computed here in Float.
+/// Cost: O(parameters) per step.
 ///
 /// ```swift
 /// let opt = try Adam(parameters: net.trainableParameters(), learningRate: 1e-3)
@@ -42,24 +44,17 @@ public final class Adam: Optimizer {
 
     public func step() {
         steps += 1
-        let b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay, decoupled = decoupledWeightDecay
-        let lr = learningRate
-        let correction1 = 1 - powf(b1, Float(steps)), correction2 = 1 - powf(b2, Float(steps))
-        let stepSize = lr / correction1, rootCorrection2 = correction2.squareRoot()
+        let correction1 = 1 - powf(beta1, Float(steps)), correction2 = 1 - powf(beta2, Float(steps))
+        let update = AdamUpdate(
+            learningRate: learningRate, stepSize: learningRate / correction1, rootSecondCorrection: correction2.squareRoot(),
+            beta1: beta1, beta2: beta2, epsilon: epsilon,
+            weightDecay: decoupledWeightDecay ? .decoupled(weightDecay) : .l2(weightDecay))
         for (index, p) in parameters.enumerated() {
             guard p.requiresGradient, let grad = p.gradient else { continue }
             firstMoment[index].withUnsafeMutableBufferPointer { m in
                 secondMoment[index].withUnsafeMutableBufferPointer { v in
                     grad.withUnsafeBufferPointer { g in
-                        p.update { w in
-                            for i in 0..<w.count {
-                                var gi = g[i]
-                                if decoupled { w[i] -= lr * wd * w[i] } else { gi += wd * w[i] }
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
-                            }
-                        }
+                        p.update { w in update.apply(to: w, gradient: g, firstMoment: m, secondMoment: v) }
                     }
                 }
             }

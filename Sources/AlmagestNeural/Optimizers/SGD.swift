@@ -2,7 +2,8 @@ import AlmagestCore
 
 /// Stochastic gradient descent with momentum, Nesterov momentum (Sutskever et al., 2013) and L2
 /// weight decay, following PyTorch's formulation: g ← g + λp; v ← μv + g;
-/// p ← p − η(g + μv) with Nesterov, p ← p − ηv otherwise. Cost: O(parameters) per step.
+/// p ← p − η(g + μv) with Nesterov, p ← p − ηv otherwise. The per-element step is AlmagestCore's
+/// `MomentumUpdate`. Cost: O(parameters) per step.
 ///
 /// ```swift
 /// let opt = try SGD(parameters: net.trainableParameters(), learningRate: 0.1, momentum: 0.9, nesterov: true)
@@ -30,22 +31,13 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
-        let lr = learningRate, mu = momentum, wd = weightDecay, nesterov = nesterov
+        let update = MomentumUpdate(learningRate: learningRate, momentum: momentum, isNesterov: nesterov,
+                                    weightDecay: .l2(weightDecay))
         for (index, p) in parameters.enumerated() {
             guard p.requiresGradient, let grad = p.gradient else { continue }
             velocity[index].withUnsafeMutableBufferPointer { v in
                 grad.withUnsafeBufferPointer { g in
-                    p.update { w in
-                        for i in 0..<w.count {
-                            let gi = g[i] + wd * w[i]
-                            if mu == 0 {
-                                w[i] -= lr * gi
-                            } else {
-                                v[i] = mu * v[i] + gi
-                                w[i] -= lr * (nesterov ? gi + mu * v[i] : v[i])
-                            }
-                        }
-                    }
+                    p.update { w in update.apply(to: w, gradient: g, velocity: v) }
                 }
             }
         }

@@ -18,27 +18,25 @@ public struct BarSeries: Sendable, Equatable {
 ///
 /// ```swift
 /// let chart = BarChart(categories: ["HOG", "pixels", "PCA"],
-///                      series: [BarSeries("AMI", values: [0.81, 0.62, 0.7])], yLabel: "AMI", showValues: true)
+///                      series: [BarSeries("AMI", values: [0.81, 0.62, 0.7])], titles: ChartTitles(y: "AMI"),
+///                      showValues: true)
 /// ```
 public struct BarChart: Chart {
     public var categories: [String]
     public var series: [BarSeries]
-    public var title: String?
-    public var xLabel: String?
-    public var yLabel: String?
+    /// The title and the axis titles.
+    public var titles: ChartTitles
     /// Write each value above its bar.
     public var showValues: Bool
     public var style: ChartStyle
 
     public init(
-        categories: [String], series: [BarSeries], title: String? = nil, xLabel: String? = nil,
-        yLabel: String? = nil, showValues: Bool = false, style: ChartStyle = ChartStyle()
+        categories: [String], series: [BarSeries], titles: ChartTitles = ChartTitles(), showValues: Bool = false,
+        style: ChartStyle = ChartStyle()
     ) {
         self.categories = categories
         self.series = series
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
+        self.titles = titles
         self.showValues = showValues
         self.style = style
     }
@@ -58,10 +56,9 @@ public struct BarChart: Chart {
             fontSize: style.fontSize)
         let probe = AxisMapping.fitted(to: all, scale: .linear, pixels: (1, 0))
         let yTickWidth = AxisGuide(mapping: probe).labelWidth(fontSize: style.fontSize)
-        let first = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel,
-                               yTickLabelWidth: yTickWidth, legendWidth: legend.width)
+        let first = ChartFrame(style: style, titles: titles, yTickLabelWidth: yTickWidth, legendWidth: legend.width)
         let names = CategoryLabels(categories, slot: first.plot.width / Double(categories.count), fontSize: style.fontSize)
-        let frame = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel, yTickLabelWidth: yTickWidth,
+        let frame = ChartFrame(style: style, titles: titles, yTickLabelWidth: yTickWidth,
                                legendWidth: legend.width, extraBottom: names.extraBottom)
         let plot = frame.plot
         let yMap = AxisMapping.fitted(to: all, scale: .linear, pixels: (plot.maxY, plot.y + (showValues ? style.fontSize * 1.2 : 0)))
@@ -69,7 +66,7 @@ public struct BarChart: Chart {
         let barWidth = groupWidth * 0.8 / Double(series.count)
         let centers = categories.indices.map { plot.x + (Double($0) + 0.5) * groupWidth }
 
-        var scene = frame.scene(title: title, classes: ["bars"])
+        var scene = frame.scene(classes: ["bars"])
         let xGuide = AxisGuide(positions: centers, labels: names.labels, grid: false, rotated: names.rotated)
         scene.append(AxisGuide.draw(x: xGuide, y: AxisGuide(mapping: yMap), in: plot, fontSize: style.fontSize))
         let zero = yMap.position(of: 0)
@@ -96,7 +93,7 @@ public struct BarChart: Chart {
         scene.append(.group(bars, attributes: Attributes(classes: ["series"])))
         if !values.isEmpty { scene.append(.group(values, attributes: Attributes(classes: ["values"]))) }
         scene.append(.line(from: Point(plot.x, zero), to: Point(plot.maxX, zero), style: .stroke(.ink, width: 1)))
-        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel, extraBottom: names.extraBottom))
+        scene.append(contentsOf: frame.axisTitles(extraBottom: names.extraBottom))
         if !legend.entries.isEmpty { scene.append(legend.node(at: Point(plot.maxX + 12, plot.y))) }
         return scene
     }

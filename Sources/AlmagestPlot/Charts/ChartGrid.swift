@@ -6,19 +6,22 @@
 /// attributes move onto the panel group). Cost: the sum of the panels' costs.
 ///
 /// ```swift
-/// let grid = ChartGrid(charts: [errorCurve, rankCurve, ratioCurve, sigmaCurve], columns: 2, title: "Training")
+/// let grid = ChartGrid(charts: [errorCurve, rankCurve, ratioCurve, sigmaCurve], columns: 2, titles: "Training")
 /// try grid.write(to: URL(fileURLWithPath: "/tmp/training.png"))
 /// ```
 public struct ChartGrid: Chart {
     public var charts: [any Chart]
     public var columns: Int
-    public var title: String?
+    /// The title; this chart has no axes, so `titles.x` and `titles.y` are not drawn.
+    public var titles: ChartTitles
     public var style: ChartStyle
 
-    public init(charts: [any Chart], columns: Int = 2, title: String? = nil, style: ChartStyle = ChartStyle()) {
+    public init(
+        charts: [any Chart], columns: Int = 2, titles: ChartTitles = ChartTitles(), style: ChartStyle = ChartStyle()
+    ) {
         self.charts = charts
         self.columns = columns
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
@@ -30,7 +33,7 @@ public struct ChartGrid: Chart {
         let scenes = try charts.map { try $0.scene() }
         let perRow = min(columns, scenes.count)
         let rows = stride(from: 0, to: scenes.count, by: perRow).map { Array(scenes[$0..<min($0 + perRow, scenes.count)]) }
-        let titleH = title?.isEmpty == false ? style.titleSize * 2.4 : 0
+        let titleH = titles.titleHeight(style: style)
         let width = rows.map { $0.reduce(0) { $0 + $1.width } }.max() ?? 0
         let height = titleH + rows.reduce(0) { $0 + ($1.map(\.height).max() ?? 0) }
         var figure = style
@@ -40,8 +43,8 @@ public struct ChartGrid: Chart {
             throw PlotError.invalidParameter(name: "chart grid size", value: "\(figure.width) x \(figure.height)",
                                              expected: "at most 20000 x 20000 pixels")
         }
-        let frame = ChartFrame(style: figure, title: nil, xLabel: nil, yLabel: nil, yTickLabelWidth: 0, legendWidth: 0)
-        var scene = frame.scene(title: title, classes: ["chart-grid"])
+        let frame = ChartFrame(style: figure, titles: titles.titleOnly, yTickLabelWidth: 0, legendWidth: 0)
+        var scene = frame.scene(classes: ["chart-grid"])
         var y = titleH, index = 0
         for row in rows {
             var x = 0.0

@@ -26,18 +26,20 @@ public struct ConfusionMatrixChart: Chart {
     public var classNames: [String]?
     public var normalization: ConfusionNormalization
     public var colorMap: ColorMap
-    public var title: String?
+    /// The title and the axis titles (nil axis titles read "predicted label" and "true label").
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     public init(
         counts: [[Int]], classNames: [String]? = nil, normalization: ConfusionNormalization = .none,
-        colorMap: ColorMap = .blues, title: String? = nil, style: ChartStyle = ChartStyle(width: 560, height: 500)
+        colorMap: ColorMap = .blues, titles: ChartTitles = ChartTitles(),
+        style: ChartStyle = ChartStyle(width: 560, height: 500)
     ) {
         self.counts = counts
         self.classNames = classNames
         self.normalization = normalization
         self.colorMap = colorMap
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
@@ -45,7 +47,7 @@ public struct ConfusionMatrixChart: Chart {
     /// (named by `classNames` when given, one name per class).
     public init(
         truth: [Int], predicted: [Int], classNames: [String]? = nil, normalization: ConfusionNormalization = .none,
-        title: String? = nil, style: ChartStyle = ChartStyle(width: 560, height: 500)
+        titles: ChartTitles = ChartTitles(), style: ChartStyle = ChartStyle(width: 560, height: 500)
     ) throws {
         if truth.isEmpty { throw PlotError.emptyData(what: "confusion matrix true labels") }
         try Validate.length(predicted.count, "confusion matrix predicted labels", equals: truth.count, "the true labels")
@@ -54,7 +56,7 @@ public struct ConfusionMatrixChart: Chart {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: classes.count), count: classes.count)
         for (t, p) in zip(truth, predicted) { counts[index[t]!][index[p]!] += 1 }
         self.init(counts: counts, classNames: classNames ?? classes.map(String.init), normalization: normalization,
-                  title: title, style: style)
+                  titles: titles, style: style)
     }
 
     public func scene() throws -> Scene {
@@ -76,17 +78,17 @@ public struct ConfusionMatrixChart: Chart {
         let limit = CategoryLabels.maximumCharacters
         let shown = names.map { $0.count > limit ? String($0.prefix(limit - 2)) + ".." : $0 }
         let nameWidth = shown.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
-        let first = ChartFrame(style: style, title: title, xLabel: "predicted label", yLabel: "true label",
-                               yTickLabelWidth: nameWidth, legendWidth: 0)
+        let titles = self.titles.defaultingAxes(x: "predicted label", y: "true label")
+        let first = ChartFrame(style: style, titles: titles, yTickLabelWidth: nameWidth, legendWidth: 0)
         let columnNames = CategoryLabels(
             shown, slot: min(first.plot.width, first.plot.height) / Double(k), fontSize: style.fontSize)
-        let frame = ChartFrame(style: style, title: title, xLabel: "predicted label", yLabel: "true label",
-                               yTickLabelWidth: nameWidth, legendWidth: 0, extraBottom: columnNames.extraBottom)
+        let frame = ChartFrame(style: style, titles: titles, yTickLabelWidth: nameWidth, legendWidth: 0,
+                               extraBottom: columnNames.extraBottom)
         // Square cells centred in the available area.
         let side = min(frame.plot.width, frame.plot.height)
         let plot = Rect(x: frame.plot.x + (frame.plot.width - side) / 2, y: frame.plot.y, width: side, height: side)
         let cell = side / Double(k)
-        var scene = frame.scene(title: title, classes: ["confusion-matrix"])
+        var scene = frame.scene(classes: ["confusion-matrix"])
         var cells: [Node] = [], texts: [Node] = []
         for t in 0..<k {
             for p in 0..<k {
@@ -110,8 +112,7 @@ public struct ConfusionMatrixChart: Chart {
                          rotated: columnNames.rotated),
             y: AxisGuide(positions: centers.map { plot.y + $0 }, labels: shown, grid: false),
             in: plot, fontSize: style.fontSize, frame: false))
-        scene.append(contentsOf: frame.axisTitles(xLabel: "predicted label", yLabel: "true label",
-                                                  extraBottom: plot.maxY - frame.plot.maxY + columnNames.extraBottom))
+        scene.append(contentsOf: frame.axisTitles(extraBottom: plot.maxY - frame.plot.maxY + columnNames.extraBottom))
         return scene
     }
 

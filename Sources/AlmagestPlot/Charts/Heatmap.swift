@@ -9,7 +9,7 @@ import AlmagestCore
 /// as one embedded bitmap with one pixel per cell. Cost: O(rows x columns).
 ///
 /// ```swift
-/// let chart = Heatmap(values: model.h, colorMap: .viridis, title: "H", xLabel: "pixel", yLabel: "component")
+/// let chart = Heatmap(values: model.h, colorMap: .viridis, titles: ChartTitles("H", x: "pixel", y: "component"))
 /// try chart.write(to: URL(fileURLWithPath: "/tmp/h.png"))
 /// ```
 public struct Heatmap: Chart {
@@ -21,9 +21,8 @@ public struct Heatmap: Chart {
     public var columnLabels: [String]?
     /// Write each value in its cell (only for small matrices drawn cell by cell).
     public var annotate: Bool
-    public var title: String?
-    public var xLabel: String?
-    public var yLabel: String?
+    /// The title and the axis titles.
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     /// Matrices with more cells than this are drawn as one bitmap.
@@ -31,8 +30,8 @@ public struct Heatmap: Chart {
 
     public init(
         values: Matrix<Double>, colorMap: ColorMap = .viridis, range: ClosedRange<Double>? = nil,
-        rowLabels: [String]? = nil, columnLabels: [String]? = nil, annotate: Bool = false, title: String? = nil,
-        xLabel: String? = nil, yLabel: String? = nil, style: ChartStyle = ChartStyle()
+        rowLabels: [String]? = nil, columnLabels: [String]? = nil, annotate: Bool = false,
+        titles: ChartTitles = ChartTitles(), style: ChartStyle = ChartStyle()
     ) {
         self.values = values
         self.colorMap = colorMap
@@ -40,9 +39,7 @@ public struct Heatmap: Chart {
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels
         self.annotate = annotate
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
+        self.titles = titles
         self.style = style
     }
 
@@ -67,15 +64,14 @@ public struct Heatmap: Chart {
         let rowTickLabels = rowTicks.map { rowLabels?[$0] ?? "\($0)" }
         let yTickWidth = rowTickLabels.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
         let columnTicks = columnLabels == nil ? ColorBar.indexTicks(count: values.columns) : Array(0..<values.columns)
-        let first = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel,
-                               yTickLabelWidth: yTickWidth, legendWidth: bar.width)
+        let first = ChartFrame(style: style, titles: titles, yTickLabelWidth: yTickWidth, legendWidth: bar.width)
         let names = CategoryLabels(columnTicks.map { columnLabels?[$0] ?? "\($0)" },
                                    slot: first.plot.width / Double(max(columnTicks.count, 1)), fontSize: style.fontSize)
-        let frame = ChartFrame(style: style, title: title, xLabel: xLabel, yLabel: yLabel, yTickLabelWidth: yTickWidth,
+        let frame = ChartFrame(style: style, titles: titles, yTickLabelWidth: yTickWidth,
                                legendWidth: bar.width, extraBottom: names.extraBottom)
         let plot = frame.plot
         let cellW = plot.width / Double(values.columns), cellH = plot.height / Double(values.rows)
-        var scene = frame.scene(title: title, classes: ["heatmap"])
+        var scene = frame.scene(classes: ["heatmap"])
         let t = { (v: Double) in (v - colorRange.lowerBound) / (colorRange.upperBound - colorRange.lowerBound) }
 
         if values.count <= Self.maximumCellElements {
@@ -115,7 +111,7 @@ public struct Heatmap: Chart {
         let yGuide = AxisGuide(positions: rowTicks.map { plot.y + (Double($0) + 0.5) * cellH }, labels: rowTickLabels, grid: false)
         scene.append(AxisGuide.draw(x: xGuide, y: yGuide, in: plot, fontSize: style.fontSize, frame: false))
         scene.append(.rect(plot, style: .stroke(Color(hex: 0x888888), width: 0.8)))
-        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel, extraBottom: names.extraBottom))
+        scene.append(contentsOf: frame.axisTitles(extraBottom: names.extraBottom))
         scene.append(bar.node(in: Rect(x: plot.maxX + 16, y: plot.y, width: bar.width, height: plot.height)))
         return scene
     }

@@ -34,13 +34,14 @@ public struct ImageGrid: Chart {
     public var range: ClosedRange<Double>?
     /// Width of one image on the figure, in pixels.
     public var cellSize: Double
-    public var title: String?
+    /// The title; this chart has no axes, so `titles.x` and `titles.y` are not drawn.
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     public init(
         images: [[Double]], imageWidth: Int, imageHeight: Int, columns: Int? = nil, captions: [String]? = nil,
         colorMap: ColorMap = .grey, scaling: IntensityScaling = .shared, range: ClosedRange<Double>? = nil,
-        cellSize: Double = 84, title: String? = nil, style: ChartStyle = ChartStyle()
+        cellSize: Double = 84, titles: ChartTitles = ChartTitles(), style: ChartStyle = ChartStyle()
     ) {
         self.images = images
         self.imageWidth = imageWidth
@@ -51,18 +52,19 @@ public struct ImageGrid: Chart {
         self.scaling = scaling
         self.range = range
         self.cellSize = cellSize
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
     /// The rows of a matrix as images.
     public init(
         rows matrix: Matrix<Double>, imageWidth: Int, imageHeight: Int, columns: Int? = nil, captions: [String]? = nil,
-        colorMap: ColorMap = .grey, scaling: IntensityScaling = .shared, title: String? = nil
+        colorMap: ColorMap = .grey, scaling: IntensityScaling = .shared, titles: ChartTitles = ChartTitles()
     ) {
         self.init(
             images: (0..<matrix.rows).map { r in (0..<matrix.columns).map { matrix[r, $0] } }, imageWidth: imageWidth,
-            imageHeight: imageHeight, columns: columns, captions: captions, colorMap: colorMap, scaling: scaling, title: title)
+            imageHeight: imageHeight, columns: columns, captions: captions, colorMap: colorMap, scaling: scaling,
+            titles: titles)
     }
 
     public func scene() throws -> Scene {
@@ -90,7 +92,7 @@ public struct ImageGrid: Chart {
         let imageW = cellSize, imageH = cellSize * Double(imageHeight) / Double(imageWidth)
         let captionH = captions == nil ? 0 : style.fontSize * 1.6
         let gap = 8.0, margin = 12.0
-        let titleH = title?.isEmpty == false ? style.titleSize * 2.4 : 0
+        let titleH = titles.titleHeight(style: style)
         var figure = style
         figure.width = max(margin * 2 + Double(perRow) * imageW + Double(perRow - 1) * gap, 120)
         figure.height = max(titleH + margin * 2 + Double(rowCount) * (imageH + captionH) + Double(rowCount - 1) * gap, 80)
@@ -98,8 +100,8 @@ public struct ImageGrid: Chart {
 
         let all = images.flatMap { $0 }
         let sharedLow = range?.lowerBound ?? all.min() ?? 0, sharedHigh = range?.upperBound ?? all.max() ?? 1
-        let frame = ChartFrame(style: figure, title: nil, xLabel: nil, yLabel: nil, yTickLabelWidth: 0, legendWidth: 0)
-        var scene = frame.scene(title: title, classes: ["image-grid"])
+        let frame = ChartFrame(style: figure, titles: titles.titleOnly, yTickLabelWidth: 0, legendWidth: 0)
+        var scene = frame.scene(classes: ["image-grid"])
         var cells: [Node] = []
         for (i, image) in images.enumerated() {
             let (low, high) = scaling == .shared ? (sharedLow, sharedHigh) : (image.min() ?? 0, image.max() ?? 1)

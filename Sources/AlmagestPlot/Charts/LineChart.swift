@@ -60,30 +60,27 @@ public struct VerticalMarker: Sendable, Equatable {
 /// ```swift
 /// let chart = LineChart(series: [LineSeries("relative error", y: errors)], yScale: .logarithmic,
 ///                       intervals: [MarkedInterval(from: 120, to: 300, label: "rank 4")],
-///                       xLabel: "iteration", yLabel: "error")
+///                       titles: ChartTitles(x: "iteration", y: "error"))
 /// ```
 public struct LineChart: Chart {
     public var series: [LineSeries]
     public var yScale: AxisScale
     public var intervals: [MarkedInterval]
     public var markers: [VerticalMarker]
-    public var title: String?
-    public var xLabel: String?
-    public var yLabel: String?
+    /// The title and the axis titles.
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     public init(
         series: [LineSeries], yScale: AxisScale = .linear, intervals: [MarkedInterval] = [],
-        markers: [VerticalMarker] = [], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
+        markers: [VerticalMarker] = [], titles: ChartTitles = ChartTitles(),
         style: ChartStyle = ChartStyle()
     ) {
         self.series = series
         self.yScale = yScale
         self.intervals = intervals
         self.markers = markers
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
+        self.titles = titles
         self.style = style
     }
 
@@ -100,13 +97,13 @@ public struct LineChart: Chart {
         let ys = series.flatMap(\.y)
         let probe = AxisMapping.fitted(to: ys, scale: yScale, pixels: (1, 0))
         let frame = ChartFrame(
-            style: style, title: title, xLabel: xLabel, yLabel: yLabel,
+            style: style, titles: titles,
             yTickLabelWidth: AxisGuide(mapping: probe).labelWidth(fontSize: style.fontSize), legendWidth: legend.width)
         let plot = frame.plot
         let xMap = AxisMapping.fitted(to: xs, scale: .linear, pixels: (plot.x, plot.maxX))
         let yMap = AxisMapping.fitted(to: ys, scale: yScale, pixels: (plot.maxY, plot.y))
 
-        var scene = frame.scene(title: title, classes: ["lines"])
+        var scene = frame.scene(classes: ["lines"])
         scene.attributes.data += Self.mapping(plot: plot, x: xMap, y: yMap)
         var shaded: [Node] = []
         for interval in intervals {
@@ -156,7 +153,7 @@ public struct LineChart: Chart {
             curves.append(.group(items, attributes: Attributes(classes: ["series"], data: values)))
         }
         scene.append(.group(curves, attributes: Attributes(classes: ["curves"])))
-        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel))
+        scene.append(contentsOf: frame.axisTitles())
         if !legend.entries.isEmpty { scene.append(legend.node(at: Point(plot.maxX + 12, plot.y))) }
         return scene
     }

@@ -32,12 +32,15 @@ public struct ROCCurve: Sendable, Equatable {
 /// ```
 public struct ROCChart: Chart {
     public var curves: [ROCCurve]
-    public var title: String?
+    /// The title and the axis titles (nil axis titles read "false positive rate" and "true positive rate").
+    public var titles: ChartTitles
     public var style: ChartStyle
 
-    public init(curves: [ROCCurve], title: String? = nil, style: ChartStyle = ChartStyle(width: 620, height: 480)) {
+    public init(
+        curves: [ROCCurve], titles: ChartTitles = ChartTitles(), style: ChartStyle = ChartStyle(width: 620, height: 480)
+    ) {
         self.curves = curves
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
@@ -73,13 +76,14 @@ public struct ROCChart: Chart {
         entries.append(Legend.Entry("chance (AUC = 0.5)", color: Color(hex: 0x888888), swatch: .line(dash: [5, 4])))
         let legend = Legend(entries: entries, fontSize: style.fontSize)
         let unitTicks = AxisMapping.fitted(to: [0, 1], scale: .linear, pixels: (1, 0))
-        let frame = ChartFrame(style: style, title: title, xLabel: "false positive rate", yLabel: "true positive rate",
-                               yTickLabelWidth: AxisGuide(mapping: unitTicks).labelWidth(fontSize: style.fontSize),
-                               legendWidth: legend.width)
+        let titles = self.titles.defaultingAxes(x: "false positive rate", y: "true positive rate")
+        let frame = ChartFrame(
+            style: style, titles: titles,
+            yTickLabelWidth: AxisGuide(mapping: unitTicks).labelWidth(fontSize: style.fontSize), legendWidth: legend.width)
         let plot = frame.plot
         let xMap = AxisMapping.fitted(to: [0, 1], scale: .linear, pixels: (plot.x, plot.maxX))
         let yMap = AxisMapping.fitted(to: [0, 1], scale: .linear, pixels: (plot.maxY, plot.y))
-        var scene = frame.scene(title: title, classes: ["roc"])
+        var scene = frame.scene(classes: ["roc"])
         scene.append(AxisGuide.draw(x: AxisGuide(mapping: xMap), y: AxisGuide(mapping: yMap), in: plot, fontSize: style.fontSize))
         scene.append(.line(from: Point(plot.x, plot.maxY), to: Point(plot.maxX, plot.y),
                            style: .stroke(Color(hex: 0x888888), width: 1.2, dash: [5, 4]),
@@ -89,7 +93,7 @@ public struct ROCChart: Chart {
             scene.append(.polyline(points, style: .stroke(style.palette.color(at: k), width: 2), attributes: Attributes(
                 classes: ["roc"], data: [("name", c.name), ("auc", SVGFormat.value(c.auc))])))
         }
-        scene.append(contentsOf: frame.axisTitles(xLabel: "false positive rate", yLabel: "true positive rate"))
+        scene.append(contentsOf: frame.axisTitles())
         scene.append(legend.node(at: Point(plot.maxX + 12, plot.y)))
         return scene
     }

@@ -20,12 +20,14 @@ public struct ReconstructionGrid: Chart {
     /// Row captions (e.g. sample ids); nil shows the relative error only.
     public var rowLabels: [String]?
     public var cellSize: Double
-    public var title: String?
+    /// The title; this chart has no axes, so `titles.x` and `titles.y` are not drawn.
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     public init(
         originals: [[Double]], reconstructions: [[Double]], imageWidth: Int, imageHeight: Int,
-        rowLabels: [String]? = nil, cellSize: Double = 84, title: String? = nil, style: ChartStyle = ChartStyle()
+        rowLabels: [String]? = nil, cellSize: Double = 84, titles: ChartTitles = ChartTitles(),
+        style: ChartStyle = ChartStyle()
     ) {
         self.originals = originals
         self.reconstructions = reconstructions
@@ -33,7 +35,7 @@ public struct ReconstructionGrid: Chart {
         self.imageHeight = imageHeight
         self.rowLabels = rowLabels
         self.cellSize = cellSize
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
@@ -62,14 +64,14 @@ public struct ReconstructionGrid: Chart {
         let f = style.fontSize, gap = 8.0, margin = 12.0
         let labelWidth = 10 * f * 0.6
         let imageH = cellSize * Double(imageHeight) / Double(imageWidth)
-        let titleH = title?.isEmpty == false ? style.titleSize * 2.4 : 0
+        let titleH = titles.titleHeight(style: style)
         let headerH = f * 1.8
         var figure = style
         figure.width = margin * 2 + labelWidth + 3 * cellSize + 2 * gap
         figure.height = titleH + headerH + Double(originals.count) * (imageH + gap) + margin
         try figure.validate()
-        let frame = ChartFrame(style: figure, title: nil, xLabel: nil, yLabel: nil, yTickLabelWidth: 0, legendWidth: 0)
-        var scene = frame.scene(title: title, classes: ["reconstructions"])
+        let frame = ChartFrame(style: figure, titles: titles.titleOnly, yTickLabelWidth: 0, legendWidth: 0)
+        var scene = frame.scene(classes: ["reconstructions"])
         let left = margin + labelWidth
         for (k, header) in ["original", "reconstruction", "error"].enumerated() {
             scene.append(.text(TextSpec(header, at: Point(left + Double(k) * (cellSize + gap) + cellSize / 2, titleH + headerH / 2),

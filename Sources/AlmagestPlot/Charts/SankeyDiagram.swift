@@ -18,12 +18,13 @@ public struct SankeyDiagram: Chart {
     public var rightNames: [Int: String]
     public var leftTitle: String
     public var rightTitle: String
-    public var title: String?
+    /// The title; this chart has no axes, so `titles.x` and `titles.y` are not drawn.
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     public init(
         left: [Int], right: [Int], leftNames: [Int: String] = [:], rightNames: [Int: String] = [:],
-        leftTitle: String = "A", rightTitle: String = "B", title: String? = nil,
+        leftTitle: String = "A", rightTitle: String = "B", titles: ChartTitles = ChartTitles(),
         style: ChartStyle = ChartStyle(width: 640, height: 520)
     ) {
         self.left = left
@@ -32,7 +33,7 @@ public struct SankeyDiagram: Chart {
         self.rightNames = rightNames
         self.leftTitle = leftTitle
         self.rightTitle = rightTitle
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
@@ -78,7 +79,7 @@ public struct SankeyDiagram: Chart {
         let layout = try layout()
         let frame = self.frame()
         let plot = frame.plot
-        var scene = frame.scene(title: title, classes: ["sankey"])
+        var scene = frame.scene(classes: ["sankey"])
         let leftColors = try LabelColors(labels: left, names: leftNames, highlight: nil, palette: style.palette)
         let rightColors = try LabelColors(labels: right, names: rightNames, highlight: nil, palette: style.palette)
         let nodeWidth = Self.nodeWidth
@@ -120,7 +121,7 @@ public struct SankeyDiagram: Chart {
     static let nodeWidth = 14.0
 
     private func frame() -> ChartFrame {
-        ChartFrame(style: style, title: title, xLabel: nil, yLabel: nil, yTickLabelWidth: 0, legendWidth: 0,
+        ChartFrame(style: style, titles: titles.titleOnly, yTickLabelWidth: 0, legendWidth: 0,
                    hasXTicks: false, extraBottom: 0)
     }
 

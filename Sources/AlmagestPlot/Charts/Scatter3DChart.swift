@@ -26,7 +26,8 @@ public struct Scatter3DChart: Chart {
     public var azimuth: Double
     /// Angle of the view above the horizontal plane, in degrees (-90...90).
     public var elevation: Double
-    public var title: String?
+    /// The title; the cube has no axis titles, so `titles.x` and `titles.y` are not drawn.
+    public var titles: ChartTitles
     /// Names of the three axes, drawn at the ends of the axis lines.
     public var axisNames: (x: String, y: String, z: String)
     public var pointRadius: Double
@@ -34,7 +35,7 @@ public struct Scatter3DChart: Chart {
 
     public init(
         x: [Double], y: [Double], z: [Double], labels: [Int]? = nil, labelNames: [Int: String] = [:],
-        highlight: Int? = nil, azimuth: Double = 35, elevation: Double = 25, title: String? = nil,
+        highlight: Int? = nil, azimuth: Double = 35, elevation: Double = 25, titles: ChartTitles = ChartTitles(),
         axisNames: (x: String, y: String, z: String) = ("x", "y", "z"), pointRadius: Double = 3.5,
         style: ChartStyle = ChartStyle(width: 640, height: 560)
     ) {
@@ -46,7 +47,7 @@ public struct Scatter3DChart: Chart {
         self.highlight = highlight
         self.azimuth = azimuth
         self.elevation = elevation
-        self.title = title
+        self.titles = titles
         self.axisNames = axisNames
         self.pointRadius = pointRadius
         self.style = style
@@ -55,7 +56,7 @@ public struct Scatter3DChart: Chart {
     /// The first three columns of an n x 3 (or wider) matrix as x, y, z.
     public init(
         points: Matrix<Double>, labels: [Int]? = nil, highlight: Int? = nil, azimuth: Double = 35,
-        elevation: Double = 25, title: String? = nil
+        elevation: Double = 25, titles: ChartTitles = ChartTitles()
     ) throws {
         guard points.columns >= 3 else {
             throw PlotError.invalidParameter(
@@ -64,7 +65,7 @@ public struct Scatter3DChart: Chart {
         self.init(
             x: (0..<points.rows).map { points[$0, 0] }, y: (0..<points.rows).map { points[$0, 1] },
             z: (0..<points.rows).map { points[$0, 2] }, labels: labels, highlight: highlight, azimuth: azimuth,
-            elevation: elevation, title: title)
+            elevation: elevation, titles: titles)
     }
 
     public func scene() throws -> Scene {
@@ -88,7 +89,7 @@ public struct Scatter3DChart: Chart {
         let center = [x, y, z].map { (($0.min() ?? 0) + ($0.max() ?? 0)) / 2 }
         let halfSpan = max([x, y, z].map { (($0.max() ?? 0) - ($0.min() ?? 0)) / 2 }.max() ?? 1, 1e-12)
         let projection = Projection(azimuth: azimuth, elevation: elevation)
-        let frame = ChartFrame(style: style, title: title, xLabel: nil, yLabel: nil, yTickLabelWidth: 0,
+        let frame = ChartFrame(style: style, titles: titles.titleOnly, yTickLabelWidth: 0,
                                legendWidth: legend.width, hasXTicks: false)
         let plot = frame.plot
         let radius = min(plot.width, plot.height) / 2 / sqrt(3.0) * 0.98
@@ -98,7 +99,7 @@ public struct Scatter3DChart: Chart {
             return (Point(origin.x + u * radius, origin.y - v * radius), depth)
         }
 
-        var scene = frame.scene(title: title, classes: ["scatter3d"])
+        var scene = frame.scene(classes: ["scatter3d"])
         scene.attributes.data += [
             ("azimuth", SVGFormat.value(azimuth)), ("elevation", SVGFormat.value(elevation)),
             ("center-x", SVGFormat.value(center[0])), ("center-y", SVGFormat.value(center[1])),

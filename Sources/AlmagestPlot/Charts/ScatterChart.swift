@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let chart = ScatterChart(x: embedding.column(0), y: embedding.column(1), labels: clusters,
-///                          highlight: 3, title: "t-SNE of digits")
+///                          highlight: 3, titles: "t-SNE of digits")
 /// let svg = try chart.svg()
 /// ```
 public struct ScatterChart: Chart {
@@ -19,15 +19,14 @@ public struct ScatterChart: Chart {
     public var labelNames: [Int: String]
     /// A label whose points stand out.
     public var highlight: Int?
-    public var title: String?
-    public var xLabel: String?
-    public var yLabel: String?
+    /// The title and the axis titles.
+    public var titles: ChartTitles
     public var pointRadius: Double
     public var style: ChartStyle
 
     public init(
         x: [Double], y: [Double], labels: [Int]? = nil, labelNames: [Int: String] = [:], highlight: Int? = nil,
-        title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, pointRadius: Double = 3.5,
+        titles: ChartTitles = ChartTitles(), pointRadius: Double = 3.5,
         style: ChartStyle = ChartStyle()
     ) {
         self.x = x
@@ -35,9 +34,7 @@ public struct ScatterChart: Chart {
         self.labels = labels
         self.labelNames = labelNames
         self.highlight = highlight
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
+        self.titles = titles
         self.pointRadius = pointRadius
         self.style = style
     }
@@ -54,14 +51,14 @@ public struct ScatterChart: Chart {
         // Lay out with provisional y ticks, then map.
         let yProbe = AxisMapping.fitted(to: y, scale: .linear, pixels: (1, 0))
         let frame = ChartFrame(
-            style: style, title: title, xLabel: xLabel, yLabel: yLabel,
+            style: style, titles: titles,
             yTickLabelWidth: AxisGuide(mapping: yProbe).labelWidth(fontSize: style.fontSize), legendWidth: legend.width)
         let plot = frame.plot
         let pad = pointRadius + 2
         let xMap = AxisMapping.fitted(to: x, scale: .linear, pixels: (plot.x + pad, plot.maxX - pad))
         let yMap = AxisMapping.fitted(to: y, scale: .linear, pixels: (plot.maxY - pad, plot.y + pad))
 
-        var scene = frame.scene(title: title, classes: ["scatter"])
+        var scene = frame.scene(classes: ["scatter"])
         scene.append(AxisGuide.draw(x: AxisGuide(mapping: xMap), y: AxisGuide(mapping: yMap), in: plot, fontSize: style.fontSize))
         var order = Array(x.indices)
         if let highlight { order = order.filter { labels[$0] != highlight } + order.filter { labels[$0] == highlight } }
@@ -81,7 +78,7 @@ public struct ScatterChart: Chart {
                     data: [("index", "\(i)"), ("label", "\(label)")])))
         }
         scene.append(.group(points, attributes: Attributes(classes: ["points"])))
-        scene.append(contentsOf: frame.axisTitles(xLabel: xLabel, yLabel: yLabel))
+        scene.append(contentsOf: frame.axisTitles())
         if !legend.entries.isEmpty { scene.append(legend.node(at: Point(plot.maxX + 12, plot.y))) }
         return scene
     }

@@ -8,24 +8,25 @@
 /// only draws them. Cost: O(n log n) for the sorting.
 ///
 /// ```swift
-/// let chart = SilhouettePlot(values: silhouetteSamples, labels: clusters, title: "k-means, k = 10")
+/// let chart = SilhouettePlot(values: silhouetteSamples, labels: clusters, titles: "k-means, k = 10")
 /// ```
 public struct SilhouettePlot: Chart {
     /// One silhouette value in -1...1 per sample.
     public var values: [Double]
     public var labels: [Int]
     public var labelNames: [Int: String]
-    public var title: String?
+    /// The title and the axis titles (nil axis titles read "silhouette value" and "cluster").
+    public var titles: ChartTitles
     public var style: ChartStyle
 
     public init(
-        values: [Double], labels: [Int], labelNames: [Int: String] = [:], title: String? = nil,
+        values: [Double], labels: [Int], labelNames: [Int: String] = [:], titles: ChartTitles = ChartTitles(),
         style: ChartStyle = ChartStyle(width: 620, height: 520)
     ) {
         self.values = values
         self.labels = labels
         self.labelNames = labelNames
-        self.title = title
+        self.titles = titles
         self.style = style
     }
 
@@ -41,15 +42,16 @@ public struct SilhouettePlot: Chart {
         let names = clusters.map { colors.name(for: $0) }
         let nameWidth = names.map { TextSpec.estimatedWidth(of: $0, size: style.fontSize) }.max() ?? 0
         let mean = values.reduce(0, +) / Double(values.count)
-        let frame = ChartFrame(style: style, title: title, xLabel: "silhouette value", yLabel: "cluster",
-                               yTickLabelWidth: nameWidth, legendWidth: 0, extraTop: style.fontSize * 0.8)
+        let frame = ChartFrame(
+            style: style, titles: titles.defaultingAxes(x: "silhouette value", y: "cluster"), yTickLabelWidth: nameWidth,
+            legendWidth: 0, extraTop: style.fontSize * 0.8)
         let plot = frame.plot
         let xMap = AxisMapping.fitted(to: [min(values.min() ?? 0, 0), 1], scale: .linear, pixels: (plot.x, plot.maxX), tickCount: 6)
         let n = Double(values.count)
         let gap = max(n * 0.025, 1)
         let unit = plot.height / (n + gap * Double(clusters.count + 1))
 
-        var scene = frame.scene(title: title, classes: ["silhouette"])
+        var scene = frame.scene(classes: ["silhouette"])
         scene.append(AxisGuide.draw(x: AxisGuide(mapping: xMap), y: nil, in: plot, fontSize: style.fontSize))
         let zero = xMap.position(of: 0)
         var blocks: [Node] = [], clusterNames: [Node] = []
@@ -80,7 +82,7 @@ public struct SilhouettePlot: Chart {
             .text(TextSpec("mean = \(Ticks.label(mean, step: 0.01))", at: Point(meanX + 5, plot.y - style.fontSize * 0.75),
                            size: style.fontSize), color: Color(hex: 0xA04000)),
         ], attributes: Attributes(classes: ["mean"], data: [("mean", SVGFormat.value(mean))])))
-        scene.append(contentsOf: frame.axisTitles(xLabel: "silhouette value", yLabel: "cluster"))
+        scene.append(contentsOf: frame.axisTitles())
         return scene
     }
 }

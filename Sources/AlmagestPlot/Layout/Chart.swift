@@ -66,58 +66,45 @@ public struct ChartStyle: Sendable, Equatable {
 
 // MARK: - Private: layout shared by the charts
 
-/// The plot rectangle left after the title, axis labels, tick labels and legend take their margins.
+/// The plot rectangle left after the title, axis titles, tick labels and legend take their
+/// margins, and the scene and axis titles drawn around it from the chart's `ChartTitles`.
 struct ChartFrame {
     let style: ChartStyle
+    let titles: ChartTitles
     let plot: Rect
 
     /// - Parameters:
+    ///   - titles: what is drawn above and beside the plot (nil or empty texts take no room).
     ///   - yTickLabelWidth: widest y tick label in pixels (0 when there is no y axis).
     ///   - legendWidth: width of a legend in the right margin (0 for none).
     init(
-        style: ChartStyle, title: String?, xLabel: String?, yLabel: String?, yTickLabelWidth: Double,
-        legendWidth: Double, hasXTicks: Bool = true, extraBottom: Double = 0, extraTop: Double = 0
+        style: ChartStyle, titles: ChartTitles, yTickLabelWidth: Double, legendWidth: Double, hasXTicks: Bool = true,
+        extraBottom: Double = 0, extraTop: Double = 0
     ) {
         self.style = style
+        self.titles = titles
         let f = style.fontSize
-        let top = (title?.isEmpty == false ? style.titleSize * 2.4 : f * 1.2) + extraTop
+        let top = (titles.hasTitle ? titles.titleHeight(style: style) : f * 1.2) + extraTop
         var left = 12 + yTickLabelWidth + (yTickLabelWidth > 0 ? 8 : 0)
-        if yLabel?.isEmpty == false { left += f * 1.8 }
+        if titles.hasY { left += f * 1.8 }
         var bottom = 10 + (hasXTicks ? f + 8 : 0) + extraBottom
-        if xLabel?.isEmpty == false { bottom += f * 1.8 }
+        if titles.hasX { bottom += f * 1.8 }
         let right = legendWidth > 0 ? legendWidth + 24 : f * 1.5
         plot = Rect(
             x: left, y: top, width: max(style.width - left - right, 20), height: max(style.height - top - bottom, 20))
     }
 
     /// A scene with the background and the title in place.
-    func scene(title: String?, classes: [String]) -> Scene {
+    func scene(classes: [String]) -> Scene {
         var scene = Scene(
             width: style.width, height: style.height, background: style.background,
             attributes: Attributes(classes: ["almagest-chart"] + classes))
-        if let title, !title.isEmpty {
-            scene.append(.text(
-                TextSpec(title, at: Point(style.width / 2, style.titleSize * 1.2), size: style.titleSize,
-                         anchor: .middle, isBold: true),
-                attributes: Attributes(classes: ["title"])))
-        }
+        if let title = titles.titleNode(style: style) { scene.append(title) }
         return scene
     }
 
-    /// The x axis title under the tick labels and the y axis title left of them.
-    func axisTitles(xLabel: String?, yLabel: String?, extraBottom: Double = 0) -> [Node] {
-        let f = style.fontSize
-        var nodes: [Node] = []
-        if let xLabel, !xLabel.isEmpty {
-            nodes.append(.text(
-                TextSpec(xLabel, at: Point(plot.midX, plot.maxY + f * 2.6 + extraBottom), size: f, anchor: .middle),
-                attributes: Attributes(classes: ["axis-label", "x"])))
-        }
-        if let yLabel, !yLabel.isEmpty {
-            nodes.append(.text(
-                TextSpec(yLabel, at: Point(f * 1.1, plot.midY), size: f, anchor: .middle, orientation: .upward),
-                attributes: Attributes(classes: ["axis-label", "y"])))
-        }
-        return nodes
+    /// The x axis title under the tick labels (lowered by `extraBottom`) and the y axis title left of them.
+    func axisTitles(extraBottom: Double = 0) -> [Node] {
+        titles.axisNodes(plot: plot, fontSize: style.fontSize, extraBottom: extraBottom)
     }
 }

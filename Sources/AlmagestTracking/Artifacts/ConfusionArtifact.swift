@@ -31,7 +31,7 @@ public struct ConfusionArtifact: RunArtifact, Codable, Equatable {
     ) -> ConfusionMatrixChart {
         let k = Double(classes.count)
         let size = style ?? ChartStyle(width: max(360, 140 + 46 * k), height: max(320, 120 + 40 * k))
-        return ConfusionMatrixChart(counts: counts, classNames: classes, normalization: normalization, title: title, style: size)
+        return ConfusionMatrixChart(counts: counts, classNames: classes, normalization: normalization, titles: ChartTitles(title), style: size)
     }
 
     public func companions() throws -> [(name: String, contents: Data)] {

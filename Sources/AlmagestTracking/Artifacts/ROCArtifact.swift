@@ -40,7 +40,7 @@ public struct ROCArtifact: TableArtifact, Equatable {
 
     public var curve: ROCCurve { ROCCurve(name, falsePositiveRates: falsePositiveRates, truePositiveRates: truePositiveRates) }
 
-    public func chart(title: String = "ROC (test part)") -> ROCChart { ROCChart(curves: [curve], title: title) }
+    public func chart(title: String = "ROC (test part)") -> ROCChart { ROCChart(curves: [curve], titles: ChartTitles(title)) }
 
     public func encoded() throws -> Data {
         var csv = CSVText(header: ["threshold", "false_positive_rate", "true_positive_rate"])

@@ -52,7 +52,7 @@ public struct TrainingCurveArtifact: TableArtifact, Equatable {
         }
         let kept = bestEpoch ?? curves.bestEpoch
         let markers = kept > 0 ? [VerticalMarker(x: Double(kept), label: "kept")] : []
-        return LineChart(series: series, markers: markers, title: "Training curve", xLabel: "epoch", yLabel: "loss / accuracy")
+        return LineChart(series: series, markers: markers, titles: ChartTitles("Training curve", x: "epoch", y: "loss / accuracy"))
     }
 
     public func companions() throws -> [(name: String, contents: Data)] {
