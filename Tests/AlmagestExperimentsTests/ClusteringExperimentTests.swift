@@ -84,7 +84,9 @@ import Testing
             let silhouette = try CSVReader.read(from: directory.appendingPathComponent("silhouette.csv"))
             #expect(silhouette.features.column(1).reduce(0, +) == 300)
         }
-        #expect(runs[0].parameters["hog_block_norm"] != nil && runs[0].timings["fit"] != nil)
+        #expect(runs[0].parameters["hog.block_norm"] == "L2-Hys" && runs[0].parameters["hog.orientations"] == 9)
+        #expect(runs[0].parameters["image_height"] == 8 && runs[0].parameters["histogram_bins"] == nil && runs[0].timings["fit"] != nil)
+        #expect(runs[1].parameters["histogram_bins"] == 256 && runs[1].parameters["hog.orientations"] == nil)
     }
 
     @Test func badSettingsAreRefusedWithAFailedRun() throws {

@@ -84,7 +84,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
             "algorithm": .string(estimator.name), "descriptor": .string(descriptor.rawValue), "standardize": .bool(standardize),
             "samples": .int(dataset.count), "source": .string(dataset.provenance.source),
         ]) { $1 }
-        for (k, v) in settings.parameters(for: descriptor) { parameters[k] = .string(v) }
+        parameters.merge(try settings.parameters(for: descriptor)) { $1 }
         let tracked = try RunStore.track(
             in: store, experiment: experiment, algorithm: "\(estimator.name)-\(descriptor.rawValue)", parameters: parameters
         ) { run in

@@ -54,24 +54,17 @@ public struct FeatureSettings: Codable, Sendable, Equatable {
         }
     }
 
-    /// Parameters for the run log.
-    public func parameters(for descriptor: FeatureDescriptor) -> [String: String] {
+    /// Parameters for the run log: these settings flattened (`EstimatorOptions.flatten`: snake_case,
+    /// nested keys joined by dots, such as `hog.orientations`), keeping what the descriptor uses.
+    public func parameters(for descriptor: FeatureDescriptor) throws -> [String: ParameterValue] {
+        let all = try EstimatorOptions.flatten(self)
+        let used: (String) -> Bool
         switch descriptor {
         case .none: return [:]
-        case .hog:
-            return [
-                "hog_orientations": "\(hog.orientations)",
-                "hog_pixels_per_cell": "\(hog.pixelsPerCell.rows)x\(hog.pixelsPerCell.columns)",
-                "hog_cells_per_block": "\(hog.cellsPerBlock.rows)x\(hog.cellsPerBlock.columns)",
-                "hog_block_norm": "\(hog.blockNorm)",
-                "image_size": "\(imageHeight)x\(imageWidth)",
-            ]
-        case .histogram:
-            return [
-                "histogram_bins": "\(histogramBins)", "max_pixel_value": "\(maxPixelValue)",
-                "image_size": "\(imageHeight)x\(imageWidth)",
-            ]
+        case .hog: used = { $0.hasPrefix("hog.") || $0.hasPrefix("image_") }
+        case .histogram: used = { !$0.hasPrefix("hog.") }
         }
+        return all.filter { used($0.key) }
     }
 
     // MARK: - Private
