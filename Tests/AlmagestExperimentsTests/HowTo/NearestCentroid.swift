@@ -60,3 +60,37 @@ public struct NearestCentroidModel: FittedClassifier, Equatable {
         }
     }
 }
+
+/// The same classifier over images (`SampleArray`, `[N, C, H, W]`): each image flattened to a row.
+/// It shows that an estimator over tensors registers and runs like any other
+/// (`register(imageClassifier:)`).
+public struct ImageNearestCentroid: Classifier, RegisteredEstimator {
+    public var temperature: Double = 1
+
+    public init(temperature: Double = 1) { self.temperature = temperature }
+
+    public static let estimatorName = "image-nearest-centroid"
+    public static let summary = "nearest centroid over images: each class is the mean of its images"
+    public static var defaultConfiguration: ImageNearestCentroid { ImageNearestCentroid() }
+
+    public func validate() throws { try NearestCentroid(temperature: temperature).validate() }
+
+    public func fit(_ x: SampleArray, labels: [Int]) throws -> ImageNearestCentroidModel {
+        try x.validateForFit("image nearest-centroid input")
+        return ImageNearestCentroidModel(
+            rows: try NearestCentroid(temperature: temperature).fit(x.flattened().converted(to: Double.self), labels: labels))
+    }
+}
+
+/// A fitted `ImageNearestCentroid`.
+public struct ImageNearestCentroidModel: FittedClassifier, Equatable {
+    public let rows: NearestCentroidModel
+
+    public var classes: [Int] { rows.classes }
+
+    public func predict(_ x: SampleArray) throws -> [Int] { try rows.predict(x.flattened().converted(to: Double.self)) }
+
+    public func predictProbabilities(_ x: SampleArray) throws -> Matrix<Double> {
+        try rows.predictProbabilities(x.flattened().converted(to: Double.self))
+    }
+}

@@ -8,6 +8,7 @@ enum TestEstimators {
     static let allNames: [String] = {
         do {
             try EstimatorRegistry.shared.register(classifier: NearestCentroid.self)
+            try EstimatorRegistry.shared.register(imageClassifier: ImageNearestCentroid.self)
         } catch {
             preconditionFailure("the test estimators must register: \(error)")
         }

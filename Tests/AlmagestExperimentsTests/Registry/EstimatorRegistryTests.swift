@@ -17,7 +17,7 @@ import Testing
 
     @Test func theStandardEstimatorsAreRegistered() {
         let names = Set(TestEstimators.allNames)
-        #expect(names.isSuperset(of: ["kmeans", "mlp", "standard-scaler", "pca", "nmf", "nearest-centroid"]))
+        #expect(names.isSuperset(of: ["kmeans", "mlp", "standard-scaler", "pca", "nmf", "nearest-centroid", "image-nearest-centroid"]))
         #expect(EstimatorRegistry.shared.entries(of: .clusterer).map(\.name).contains("kmeans"))
         #expect(!EstimatorRegistry.shared.entries(of: .classifier).map(\.name).contains("kmeans"))
     }
@@ -49,6 +49,22 @@ import Testing
         let directory = try #require(result.directory)
         let model = try JSONDecoder().decode(PipelineModel.self, from: Data(contentsOf: directory.appendingPathComponent("model.json")))
         #expect(model.final.base is NearestCentroidModel && model == result.model)
+    }
+
+    /// An estimator over tensors is a classifier like the others: found by name, fitted on
+    /// `[N, C, H, W]` images, saved and read back through the registry.
+    @Test func anImageClassifierOverTensors() throws {
+        _ = TestEstimators.allNames
+        let digits = try EmbeddedDatasets.digits().subset(0..<300)
+        let images = try SampleArray(shape: [300, 1, 8, 8], values: digits.features.elements.map(Float.init))
+        let classifier = try EstimatorRegistry.shared.imageClassifier("image-nearest-centroid")
+        let model = try classifier.fit(images.samples(at: Array(0..<200)), labels: Array(digits.labels!.prefix(200)))
+        let predicted = try model.predict(images.samples(at: Array(200..<300)))
+        let accuracy = Double(zip(predicted, digits.labels![200...]).filter { $0 == $1 }.count) / 100
+        #expect(accuracy > 0.8)
+        #expect(try JSONDecoder().decode(AnyFittedClassifier<SampleArray>.self, from: JSONEncoder().encode(model)) == model)
+        #expect(throws: RegistryError.self) { try EstimatorRegistry.shared.classifier("image-nearest-centroid") }
+        #expect(throws: ShapeError.self) { try SampleArray(shape: [2, 1, 8, 8], values: [1, 2]) }
     }
 
     @Test func optionsAreTheFlattenedConfiguration() throws {
