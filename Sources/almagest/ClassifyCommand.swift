@@ -18,7 +18,8 @@ struct ClassifyCommand: ParsableCommand {
             test part gives accuracy, precision, recall and F1 per class and macro-averaged. --model names any \
             registered classifier (almagest models --kind classifier); --option KEY=VALUE sets any of its \
             options, and the shorthand flags below set the common ones. The mlp's defaults: hidden 95,95, \
-            adam, learning rate 1e-3, 30 epochs, batches of 256, 10% validation part (almagest models mlp). \
+            adam, 30 epochs, batches of 256, 10% validation part whose best epoch is kept, and the learning \
+            rate of the optimiser: 1e-3 for adam, 0.05 for sgd (Nesterov momentum 0.9); see almagest models mlp. \
             Example (MAGIC gamma telescope, class in the last column): \
             almagest classify --input magic04.data --target -1 --model mlp --hidden 95,95 --epochs 30
             """)
@@ -42,10 +43,10 @@ struct ClassifyCommand: ParsableCommand {
     @Option(name: .long, help: "Shorthand for --option activation=NAME (relu, leakyRelu, tanh, sigmoid).")
     var activation: String?
 
-    @Option(name: .long, help: "Shorthand for --option solver=NAME: the optimiser, adam or sgd.")
+    @Option(name: .long, help: "Shorthand for --option solver=NAME: the optimiser, adam or sgd (Nesterov momentum 0.9).")
     var optimizer: String?
 
-    @Option(name: .long, help: "Shorthand for --option learning_rate=RATE.")
+    @Option(name: .long, help: "Shorthand for --option learning_rate=RATE (default: 1e-3 for adam, 0.05 for sgd).")
     var learningRate: String?
 
     @Option(name: .long, help: "Shorthand for --option epochs=N: passes over the training part.")

@@ -85,6 +85,23 @@ import Testing
         try checkArtifacts(in: directory, result: result, data: data)
     }
 
+    /// The defaults a user gets train SGD as well as Adam: SGD takes its own usual learning rate
+    /// (0.05 with Nesterov momentum 0.9) unless one is given. On the full data with 30 epochs both
+    /// pass 0.86 (README); here a subset and 6 epochs.
+    @Test func sgdWithTheDefaultsTrainsAsWellAsAdam() throws {
+        let data = try Self.magicSubset()
+        func accuracy(_ options: [String: ParameterValue]) throws -> Double {
+            try ClassificationExperiment(model: EstimatorSpec("mlp", options: options), seed: 0).run(on: data, store: nil).report.accuracy
+        }
+        let adam = try accuracy(["epochs": 6])
+        let sgd = try accuracy(["epochs": 6, "solver": "sgd"])
+        let sgdAtAdamsRate = try accuracy(["epochs": 6, "solver": "sgd", "learning_rate": 1e-3])
+        #expect(adam > 0.83 && sgd > 0.83)
+        #expect(sgd > adam - 0.015, "SGD \(sgd) should train about as well as Adam \(adam) with the defaults")
+        #expect(sgd > sgdAtAdamsRate + 0.01, "the old default (Adam's rate for SGD) under-trains: \(sgdAtAdamsRate)")
+        #expect(MLPClassifier(solver: .sgd).effectiveLearningRate == 0.05 && MLPClassifier().effectiveLearningRate == 1e-3)
+    }
+
     @Test func sameSeedSameResult() throws {
         let data = try Self.magicSubset().subset(Array(stride(from: 0, to: 3170, by: 2)))
         let config = ClassificationExperiment(model: Self.mlp(epochs: 2), seed: 5)

@@ -21,11 +21,23 @@ public struct MLPClassifier: Classifier, Equatable {
     /// The nonlinearity after every hidden layer.
     public enum Activation: String, Codable, Sendable, CaseIterable { case relu, leakyRelu, tanh, sigmoid }
     /// The optimiser.
-    public enum Solver: String, Codable, Sendable, CaseIterable { case adam, sgd }
+    public enum Solver: String, Codable, Sendable, CaseIterable {
+        case adam, sgd
+
+        /// The rate used when `learningRate` is 0: 1e-3 for Adam, 0.05 for SGD (momentum 0.9,
+        /// Nesterov), as PyTorch users set it; measured on MAGIC in the README.
+        public var defaultLearningRate: Double { self == .adam ? 1e-3 : 0.05 }
+    }
+
+    /// The learning rate training uses: `learningRate`, or the solver's usual rate when it is 0.
+    public var effectiveLearningRate: Double { learningRate > 0 ? learningRate : solver.defaultLearningRate }
 
     public var hiddenLayerSizes: [Int]
     public var activation: Activation
     public var solver: Solver
+    /// The step size; 0 (the default) takes the solver's usual rate, `Solver.defaultLearningRate`:
+    /// 1e-3 for Adam (Kingma & Ba's default) and 0.05 for SGD with momentum, whose steps are not
+    /// normalised and which under-trains at Adam's rate.
     public var learningRate: Double
     /// Momentum of SGD (Nesterov when `nesterov`); ignored by Adam.
     public var momentum: Double
@@ -44,7 +56,7 @@ public struct MLPClassifier: Classifier, Equatable {
     public var seed: Int
 
     public init(hiddenLayerSizes: [Int] = [100], activation: Activation = .relu, solver: Solver = .adam,
-                learningRate: Double = 1e-3, momentum: Double = 0.9, nesterov: Bool = true, weightDecay: Double = 0,
+                learningRate: Double = 0, momentum: Double = 0.9, nesterov: Bool = true, weightDecay: Double = 0,
                 batchSize: Int = 200, epochs: Int = 200, earlyStopping: Bool = false, validationFraction: Double = 0.1,
                 patience: Int = 10, seed: Int = 0) {
         self.hiddenLayerSizes = hiddenLayerSizes
@@ -65,7 +77,8 @@ public struct MLPClassifier: Classifier, Equatable {
     /// Throws `FitError.invalidParameter` for the first setting outside its range.
     public func validate() throws {
         try require(hiddenLayerSizes.allSatisfy { $0 >= 1 }, "hidden layer sizes", hiddenLayerSizes, expected: "positive sizes")
-        try require(learningRate > 0 && learningRate.isFinite, "learning rate", learningRate, expected: "a positive number")
+        try require(learningRate >= 0 && learningRate.isFinite, "learning rate", learningRate,
+                    expected: "a positive number, or 0 for the solver's usual rate")
         try require(momentum >= 0 && momentum < 1, "momentum", momentum, expected: "a value in [0, 1)")
         try require(weightDecay >= 0, "weight decay", weightDecay, expected: "a non-negative number")
         try require(batchSize >= 1, "batch size", batchSize, expected: "at least 1")
@@ -184,9 +197,9 @@ extension MLPClassifier {
         let optimizer: any Optimizer
         switch solver {
         case .adam:
-            optimizer = try Adam(parameters: parameters, learningRate: Float(learningRate), weightDecay: Float(weightDecay))
+            optimizer = try Adam(parameters: parameters, learningRate: Float(effectiveLearningRate), weightDecay: Float(weightDecay))
         case .sgd:
-            optimizer = try SGD(parameters: parameters, learningRate: Float(learningRate), momentum: Float(momentum),
+            optimizer = try SGD(parameters: parameters, learningRate: Float(effectiveLearningRate), momentum: Float(momentum),
                                 nesterov: nesterov && momentum > 0, weightDecay: Float(weightDecay))
         }
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, seed: seed,
@@ -240,7 +253,7 @@ extension MLPClassifier: RegisteredEstimator {
     public static var optionHelp: [String: String] {
         [
             "hidden_layer_sizes": "sizes of the hidden layers, like 95,95", "activation": "relu, leakyRelu, tanh or sigmoid",
-            "solver": "optimiser: adam or sgd", "learning_rate": "step size", "momentum": "SGD momentum",
+            "solver": "optimiser: adam or sgd", "learning_rate": "step size; 0: the solver's usual rate (adam 1e-3, sgd 0.05)", "momentum": "SGD momentum",
             "nesterov": "SGD with Nesterov momentum", "weight_decay": "L2 penalty on the weights",
             "batch_size": "rows per mini-batch", "epochs": "passes over the training rows, at most",
             "early_stopping": "hold out a validation part and keep the best epoch",
