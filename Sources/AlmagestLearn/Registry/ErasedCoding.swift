@@ -94,13 +94,5 @@ extension ErasedEstimator {
     }
 
     /// The registered name.
-    public var name: String {
-        switch self {
-        case let .transformer(t): return t.name
-        case let .clusterer(c): return c.name
-        case let .classifier(c): return c.name
-        case let .imageClassifier(c): return c.name
-        case let .factorizer(f): return f.name
-        }
-    }
+    public var name: String { type(of: configuration).estimatorName }
 }
