@@ -50,6 +50,9 @@ struct ClusterCommand: ParsableCommand {
     @Option(name: .long, help: "Shorthand for --option restarts=N: independent starts, the best one wins (k-means: 10).")
     var restarts: String?
 
+    @Option(name: .long, help: "Silhouette: exact (O(n^2)), sample=N (seeded, stratified by cluster; default sample=10000) or off.")
+    var silhouette: String = "sample=10000"
+
     @Flag(name: .long, help: "Cluster the features as they are, without standardising them.")
     var noStandardize = false
 
@@ -67,7 +70,8 @@ struct ClusterCommand: ParsableCommand {
             _ = try EstimatorSpec(algorithm, options: chosen).clusterer()  // said before reading the data
             let config = ClusteringExperiment(
                 experiment: experiment, clusterer: EstimatorSpec(algorithm, options: chosen), clusters: clusters,
-                descriptors: [features], seed: options.seed, standardize: !noStandardize)
+                descriptors: [features], seed: options.seed, standardize: !noStandardize,
+                silhouette: try SilhouetteMode(parsing: silhouette))
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
             let results = try config.run(on: dataset, settings: settings, store: store)
             print("\(dataset.count) rows x \(dataset.featureCount) columns from \(input)\n")

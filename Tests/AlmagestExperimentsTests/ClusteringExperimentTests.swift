@@ -89,6 +89,27 @@ import Testing
         #expect(runs[1].parameters["histogram_bins"] == 256 && runs[1].parameters["hog.orientations"] == nil)
     }
 
+    /// The silhouette is sampled (and the run says so), exact, or off; the other indices stay exact.
+    @Test func silhouetteModesAreRecorded() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-sil-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let subset = try EmbeddedDatasets.digits().subset(0..<300)
+        let store = try RunStore(root: root)
+        func run(_ mode: SilhouetteMode) throws -> ClusteringResult {
+            try ClusteringExperiment(clusterer: EstimatorSpec("kmeans", options: ["restarts": 2]), clusters: 5, descriptors: [.none],
+                                     seed: 2, silhouette: mode).run(on: subset, settings: .digits(), store: store)[0]
+        }
+        let sampled = try run(.sample(120)), exact = try run(.exact), off = try run(.off)
+        #expect(sampled.metrics["silhouette_sample_size"] == 120 && exact.metrics["silhouette_sample_size"] == nil)
+        #expect(abs(sampled.metrics["silhouette"]! - exact.metrics["silhouette"]!) < 0.03)
+        #expect(off.metrics["silhouette"] == nil && off.metrics["davies_bouldin"] == exact.metrics["davies_bouldin"])
+        #expect(sampled.metrics["calinski_harabasz"] == exact.metrics["calinski_harabasz"])
+        let records = try store.runs()
+        #expect(records.map { $0.parameters["silhouette"] } == ["sample=120", "exact", "off"])
+        let sizes = try CSVReader.read(from: try #require(sampled.directory).appendingPathComponent("silhouette.csv"))
+        #expect(sizes.features.column(1).reduce(0, +) == 120)
+    }
+
     @Test func badSettingsAreRefusedWithAFailedRun() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-bad-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

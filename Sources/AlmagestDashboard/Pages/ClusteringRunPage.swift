@@ -59,7 +59,10 @@ public struct ClusteringRunPage: RunPage {
                 categories: names, series: [BarSeries("mean silhouette", values: table.column("mean_silhouette") ?? [])],
                 titles: ChartTitles("Mean silhouette per cluster", x: "cluster", y: "silhouette"),
                 showValues: names.count <= 12)
-            figures += HTML.figure(chart, caption: "per-cluster mean silhouette (silhouette.csv)", id: "silhouette")
+            let sample = r.metrics["silhouette_sample_size"].map { n in
+                "; on a seeded sample of \(Int(n)) rows stratified by cluster" + (r.parameters["samples"].map { " (of \($0))" } ?? "")
+            } ?? ""
+            figures += HTML.figure(chart, caption: "per-cluster mean silhouette (silhouette.csv)\(sample)", id: "silhouette")
         }
         if let labels, let truth = labels.integers("true_label"), truth.count == clusters.count {
             figures += contingency(truth: truth, clusters: clusters)

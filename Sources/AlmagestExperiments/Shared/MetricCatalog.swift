@@ -37,7 +37,7 @@ public enum MetricCatalog {
         specs += [MetricSpec("silhouette", .maximize, range: -1...1), MetricSpec("calinski_harabasz", .maximize, lower: 0),
                   MetricSpec.loss("davies_bouldin"), MetricSpec.loss("inertia")]
         specs += ["iterations", "clusters_found", "clusters_asked", "feature_count", "train_samples", "test_samples",
-                  "epochs_run", "best_epoch", "plateaus", "samples"].map(MetricSpec.count)
+                  "epochs_run", "best_epoch", "plateaus", "samples", "silhouette_sample_size"].map(MetricSpec.count)
         // Classification.
         specs += ["accuracy", "balanced_accuracy", "average_precision", "roc_auc", "roc_auc_ovr_weighted", "roc_auc_ovo"]
             .map(MetricSpec.score)
