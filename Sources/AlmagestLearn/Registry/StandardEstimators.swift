@@ -7,6 +7,7 @@ extension EstimatorRegistry {
         try register(transformer: StandardScaler.self)
         try register(transformer: PCA.self)
         try register(clusterer: KMeans.self)
+        try register(clusterer: MiniBatchKMeans.self)
         try register(classifier: MLPClassifier.self)
         try register(factorizer: FactorizationSpec.self)
     }
