@@ -81,12 +81,15 @@ struct ClassifyCommand: ParsableCommand {
             let spec = try EstimatorSpec(model, options: chosen).overriding(["seed": .int(options.seed)])
             _ = try spec.classifier()  // an unknown model, another kind or a bad option: said before reading the data
             let selector = ColumnSelector(commandLine: target)
-            let dataset = try ClassificationExperiment.loadDataset(from: URL(fileURLWithPath: input), target: selector)
+            let progress = ProgressLog.standardError
+            let dataset = try progress.phase("read \(input)") {
+                try ClassificationExperiment.loadDataset(from: URL(fileURLWithPath: input), target: selector)
+            }
             let config = ClassificationExperiment(
                 experiment: experiment, model: spec, preprocessing: noStandardize ? [] : [EstimatorSpec("standard-scaler")],
                 testFraction: testFraction, seed: options.seed)
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
-            let result = try config.run(on: dataset, store: store)
+            let result = try config.run(on: dataset, store: store, progress: progress)
             print("\(dataset.count) rows x \(dataset.featureCount) features from \(input); classes "
                   + result.model.classNames.joined(separator: ", "))
             print("train \(result.split.train.count) rows, test \(result.split.test.count) rows; model \(model)"

@@ -64,7 +64,8 @@ struct ClusterCommand: ParsableCommand {
             options.apply()
             let url = URL(fileURLWithPath: input)
             let selector = target.map(ColumnSelector.init(commandLine:))
-            let dataset = try Dataset.load(from: url, target: selector)
+            let progress = ProgressLog.standardError
+            let dataset = try progress.phase("read \(input)") { try Dataset.load(from: url, target: selector) }
             let settings = try featureSettings(for: dataset)
             let chosen = try estimator.options(for: algorithm, shorthands: [("restarts", "restarts", restarts)])
             _ = try EstimatorSpec(algorithm, options: chosen).clusterer()  // said before reading the data
@@ -73,7 +74,7 @@ struct ClusterCommand: ParsableCommand {
                 descriptors: [features], seed: options.seed, standardize: !noStandardize,
                 silhouette: try SilhouetteMode(parsing: silhouette))
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
-            let results = try config.run(on: dataset, settings: settings, store: store)
+            let results = try config.run(on: dataset, settings: settings, store: store, progress: progress)
             print("\(dataset.count) rows x \(dataset.featureCount) columns from \(input)\n")
             print(ClusteringExperiment.table(results))
             for result in results {

@@ -107,7 +107,7 @@ struct FactorizeCommand: ParsableCommand {
             }
             let formats = plots.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
-            let results = try FactorizationExperiment(experiment: experimentName, plotFormats: formats).run(specs, on: data, store: store)
+            let results = try FactorizationExperiment(experiment: experimentName, plotFormats: formats).run(specs, on: data, store: store, progress: .standardError)
             print("\(data.matrix.rows) rows x \(data.matrix.columns) columns from \(data.source)\n")
             print(FactorizationExperiment.table(results))
             for result in results {

@@ -54,7 +54,7 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     /// Splits, scales, fits, scores; logs a run in `store` when one is given. Throws
     /// `FitError.invalidLabels` without labels or with fewer than two classes, `FitError` for
     /// non-finite features, a class too small to split or a bad setting.
-    public func run(on dataset: Dataset, store: RunStore?) throws -> ClassificationResult {
+    public func run(on dataset: Dataset, store: RunStore?, progress: ProgressLog = .silent) throws -> ClassificationResult {
         let pipeline = try Pipeline(steps: preprocessing, final: model)
         let splitter = try StratifiedSplit(testFraction: testFraction, seed: seed)
         guard let original = dataset.labels else {
@@ -70,7 +70,7 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let y = original.map { index[$0]! }
         let split = try splitter.split(labels: y)
-        return try logged(pipeline, dataset: dataset, labels: labels, y: y, split: split, store: store)
+        return try logged(pipeline, dataset: dataset, labels: labels, y: y, split: split, store: store, progress: progress)
     }
 
     /// The printed report: per-class precision, recall, F1 and support, macro and weighted
@@ -97,7 +97,8 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     private static func cell(_ value: Double) -> String { String(format: "%.4f", value) }
 
     private func logged(
-        _ pipeline: Pipeline, dataset: Dataset, labels: [Int], y: [Int], split: TrainTestIndices, store: RunStore?
+        _ pipeline: Pipeline, dataset: Dataset, labels: [Int], y: [Int], split: TrainTestIndices, store: RunStore?,
+        progress: ProgressLog
     ) throws -> ClassificationResult {
         let names = labels.map { dataset.className(of: $0) }
         var parameters = try pipeline.final.configuration.parameters
@@ -113,9 +114,11 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
         let tracked = try RunStore.track(in: store, experiment: experiment, algorithm: pipeline.final.name, parameters: parameters) {
             run in
             var clock = Stopwatch()
-            var result = try compute(pipeline, dataset: dataset, names: names, y: y, split: split, clock: &clock)
+            var result = try compute(pipeline, dataset: dataset, names: names, y: y, split: split, clock: &clock, progress: progress)
             if let run {
-                try ClassificationArtifacts(result: result, dataset: dataset, trueIndices: y).write(to: run)
+                try progress.phase("\(pipeline.final.name): writing the run") {
+                    try ClassificationArtifacts(result: result, dataset: dataset, trueIndices: y).write(to: run)
+                }
                 result.timings["artifacts"] = clock.lap()
             }
             result.timings["total"] = clock.total
@@ -129,11 +132,14 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     }
 
     private func compute(
-        _ pipeline: Pipeline, dataset: Dataset, names: [String], y: [Int], split: TrainTestIndices, clock: inout Stopwatch
+        _ pipeline: Pipeline, dataset: Dataset, names: [String], y: [Int], split: TrainTestIndices, clock: inout Stopwatch,
+        progress: ProgressLog
     ) throws -> ClassificationResult {
         var timings = ["split": clock.lap()]
         let xTrain = dataset.features.rows(at: split.train), xTest = dataset.features.rows(at: split.test)
-        let model = try pipeline.fit(xTrain, labels: split.trainLabels(y), featureNames: dataset.featureNames, classNames: names)
+        let model = try progress.phase("\(pipeline.final.name): fit on \(xTrain.rows) x \(xTrain.columns)") {
+            try pipeline.fit(xTrain, labels: split.trainLabels(y), featureNames: dataset.featureNames, classNames: names)
+        }
         timings["fit"] = clock.lap()
         let predicted = try model.predict(xTest)
         let probabilities = try model.predictProbabilities(xTest)

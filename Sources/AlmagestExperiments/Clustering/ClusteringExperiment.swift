@@ -54,14 +54,19 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         self.standardize = standardize
     }
 
-    /// Runs every descriptor on `dataset`; logs each run in `store` when one is given. Throws
-    /// `RegistryError` for an unknown clusterer and `FitError` for a bad option or bad data.
-    public func run(on dataset: Dataset, settings: FeatureSettings, store: RunStore?) throws -> [ClusteringResult] {
+    /// Runs every descriptor on `dataset`; logs each run in `store` when one is given, and tells
+    /// each phase to `progress`. Throws `RegistryError` for an unknown clusterer and `FitError` for
+    /// a bad option or bad data.
+    public func run(
+        on dataset: Dataset, settings: FeatureSettings, store: RunStore?, progress: ProgressLog = .silent
+    ) throws -> [ClusteringResult] {
         try require(!descriptors.isEmpty, "descriptors", "[]", expected: "at least one of hog, histogram, none")
         try require(clusters >= 1, "clusters", clusters, expected: "at least 1")
         let estimator = try clusterer.overriding(["clusters": .int(clusters), "seed": .int(seed)]).clusterer()
         try dataset.features.validateForFit("clustering input")
-        return try descriptors.map { try runOne($0, estimator: estimator, dataset: dataset, settings: settings, store: store) }
+        return try descriptors.map {
+            try runOne($0, estimator: estimator, dataset: dataset, settings: settings, store: store, progress: progress)
+        }
     }
 
     /// The metric table printed by the CLI: one row per descriptor.
@@ -82,7 +87,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
 
     private func runOne(
         _ descriptor: FeatureDescriptor, estimator: AnyClusterer<Matrix<Double>>, dataset: Dataset, settings: FeatureSettings,
-        store: RunStore?
+        store: RunStore?, progress: ProgressLog
     ) throws -> ClusteringResult {
         var parameters = try estimator.configuration.parameters
         parameters.merge([
@@ -94,7 +99,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         let tracked = try RunStore.track(
             in: store, experiment: experiment, algorithm: "\(estimator.name)-\(descriptor.rawValue)", parameters: parameters
         ) { run in
-            try compute(descriptor, estimator: estimator, dataset: dataset, settings: settings, run: run)
+            try compute(descriptor, estimator: estimator, dataset: dataset, settings: settings, run: run, progress: progress)
         }
         let result = tracked.value
         return ClusteringResult(
@@ -104,15 +109,16 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
 
     private func compute(
         _ descriptor: FeatureDescriptor, estimator: AnyClusterer<Matrix<Double>>, dataset: Dataset, settings: FeatureSettings,
-        run: ActiveRun?
+        run: ActiveRun?, progress: ProgressLog
     ) throws -> RunOutcome<ClusteringResult> {
         var timings = [String: Double]()
         var clock = Stopwatch()
-        var features = try settings.features(descriptor, of: dataset.features)
+        let name = "\(estimator.name)-\(descriptor.rawValue)"
+        var features = try progress.phase("\(name): features") { try settings.features(descriptor, of: dataset.features) }
         timings["features"] = clock.lap()
         if standardize { features = try StandardScaler().fit(features).transform(features) }
         timings["standardize"] = clock.lap()
-        let model = try estimator.fit(features)
+        let model = try progress.phase("\(name): fit \(features.rows) x \(features.columns)") { try estimator.fit(features) }
         timings["fit"] = clock.lap()
 
         var metrics = model.fitReport
@@ -126,27 +132,34 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         }
         var silhouette: SilhouetteAnalysis?
         if Set(model.labels).count >= 2 && Set(model.labels).count < features.rows {
-            silhouette = try sampledSilhouette(features, labels: model.labels, metrics: &metrics)
+            silhouette = try progress.phase("\(name): silhouette (\(self.silhouette))") {
+                try sampledSilhouette(features, labels: model.labels, metrics: &metrics)
+            }
             metrics["calinski_harabasz"] = try calinskiHarabasz(of: features, labels: model.labels)
             metrics["davies_bouldin"] = try daviesBouldin(of: features, labels: model.labels)
         }
         timings["metrics"] = clock.lap()
-        let projection = try PCA(components: min(3, features.columns, features.rows)).fit(features).transform(features)
+        let projection = try progress.phase("\(name): projection") {
+            try PCA(components: min(3, features.columns, features.rows)).fit(features).transform(features)
+        }
         timings["projection"] = clock.lap()
-        timings["total"] = clock.total
 
         if let run {
-            try run.writeJSON("metrics.json", metrics)
-            try run.writeArtifact("labels.csv", contents: labelsCSV(truth: dataset.labels, predicted: model.labels))
-            try run.write(ProjectionArtifact(coordinates: projection, truth: dataset.labels, clusters: model.labels))
-            if let silhouette { try run.writeArtifact("silhouette.csv", contents: silhouetteCSV(silhouette)) }
-            try run.writeJSON("model.json", model)
-            if descriptor != .none && settings.imageHeight * settings.imageWidth == dataset.featureCount {
-                try run.writeJSON("examples.json", ClusterExamples(
-                    images: dataset.features, height: settings.imageHeight, width: settings.imageWidth,
-                    clusters: model.labels, truth: dataset.labels))
+            try progress.phase("\(name): writing the run") {
+                try run.writeJSON("metrics.json", metrics)
+                try run.writeArtifact("labels.csv", contents: labelsCSV(truth: dataset.labels, predicted: model.labels))
+                try run.write(ProjectionArtifact(coordinates: projection, truth: dataset.labels, clusters: model.labels))
+                if let silhouette { try run.writeArtifact("silhouette.csv", contents: silhouetteCSV(silhouette)) }
+                try run.writeJSON("model.json", model)
+                if descriptor != .none && settings.imageHeight * settings.imageWidth == dataset.featureCount {
+                    try run.writeJSON("examples.json", ClusterExamples(
+                        images: dataset.features, height: settings.imageHeight, width: settings.imageWidth,
+                        clusters: model.labels, truth: dataset.labels))
+                }
             }
+            timings["artifacts"] = clock.lap()
         }
+        timings["total"] = clock.total
         let result = ClusteringResult(
             algorithm: estimator.name, descriptor: descriptor, metrics: metrics, timings: timings, labels: model.labels,
             projection: projection, runID: nil, directory: nil)

@@ -34,19 +34,23 @@ public struct FactorizationExperiment: Sendable {
 
     /// Runs every spec on `data`; logs each run in `store` when one is given. A run that fails is
     /// logged as failed and the error is rethrown.
-    public func run(_ specs: [FactorizationSpec], on data: FactorizationData, store: RunStore?) throws -> [FactorizationResult] {
-        try run(factorizers: specs.map { try EstimatorRegistry.shared.erase($0).factorizer! }, on: data, store: store)
+    public func run(
+        _ specs: [FactorizationSpec], on data: FactorizationData, store: RunStore?, progress: ProgressLog = .silent
+    ) throws -> [FactorizationResult] {
+        try run(factorizers: specs.map { try EstimatorRegistry.shared.erase($0).factorizer! }, on: data, store: store, progress: progress)
     }
 
     /// Runs every registered factorizer on `data`; logs each run in `store` when one is given.
     /// Throws `FitError.invalidParameter` for a factorizer whose model does not record its
     /// training (`TrackedFactorization`).
-    public func run(factorizers: [AnyFactorizer], on data: FactorizationData, store: RunStore?) throws -> [FactorizationResult] {
+    public func run(
+        factorizers: [AnyFactorizer], on data: FactorizationData, store: RunStore?, progress: ProgressLog = .silent
+    ) throws -> [FactorizationResult] {
         for format in plotFormats {
             try require(format == "svg" || format == "png", "plot format", format, expected: "svg or png")
         }
         try data.matrix.validateForFit("factorisation input")
-        return try factorizers.map { try runOne($0, data: data, store: store) }
+        return try factorizers.map { try runOne($0, data: data, store: store, progress: progress) }
     }
 
     /// One line per run: label, relative error, effective rank, iterations, stop reason, seconds.
@@ -63,7 +67,9 @@ public struct FactorizationExperiment: Sendable {
 
     // MARK: - Private
 
-    private func runOne(_ factorizer: AnyFactorizer, data: FactorizationData, store: RunStore?) throws -> FactorizationResult {
+    private func runOne(
+        _ factorizer: AnyFactorizer, data: FactorizationData, store: RunStore?, progress: ProgressLog
+    ) throws -> FactorizationResult {
         var parameters = try factorizer.configuration.parameters
         parameters["source"] = .string(data.source)
         parameters["samples"] = .int(data.matrix.rows)
@@ -71,7 +77,7 @@ public struct FactorizationExperiment: Sendable {
         let tracked = try RunStore.track(
             in: store, experiment: experiment, algorithm: factorizer.configuration.algorithmName, parameters: parameters
         ) { run in
-            try compute(factorizer, parameters: parameters, data: data, run: run)
+            try compute(factorizer, parameters: parameters, data: data, run: run, progress: progress)
         }
         let r = tracked.value
         return FactorizationResult(factorizer: factorizer, label: r.label, model: r.model, metrics: r.metrics, timings: r.timings,
@@ -79,17 +85,18 @@ public struct FactorizationExperiment: Sendable {
     }
 
     private func compute(
-        _ factorizer: AnyFactorizer, parameters: [String: ParameterValue], data: FactorizationData, run: ActiveRun?
+        _ factorizer: AnyFactorizer, parameters: [String: ParameterValue], data: FactorizationData, run: ActiveRun?,
+        progress: ProgressLog
     ) throws -> RunOutcome<FactorizationResult> {
         var clock = Stopwatch()
-        let fitted = try factorizer.fit(data.matrix)
+        let label = factorizer.configuration.label
+        let fitted = try progress.phase("\(label): fit") { try factorizer.fit(data.matrix) }
         var timings = ["fit": clock.lap()]
         guard let model = fitted.base as? any TrackedFactorization else {
             throw FitError.invalidParameter(
                 name: "factorizer", value: factorizer.name,
                 expected: "a factorisation whose model records its training (TrackedFactorization), such as nmf")
         }
-        let label = factorizer.configuration.label
         let spectrum = SpectrumSummary(singularValues: try SpectrumTracker.singularValuesOfProduct(model.w, model.h))
         let plots = FactorizationPlots(model: model, data: data, plateau: Self.plateauDetector(parameters), title: label)
         let plateaus = plots.plateauIntervals
@@ -114,10 +121,12 @@ public struct FactorizationExperiment: Sendable {
                 try run.writeArtifact("layer_\(k + 1).npy", contents: NPY.encode(layer))
             }
             timings["artifacts"] = clock.lap()
-            for (name, chart) in plots.figures() {
-                for format in plotFormats {
-                    let bytes = format == "svg" ? Data(try chart.svg().utf8) : try chart.png()
-                    try run.writeArtifact("\(name).\(format)", contents: bytes)
+            try progress.phase("\(label): figures") {
+                for (name, chart) in plots.figures() {
+                    for format in plotFormats {
+                        let bytes = format == "svg" ? Data(try chart.svg().utf8) : try chart.png()
+                        try run.writeArtifact("\(name).\(format)", contents: bytes)
+                    }
                 }
             }
             timings["plots"] = clock.lap()
