@@ -1,3 +1,4 @@
+import AlmagestCore
 import AlmagestData
 import AlmagestDashboard
 import AlmagestTracking
@@ -210,4 +211,29 @@ import Testing
 func tableNumber(_ value: Double) -> String {
     if value.rounded() == value && abs(value) < 1e9 { return String(Int(value)) }
     return abs(value) >= 1000 ? String(format: "%.2f", value) : String(format: "%.4f", value)
+}
+
+/// A projection of more points than the page draws: a seeded sample stratified by cluster, said so.
+@Suite struct LargeScatterTests {
+    @Test func largeProjectionIsSampledByCluster() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-large-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let n = 120_000
+        let clusters: [Int] = (0..<n).map { (i: Int) -> Int in i % 10 < 7 ? 0 : (i % 10 < 9 ? 1 : 2) }   // 70%, 20%, 10%
+        let points = Matrix<Double>(rows: n, columns: 3) { (i: Int, j: Int) -> Double in
+            Double(clusters[i] * 10 + j) + Double(i % 97) / 97
+        }
+        let run = try store.start(experiment: "big", algorithm: "kmeans", parameters: [:])
+        try run.write(ProjectionArtifact(coordinates: points, truth: nil, clusters: clusters))
+        let id = try run.finish(metrics: [:], specs: [], timings: [:]).id
+        let html = String(decoding: DashboardSite(store: store).respond(path: "/run/\(id)", query: nil).body, as: UTF8.self)
+        #expect(html.contains("data-points=\"100000\" data-total=\"120000\""))
+        #expect(html.contains("a seeded sample of 100000 of 120000 points, stratified by cluster"))
+        let drawn = try #require(scatterBlock("labels", in: html))
+        #expect(drawn.count == 100_000)
+        #expect([0, 1, 2].map { k in drawn.filter { $0 == k }.count } == [70_000, 20_000, 10_000])
+        // The legend counts every point of a cluster, not only the drawn ones.
+        #expect(html.contains("cluster 0 <span class=\"count\">84000</span>"))
+    }
 }

@@ -1,3 +1,4 @@
+import AlmagestCore
 import AlmagestPlot
 import AlmagestTracking
 import Foundation
@@ -27,6 +28,8 @@ struct ProjectionScatter {
     var truth: [Int]?
     var title = "PCA projection, coloured by cluster"
     var axisNames = ("PC1", "PC2", "PC3")
+    /// Points drawn at most; a larger projection is drawn from a stratified sample.
+    var maxPoints = 100_000
 
     init(_ table: ArtifactTable, clusters: [Int]? = nil, truth: [Int]? = nil) {
         self.table = table
@@ -38,25 +41,32 @@ struct ProjectionScatter {
     /// the artifact.
     func html() -> String {
         let axes = ProjectionArtifact.axes
-        guard let x = table.column(axes[0]), let y = table.column(axes[1]), let z = table.column(axes[2]) else {
+        guard let allX = table.column(axes[0]), let allY = table.column(axes[1]), let allZ = table.column(axes[2]) else {
             return "<p class=\"missing\">projection.csv has no x, y, z columns (it has: \(HTML.escape(table.names.joined(separator: ", "))).</p>"
         }
-        if let bad = (0..<x.count).first(where: { !(x[$0].isFinite && y[$0].isFinite && z[$0].isFinite) }) {
+        if let bad = (0..<allX.count).first(where: { !(allX[$0].isFinite && allY[$0].isFinite && allZ[$0].isFinite) }) {
             return "<p class=\"missing\">projection.csv row \(bad + 1) has a missing or non-finite coordinate; the scatter is not drawn.</p>"
         }
-        let clusters = table.integers("cluster") ?? self.clusters.flatMap { $0.count == x.count ? $0 : nil }
-            ?? [Int](repeating: 0, count: x.count)
-        let truth = table.integers("true_label") ?? self.truth.flatMap { $0.count == x.count ? $0 : nil }
+        let allClusters = table.integers("cluster") ?? self.clusters.flatMap { $0.count == allX.count ? $0 : nil }
+            ?? [Int](repeating: 0, count: allX.count)
+        let allTruth = table.integers("true_label") ?? self.truth.flatMap { $0.count == allX.count ? $0 : nil }
+        let sizes = Dictionary(allClusters.map { ($0, 1) }, uniquingKeysWith: +)
+        // Past `maxPoints`, a seeded sample stratified by cluster (every point stays in projection.csv).
+        let total = allX.count
+        let shown = total > maxPoints ? StratifiedSample.rows(labels: allClusters, size: maxPoints, seed: 0) : nil
+        let pick: ([Double]) -> [Double] = { values in shown.map { $0.map { values[$0] } } ?? values }
+        let (x, y, z) = (pick(allX), pick(allY), pick(allZ))
+        let clusters = shown.map { $0.map { allClusters[$0] } } ?? allClusters
+        let truth = allTruth.map { all in shown.map { $0.map { all[$0] } } ?? all }
 
         let colors = Self.colors(for: clusters)
         var out = "<figure class=\"chart\" id=\"scatter\"><div class=\"scatter-title\">\(HTML.escape(title))</div>"
-        out += "<div class=\"scatter3d\" data-points=\"\(x.count)\" data-azimuth=\"35\" data-elevation=\"25\""
+        out += "<div class=\"scatter3d\" data-points=\"\(x.count)\" data-total=\"\(total)\" data-azimuth=\"35\" data-elevation=\"25\""
         out += " data-axis-x=\"\(HTML.escape(axisNames.0))\" data-axis-y=\"\(HTML.escape(axisNames.1))\" data-axis-z=\"\(HTML.escape(axisNames.2))\""
         let colorJSON = "{" + colors.map { "\"\($0.label)\":\"\($0.color.hexString)\"" }.joined(separator: ",") + "}"
         out += " data-colors=\"\(HTML.escape(colorJSON))\">"
         out += "<canvas width=\"640\" height=\"540\" role=\"img\" aria-label=\"3-D scatter of \(x.count) points\"></canvas>"
         out += "<div class=\"scatter-mark\" hidden></div><div class=\"scatter-tip\" hidden></div></div>"
-        let sizes = Dictionary(clusters.map { ($0, 1) }, uniquingKeysWith: +)
         if colors.count > 1 && colors.count <= 40 {
             out += "<ul class=\"scatter-legend\">"
             for (label, color) in colors {
@@ -69,7 +79,8 @@ struct ProjectionScatter {
         out += Self.labelBlock("labels", clusters)
         if let truth { out += Self.labelBlock("truth", truth) }
         out += "<noscript><p class=\"missing\">The scatter is drawn by the page's script; the points are in projection.csv.</p></noscript>"
-        out += "<figcaption>\(x.count) points; drag to rotate, hover a point for its cluster and label, click a legend entry to highlight a cluster</figcaption></figure>"
+        let count = shown == nil ? "\(total) points" : "a seeded sample of \(x.count) of \(total) points, stratified by cluster"
+        out += "<figcaption>\(count); drag to rotate, hover a point for its cluster and label, click a legend entry to highlight a cluster</figcaption></figure>"
         return out
     }
 

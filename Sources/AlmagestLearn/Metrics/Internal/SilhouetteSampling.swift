@@ -34,31 +34,11 @@ public enum SilhouetteMode: Codable, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
-    /// The rows to measure, ascending; nil for every row (exact, or fewer rows than the sample).
-    /// Each cluster gives its share of the sample (largest remainders first, at least one row of
-    /// every cluster), drawn by the random stream `seed`. Cost: O(n).
+    /// The rows to measure, ascending; nil for every row (exact, or fewer rows than the sample):
+    /// `StratifiedSample.rows`, each cluster giving its share. Cost: O(n).
     public func rows(labels: [Int], seed: Int) -> [Int]? {
         guard case let .sample(size) = self, size < labels.count else { return nil }
-        var members = [Int: [Int]]()
-        for (i, label) in labels.enumerated() { members[label, default: []].append(i) }
-        let clusters = members.keys.sorted()
-        let n = Double(labels.count)
-        let quotas = clusters.map { Double(members[$0]!.count) * Double(size) / n }
-        var take = quotas.map { max(1, Int($0)) }
-        var remaining = size - take.reduce(0, +)
-        for k in quotas.indices.sorted(by: { quotas[$0] - quotas[$0].rounded(.down) > quotas[$1] - quotas[$1].rounded(.down) })
-        where remaining > 0 && take[k] < members[clusters[k]]!.count {
-            take[k] += 1
-            remaining -= 1
-        }
-        var rng = RandomStream(seed: seed)
-        var chosen = [Int]()
-        for (k, label) in clusters.enumerated() {
-            var rows = members[label]!
-            rng.shuffle(&rows)
-            chosen += rows.prefix(min(take[k], rows.count))
-        }
-        return chosen.sorted()
+        return StratifiedSample.rows(labels: labels, size: size, seed: seed)
     }
 
     public init(from decoder: Decoder) throws {
