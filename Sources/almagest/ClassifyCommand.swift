@@ -61,6 +61,18 @@ struct ClassifyCommand: ParsableCommand {
     @Option(name: .long, help: "Shorthand for --option patience=N: epochs without a better validation loss before stopping.")
     var patience: String?
 
+    @Option(name: .long, help: "Search before the final fit: grid or random (with --space); each candidate is logged as a run.")
+    var search: SearchSettings.Kind?
+
+    @Option(name: .long, help: "Search space: a JSON file of option -> list of values, or {\"uniform\"|\"logUniform\"|\"integers\": [low, high]}.")
+    var space: String?
+
+    @Option(name: .long, help: "Stratified cross-validation folds of the search.")
+    var folds: Int = 5
+
+    @Option(name: .long, help: "Candidates drawn by a random search.")
+    var candidates: Int = 10
+
     @Option(name: .long, help: "Share of each class held out for the test part.")
     var testFraction: Double = 0.2
 
@@ -85,9 +97,10 @@ struct ClassifyCommand: ParsableCommand {
             let dataset = try progress.phase("read \(input)") {
                 try ClassificationExperiment.loadDataset(from: URL(fileURLWithPath: input), target: selector)
             }
+            let settings = try searchSettings()
             let config = ClassificationExperiment(
                 experiment: experiment, model: spec, preprocessing: noStandardize ? [] : [EstimatorSpec("standard-scaler")],
-                testFraction: testFraction, seed: options.seed)
+                testFraction: testFraction, seed: options.seed, search: settings)
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
             let result = try config.run(on: dataset, store: store, progress: progress)
             print("\(dataset.count) rows x \(dataset.featureCount) features from \(input); classes "
@@ -95,8 +108,28 @@ struct ClassifyCommand: ParsableCommand {
             print("train \(result.split.train.count) rows, test \(result.split.test.count) rows; model \(model)"
                   + (result.model.trainingCurves.map { ", \($0.trainingLoss.count) epochs (kept \($0.bestEpoch))" } ?? "")
                   + String(format: ", fit %.2f s\n", result.timings["fit"] ?? 0))
+            if let candidates = result.search {
+                print("\(settings!.kind.rawValue) search, \(settings!.folds)-fold cross-validation on the training part (* best):")
+                print(ClassificationExperiment.searchTable(candidates) + "\n")
+            }
             print(ClassificationExperiment.table(result))
             print("\nrun \(result.runID ?? "-") -> \(result.directory?.path ?? "")")
         }
     }
 }
+
+extension ClassifyCommand {
+    /// The search of --search, --space, --folds and --candidates; nil without --search.
+    private func searchSettings() throws -> SearchSettings? {
+        guard let search else {
+            if space != nil { throw ValidationError("--space needs --search grid or --search random") }
+            return nil
+        }
+        guard let space else { throw ValidationError("--search \(search.rawValue) needs --space FILE (option -> values)") }
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
+        return SearchSettings(kind: search, space: try SearchSpace.load(from: URL(fileURLWithPath: space)), folds: folds,
+                              candidates: candidates)
+    }
+}
+
+extension SearchSettings.Kind: ExpressibleByArgument {}

@@ -102,6 +102,31 @@ import Testing
         #expect(MLPClassifier(solver: .sgd).effectiveLearningRate == 0.05 && MLPClassifier().effectiveLearningRate == 1e-3)
     }
 
+    /// A grid search before the final fit: each candidate is a run, the final run uses the best.
+    @Test func searchLogsEveryCandidateAndFitsTheBest() throws {
+        _ = TestEstimators.allNames
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let digits = try EmbeddedDatasets.digits().subset(0..<400)
+        let search = SearchSettings(kind: .grid, space: SearchSpace(["temperature": .list([0.25, 8])]), folds: 3)
+        let store = try RunStore(root: root)
+        let result = try ClassificationExperiment(experiment: "search", model: EstimatorSpec("nearest-centroid"), seed: 1,
+                                                  search: search).run(on: digits, store: store)
+        let candidates = try #require(result.search)
+        #expect(candidates.count == 2)
+        let runs = try store.runs()
+        #expect(runs.count == 3 && runs.allSatisfy { $0.status == .finished })
+        #expect(runs.prefix(2).map { $0.parameters["candidate"] } == [0, 1] && runs.prefix(2).map { $0.parameters["temperature"] } == [0.25, 8])
+        #expect(runs.prefix(2).map { $0.metrics["cv_accuracy_mean"] } == candidates.map(\.meanAccuracy))
+        let best = candidates.max { $0.meanAccuracy < $1.meanAccuracy }!
+        #expect(runs[2].parameters["temperature"] == best.options["temperature"] && runs[2].parameters["search"] == "grid")
+        #expect(runs[2].spec(of: "cv_accuracy_mean") == nil && runs[0].spec(of: "cv_accuracy_mean")?.goal == .maximize)
+        #expect(ClassificationExperiment.searchTable(candidates).contains("*"))
+        let saved = try JSONDecoder().decode([ModelSearchCandidate].self, from: Data(contentsOf: try #require(result.directory)
+            .appendingPathComponent("search.json")))
+        #expect(saved == candidates)
+    }
+
     @Test func sameSeedSameResult() throws {
         let data = try Self.magicSubset().subset(Array(stride(from: 0, to: 3170, by: 2)))
         let config = ClassificationExperiment(model: Self.mlp(epochs: 2), seed: 5)

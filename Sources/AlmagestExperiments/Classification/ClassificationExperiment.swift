@@ -33,11 +33,16 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     public var preprocessing: [EstimatorSpec]
     /// Share of each class held out for the test part, in (0, 1).
     public var testFraction: Double
-    /// Seed of the split (the classifier has its own).
+    /// Seed of the split and of the search's folds and draws (the classifier has its own).
     public var seed: Int
+    /// A grid or random search with cross-validation on the training part before the final fit;
+    /// each candidate is logged as a run, and the final run uses the best candidate's options.
+    public var search: SearchSettings?
 
     public init(experiment: String = "classify", model: EstimatorSpec,
-                preprocessing: [EstimatorSpec] = [EstimatorSpec("standard-scaler")], testFraction: Double = 0.2, seed: Int = 0) {
+                preprocessing: [EstimatorSpec] = [EstimatorSpec("standard-scaler")], testFraction: Double = 0.2, seed: Int = 0,
+                search: SearchSettings? = nil) {
+        self.search = search
         self.experiment = experiment
         self.model = model
         self.preprocessing = preprocessing
@@ -55,7 +60,7 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     /// `FitError.invalidLabels` without labels or with fewer than two classes, `FitError` for
     /// non-finite features, a class too small to split or a bad setting.
     public func run(on dataset: Dataset, store: RunStore?, progress: ProgressLog = .silent) throws -> ClassificationResult {
-        let pipeline = try Pipeline(steps: preprocessing, final: model)
+        var pipeline = try Pipeline(steps: preprocessing, final: model)
         let splitter = try StratifiedSplit(testFraction: testFraction, seed: seed)
         guard let original = dataset.labels else {
             throw FitError.invalidLabels(reason: "\(dataset.provenance.source) has no target column; expected class labels to learn")
@@ -70,7 +75,32 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let y = original.map { index[$0]! }
         let split = try splitter.split(labels: y)
-        return try logged(pipeline, dataset: dataset, labels: labels, y: y, split: split, store: store, progress: progress)
+        var candidates: [ModelSearchCandidate]?
+        if let search {
+            let found = try searched(search, dataset: dataset, names: labels.map { dataset.className(of: $0) }, y: y, split: split,
+                                     store: store, progress: progress)
+            (pipeline, candidates) = (found.pipeline, found.candidates)
+        }
+        var result = try logged(pipeline, dataset: dataset, labels: labels, y: y, split: split, store: store, progress: progress,
+                                candidates: candidates)
+        result.search = candidates
+        return result
+    }
+
+    /// The run parameters of `pipeline`: the classifier's options, each step's under its name, and
+    /// the experiment's settings.
+    func parameters(of pipeline: Pipeline, dataset: Dataset, names: [String]) throws -> [String: ParameterValue] {
+        var parameters = try pipeline.final.configuration.parameters
+        for step in pipeline.steps {
+            for (key, value) in try step.configuration.parameters { parameters["\(step.name).\(key)"] = value }
+        }
+        parameters.merge([
+            "model": .string(pipeline.final.name), "preprocessing": .list(pipeline.steps.map { .string($0.name) }),
+            "test_fraction": .double(testFraction), "split_seed": .int(seed), "samples": .int(dataset.count),
+            "features": .int(dataset.featureCount), "classes": .string(names.joined(separator: ",")),
+            "source": .string(dataset.provenance.source),
+        ]) { $1 }
+        return parameters
     }
 
     /// The printed report: per-class precision, recall, F1 and support, macro and weighted
@@ -98,19 +128,15 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
 
     private func logged(
         _ pipeline: Pipeline, dataset: Dataset, labels: [Int], y: [Int], split: TrainTestIndices, store: RunStore?,
-        progress: ProgressLog
+        progress: ProgressLog, candidates: [ModelSearchCandidate]?
     ) throws -> ClassificationResult {
         let names = labels.map { dataset.className(of: $0) }
-        var parameters = try pipeline.final.configuration.parameters
-        for step in pipeline.steps {
-            for (key, value) in try step.configuration.parameters { parameters["\(step.name).\(key)"] = value }
+        var parameters = try self.parameters(of: pipeline, dataset: dataset, names: names)
+        if let search, let candidates {
+            parameters["search"] = .string(search.kind.rawValue)
+            parameters["search_candidates"] = .int(candidates.count)
+            parameters["folds"] = .int(search.folds)
         }
-        parameters.merge([
-            "model": .string(pipeline.final.name), "preprocessing": .list(pipeline.steps.map { .string($0.name) }),
-            "test_fraction": .double(testFraction), "split_seed": .int(seed), "samples": .int(dataset.count),
-            "features": .int(dataset.featureCount), "classes": .string(names.joined(separator: ",")),
-            "source": .string(dataset.provenance.source),
-        ]) { $1 }
         let tracked = try RunStore.track(in: store, experiment: experiment, algorithm: pipeline.final.name, parameters: parameters) {
             run in
             var clock = Stopwatch()
@@ -118,6 +144,7 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
             if let run {
                 try progress.phase("\(pipeline.final.name): writing the run") {
                     try ClassificationArtifacts(result: result, dataset: dataset, trueIndices: y).write(to: run)
+                    if let candidates { try run.writeJSON("search.json", candidates) }
                 }
                 result.timings["artifacts"] = clock.lap()
             }
@@ -195,4 +222,6 @@ public struct ClassificationResult: Sendable {
     /// The logged run, when a store was given.
     public internal(set) var runID: String?
     public internal(set) var directory: URL?
+    /// Every candidate of the search, when there was one (each also logged as a run).
+    public internal(set) var search: [ModelSearchCandidate]?
 }
