@@ -33,9 +33,14 @@ public enum CSVReader {
     ) throws -> Dataset {
         let special = try options.bytes(source: source)
         let bytes = [UInt8](try Gzip.decompressIfNeeded(data, source: source))
+        if let dataset = try CSVParallelReader.read(
+            bytes, source: source, options: options, special: special, target: target, dropping: dropping)
+        {
+            return dataset
+        }
         let table = try CSVTokenizer.tokenize(
             bytes, source: source, delimiter: special.delimiter, quote: special.quote, comment: special.comment)
-        return try Parser(table: table, source: source, options: options).dataset(target: target, dropping: dropping)
+        return try CSVParser(table: table, source: source, options: options).dataset(target: target, dropping: dropping)
     }
 
     /// Only the header decision: true when `options.header` is `.present`, or `.detect` finds one.
@@ -44,13 +49,14 @@ public enum CSVReader {
         let bytes = [UInt8](try Gzip.decompressIfNeeded(data))
         let table = try CSVTokenizer.tokenize(
             bytes, source: "CSV data", delimiter: special.delimiter, quote: special.quote, comment: special.comment)
-        return Parser(table: table, source: "CSV data", options: options).hasHeader()
+        return CSVParser(table: table, source: "CSV data", options: options).hasHeader()
     }
 }
 
 // MARK: - Private
 
-private struct Parser {
+/// Reads a tokenized table into a dataset: header detection, column selection, numbers, labels.
+struct CSVParser {
     let table: CSVTokenizer.Table
     let source: String
     let options: CSVOptions
@@ -131,30 +137,31 @@ private struct Parser {
 
     /// Integer labels as they are, or text labels as indices into their sorted distinct texts.
     private func readLabels(column: Int, from firstData: Int) throws -> ([Int], [String]) {
-        var integers = [Int]()
-        integers.reserveCapacity(table.count - firstData)
-        var allIntegers = true
-        for record in firstData..<table.count {
-            let cell = table.field(record, column)
-            if table.isMissing(cell, tokens: missing) {
-                throw DataError.missingValue(source: source, line: table.lines[record], column: column + 1)
-            }
-            if allIntegers, let value = table.number(cell), value == value.rounded(),
-                abs(value) < 9.0e15
-            {
-                integers.append(Int(value))
-            } else {
-                allIntegers = false
-            }
+        for record in firstData..<table.count where table.isMissing(table.field(record, column), tokens: missing) {
+            throw DataError.missingValue(source: source, line: table.lines[record], column: column + 1)
         }
-        if allIntegers { return (integers, []) }
-        let texts = (firstData..<table.count).map { table.trimmedString(table.field($0, column)) }
-        let classNames = Array(Set(texts)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        return (texts.map { index[$0]! }, classNames)
+        return try Self.labels(count: table.count - firstData, number: { table.number(table.field($0 + firstData, column)) },
+                               text: { table.trimmedString(table.field($0 + firstData, column)) })
     }
 
-    private func resolve(_ selector: ColumnSelector, names: [String]?, width: Int) throws -> Int {
+    /// Labels from `count` cells: integers as they are when every cell is one (`number`), else
+    /// the indices of the cells' texts (`text`) among their sorted distinct values.
+    static func labels(count: Int, number: (Int) -> Double?, text: (Int) -> String) throws -> ([Int], [String]) {
+        var integers = [Int]()
+        integers.reserveCapacity(count)
+        for k in 0..<count {
+            guard let value = number(k), value == value.rounded(), abs(value) < 9.0e15 else {
+                let texts = (0..<count).map(text)
+                let classNames = Array(Set(texts)).sorted()
+                let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
+                return (texts.map { index[$0]! }, classNames)
+            }
+            integers.append(Int(value))
+        }
+        return (integers, [])
+    }
+
+    func resolve(_ selector: ColumnSelector, names: [String]?, width: Int) throws -> Int {
         if let column = selector.resolve(names: names, count: width) { return column }
         let available: String
         if case .name = selector, names == nil {
