@@ -27,46 +27,54 @@ enum CSVParallelReader {
         _ bytes: [UInt8], source: String, options: CSVOptions, special: (delimiter: UInt8, quote: UInt8?, comment: UInt8?),
         target: ColumnSelector?, dropping: [ColumnSelector]
     ) throws -> Dataset? {
-        try bytes.withUnsafeBufferPointer { p -> Dataset? in
-            guard isPlain(p, quote: special.quote) else { return nil }
-            let begin = p.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
-            // The first records decide the header and the columns, as the general path does.
-            let head = prefixEnd(p, from: begin, records: 21, comment: special.comment)
-            let table = try CSVTokenizer.tokenize(
-                Array(p[0..<head]), source: source, delimiter: special.delimiter, quote: special.quote, comment: special.comment)
-            guard table.count > 0 else { return nil }
-            let parser = CSVParser(table: table, source: source, options: options)
-            let width = table.fieldCount(0)
-            let header = parser.hasHeader()
-            let names = header ? (0..<width).map { table.trimmedString(table.field(0, $0)) } : Dataset.defaultFeatureNames(count: width)
-            let targetColumn = try target.map { try parser.resolve($0, names: header ? names : nil, width: width) }
-            var excluded = Set(try dropping.map { try parser.resolve($0, names: header ? names : nil, width: width) })
-            if let targetColumn { excluded.insert(targetColumn) }
-            let featureColumns = (0..<width).filter { !excluded.contains($0) }
-            var start = begin, line = 1
-            if header {
-                (start, line) = afterFirstRecord(p, from: begin, comment: special.comment)
-            }
-            let layout = Layout(
-                width: width, slots: (0..<width).map { c in c == targetColumn ? -2 : featureColumns.firstIndex(of: c) ?? -1 },
-                features: featureColumns.count, delimiter: special.delimiter, comment: special.comment,
-                missing: options.missingValues.map { Array($0.utf8) }, source: source)
-            guard let (features, targets) = try parse(p, from: start, firstLine: line, layout: layout) else { return nil }
-            var labels: [Int]? = nil
-            var classNames: [String] = []
-            if let targets, let targetColumn {
-                for (k, range) in targets.enumerated() where layout.isMissing(p, range) {
-                    throw DataError.missingValue(source: source, line: lineOf(row: k, p, from: start, firstLine: line, layout: layout),
-                                                 column: targetColumn + 1)
-                }
-                (labels, classNames) = try CSVParser.labels(
-                    count: targets.count, number: { number(p, targets[$0]) },
-                    text: { String(decoding: p[targets[$0]], as: UTF8.self) })
-            }
-            return try Dataset(
-                features: features, labels: labels, featureNames: featureColumns.map { names[$0] }, classNames: classNames,
-                provenance: Dataset.Provenance(source: source))
+        try bytes.withUnsafeBufferPointer { p in
+            try read(p, source: source, options: options, special: special, target: target, dropping: dropping)
         }
+    }
+
+    /// The same, on bytes in place (a mapped file: no copy).
+    static func read(
+        _ p: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions,
+        special: (delimiter: UInt8, quote: UInt8?, comment: UInt8?), target: ColumnSelector?, dropping: [ColumnSelector]
+    ) throws -> Dataset? {
+        guard isPlain(p, quote: special.quote) else { return nil }
+        let begin = p.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
+        // The first records decide the header and the columns, as the general path does.
+        let head = prefixEnd(p, from: begin, records: 21, comment: special.comment)
+        let table = try CSVTokenizer.tokenize(
+            Array(p[0..<head]), source: source, delimiter: special.delimiter, quote: special.quote, comment: special.comment)
+        guard table.count > 0 else { return nil }
+        let parser = CSVParser(table: table, source: source, options: options)
+        let width = table.fieldCount(0)
+        let header = parser.hasHeader()
+        let names = header ? (0..<width).map { table.trimmedString(table.field(0, $0)) } : Dataset.defaultFeatureNames(count: width)
+        let targetColumn = try target.map { try parser.resolve($0, names: header ? names : nil, width: width) }
+        var excluded = Set(try dropping.map { try parser.resolve($0, names: header ? names : nil, width: width) })
+        if let targetColumn { excluded.insert(targetColumn) }
+        let featureColumns = (0..<width).filter { !excluded.contains($0) }
+        var start = begin, line = 1
+        if header {
+            (start, line) = afterFirstRecord(p, from: begin, comment: special.comment)
+        }
+        let layout = Layout(
+            width: width, slots: (0..<width).map { c in c == targetColumn ? -2 : featureColumns.firstIndex(of: c) ?? -1 },
+            features: featureColumns.count, delimiter: special.delimiter, comment: special.comment,
+            missing: options.missingValues.map { Array($0.utf8) }, source: source)
+        guard let (features, targets) = try parse(p, from: start, firstLine: line, layout: layout) else { return nil }
+        var labels: [Int]? = nil
+        var classNames: [String] = []
+        if let targets, let targetColumn {
+            for (k, range) in targets.enumerated() where layout.isMissing(p, range) {
+                throw DataError.missingValue(source: source, line: lineOf(row: k, p, from: start, firstLine: line, layout: layout),
+                                             column: targetColumn + 1)
+            }
+            (labels, classNames) = try CSVParser.labels(
+                count: targets.count, number: { number(p, targets[$0]) },
+                text: { String(decoding: p[targets[$0]], as: UTF8.self) })
+        }
+        return try Dataset(
+            features: features, labels: labels, featureNames: featureColumns.map { names[$0] }, classNames: classNames,
+            provenance: Dataset.Provenance(source: source))
     }
 
     // MARK: - Private

@@ -32,12 +32,13 @@ public enum CSVReader {
         dropping: [ColumnSelector] = []
     ) throws -> Dataset {
         let special = try options.bytes(source: source)
-        let bytes = [UInt8](try Gzip.decompressIfNeeded(data, source: source))
-        if let dataset = try CSVParallelReader.read(
-            bytes, source: source, options: options, special: special, target: target, dropping: dropping)
-        {
-            return dataset
+        let plain = try Gzip.decompressIfNeeded(data, source: source)
+        let fast = try plain.withUnsafeBytes { raw in
+            try CSVParallelReader.read(raw.bindMemory(to: UInt8.self), source: source, options: options, special: special,
+                                       target: target, dropping: dropping)
         }
+        if let fast { return fast }
+        let bytes = [UInt8](plain)
         let table = try CSVTokenizer.tokenize(
             bytes, source: source, delimiter: special.delimiter, quote: special.quote, comment: special.comment)
         return try CSVParser(table: table, source: source, options: options).dataset(target: target, dropping: dropping)
