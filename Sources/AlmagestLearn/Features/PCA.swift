@@ -62,11 +62,11 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
             components <= rank, "PCA components", components,
             expected: "at most min(samples, features) = \(rank) for \(x.rows) x \(x.columns) data")
         let mean = x.mean(axis: .rows).elements
-        let centred = Self.centre(x, mean)
         let useEigen = solver == .covarianceEigen
             || (solver == .automatic && x.rows >= 10 * x.columns && x.columns <= 1000)
         var (componentMatrix, singularValues, total) = try useEigen
-            ? Self.scatterEigen(centred, components: components) : Self.thinSVD(centred, components: components)
+            ? Self.scatterEigen(Self.scatter(x, mean), components: components)
+            : Self.thinSVD(Self.centre(x, mean), components: components)
         Self.flipSigns(&componentMatrix)
         let denominator = Double(x.rows - 1)
         total /= denominator
@@ -98,10 +98,24 @@ public struct PCAModel: FittedTransformer, Codable, Sendable, Equatable {
     /// Columns the model expects.
     public var featureCount: Int { mean.count }
 
-    /// Coordinates along the components: `(x - mean) · componentsᵀ`, n x k.
+    /// Coordinates along the components: `(x - mean) · componentsᵀ`, n x k. Past
+    /// `PCA.blockRows` rows the rows are centred and projected block by block, so memory stays
+    /// O(block x d) beyond the output.
     public func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
         try x.validateForPredict("PCA transform input", features: featureCount)
-        return try Matrix.product(PCA.centre(x, mean), transposed: false, components, transposed: true)
+        guard x.rows > PCA.blockRows else {
+            return try Matrix.product(PCA.centre(x, mean), transposed: false, components, transposed: true)
+        }
+        let k = components.rows
+        var out = Matrix<Double>(rows: x.rows, columns: k)
+        for start in stride(from: 0, to: x.rows, by: PCA.blockRows) {
+            let rows = start..<min(x.rows, start + PCA.blockRows)
+            let block = try Matrix.product(PCA.centre(x.rows(at: rows), mean), transposed: false, components, transposed: true)
+            out.withUnsafeMutableBufferPointer { o in
+                block.withUnsafeBufferPointer { b in for i in 0..<b.count { o[start * k + i] = b[i] } }
+            }
+        }
+        return out
     }
 
     /// Back to the original space: `z · components + mean`, n x d (exact when k = d).
@@ -128,6 +142,21 @@ extension PCA {
         }
     }
 
+    /// Rows per block when large inputs are centred a block at a time.
+    static let blockRows = 65_536
+
+    /// The scatter matrix (x − mean)ᵀ(x − mean), d x d; past `blockRows` rows summed block by block,
+    /// so a large input is never copied whole.
+    static func scatter(_ x: Matrix<Double>, _ mean: [Double]) -> Matrix<Double> {
+        guard x.rows > blockRows else { return centre(x, mean).gram() }
+        var total = Matrix<Double>(rows: x.columns, columns: x.columns)
+        for start in stride(from: 0, to: x.rows, by: blockRows) {
+            let part = centre(x.rows(at: start..<min(x.rows, start + blockRows)), mean).gram()
+            total.withUnsafeMutableBufferPointer { t in part.withUnsafeBufferPointer { p in for i in 0..<p.count { t[i] += p[i] } } }
+        }
+        return total
+    }
+
     /// Leading right singular vectors (k x d), their singular values and the total sum of squares.
     private static func thinSVD(_ centred: Matrix<Double>, components k: Int) throws -> (Matrix<Double>, [Double], Double) {
         let svd = try centred.svd()
@@ -137,8 +166,7 @@ extension PCA {
 
     /// The same from the scatter matrix: eigenvalues are squared singular values (clamped at 0)
     /// and the total is its trace.
-    private static func scatterEigen(_ centred: Matrix<Double>, components k: Int) throws -> (Matrix<Double>, [Double], Double) {
-        let scatter = centred.gram()
+    private static func scatterEigen(_ scatter: Matrix<Double>, components k: Int) throws -> (Matrix<Double>, [Double], Double) {
         let eigen = try scatter.symmetricEigen()
         let d = scatter.rows
         var total = 0.0

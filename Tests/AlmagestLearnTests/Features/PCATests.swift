@@ -86,3 +86,25 @@ import Testing
         try Conformance.check("PCA (covariance eigen)", data: x) { try PCA(components: 3, solver: .covarianceEigen).fit($0) }
     }
 }
+
+/// Past 65,536 rows PCA fits and projects block by block (never a centred copy of the whole
+/// input); the result equals the one-block computation to rounding.
+@Suite struct PCABlockTests {
+    @Test func blockedFitAndTransformMatchOneBlock() throws {
+        var rng = RandomStream(seed: 4)
+        let x = Matrix<Double>(rows: 70_000, columns: 6) { _, j in rng.nextNormal() * Double(j + 1) + Double(j) }
+        let model = try PCA(components: 3, solver: .covarianceEigen).fit(x)
+        let svd = try PCA(components: 3, solver: .svd).fit(x)
+        #expect(model.components.maxAbsDifference(svd.components) < 1e-8)
+        #expect(zip(model.explainedVariance, svd.explainedVariance).allSatisfy { abs($0 - $1) < 1e-8 * $1 })
+        let z = try model.transform(x)
+        let direct = try Matrix.product(x.map { $0 }.centredColumns(model.mean), transposed: false, model.components, transposed: true)
+        #expect(z.rows == 70_000 && z.maxAbsDifference(direct) < 1e-10)
+    }
+}
+
+private extension Matrix where Scalar == Double {
+    func centredColumns(_ mean: [Double]) -> Matrix<Double> {
+        Matrix(rows: rows, columns: columns) { i, j in self[i, j] - mean[j] }
+    }
+}
