@@ -11,6 +11,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("neural", neuralBenchmarks),
     ("nmf", nmfBenchmarks),
     ("dashboard", dashboardBenchmarks),
+    ("scale", scaleBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

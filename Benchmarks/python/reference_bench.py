@@ -240,6 +240,33 @@ def nmf():
         measure(f"nmf_gd_adam_float32_mnist2000_r10_it500_threads{threads}", run_gd)
 
 
-groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "nmf": nmf}
+def scale():
+    """What `almagest cluster` does, as a scikit-learn user writes it: pandas' read_csv, standardise,
+    KMeans(n_init=10), silhouette_score(sample_size=10000), Calinski-Harabasz, Davies-Bouldin, 3-D PCA,
+    on the blob CSVs `make bench` (group scale) wrote."""
+    import pandas as pd
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+    from sklearn.preprocessing import StandardScaler
+    for rows in (100000, 1000000):
+        path = os.path.join(BENCH_DATA, f"blobs_{rows}x50.csv")
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: run `almagest-bench scale` first, it writes the inputs")
+        if rows == 1000000:
+            measure("csv_read_1000000x50", lambda: {"rows": len(pd.read_csv(path))}, repeats=2,
+                    library_name="pandas " + pd.__version__)
+        def run():
+            x = pd.read_csv(path).to_numpy()
+            z = StandardScaler().fit_transform(x)
+            km = KMeans(n_clusters=10, n_init=10, random_state=0).fit(z)
+            s = silhouette_score(z, km.labels_, sample_size=10000, random_state=0)
+            calinski_harabasz_score(z, km.labels_), davies_bouldin_score(z, km.labels_)
+            PCA(3).fit_transform(z)
+            return {"inertia": float(km.inertia_), "silhouette": float(s)}
+        measure(f"cluster_run_{rows}x50_k10_restarts10", run, repeats=1 if rows > 100000 else 2)
+
+
+groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "nmf": nmf, "scale": scale}
 for name in (sys.argv[1:] or groups):
     groups[name]()

@@ -152,14 +152,16 @@ enum CSVParallelReader {
         return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
 
-    /// Records and line breaks of a block.
+    /// Records and line breaks of a block (memchr from line to line).
     private static func count(_ p: UnsafeBufferPointer<UInt8>, _ block: Range<Int>, comment: UInt8?) -> (records: Int, lines: Int) {
+        guard let base = p.baseAddress else { return (0, 0) }
         var records = 0, lines = 0, i = block.lowerBound
         while i < block.upperBound {
             let c = p[i]
             if c != lf && c != cr && c != comment { records += 1 }
-            while i < block.upperBound, p[i] != lf { i += 1 }
-            if i < block.upperBound { lines += 1; i += 1 }
+            guard let hit = memchr(base + i, Int32(lf), block.upperBound - i) else { break }
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+            lines += 1
         }
         return (records, lines)
     }
