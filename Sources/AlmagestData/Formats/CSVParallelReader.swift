@@ -69,7 +69,7 @@ enum CSVParallelReader {
                                              column: targetColumn + 1)
             }
             (labels, classNames) = try CSVParser.labels(
-                count: targets.count, number: { number(p, targets[$0]) },
+                count: targets.count, number: { FastDecimal.number(p, targets[$0]) },
                 text: { String(decoding: p[targets[$0]], as: UTF8.self) })
         }
         return try Dataset(
@@ -254,8 +254,7 @@ enum CSVParallelReader {
         _ p: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, layout: Layout, line: Int, column: Int
     ) throws -> Double {
         let range = trimmed(p, field)
-        if let v = FastDecimal.parse(p, range) { return v }
-        if let v = number(p, range) { return v }
+        if let v = FastDecimal.number(p, range) { return v }
         if layout.isMissing(p, range) { return .nan }
         throw DataError.notANumber(source: layout.source, line: line, column: column + 1,
                                    text: String(decoding: p[field], as: UTF8.self))
@@ -267,21 +266,6 @@ enum CSVParallelReader {
         while s < e, p[s] == 0x20 || p[s] == 0x09 { s += 1 }
         while e > s, p[e - 1] == 0x20 || p[e - 1] == 0x09 { e -= 1 }
         return s..<e
-    }
-
-    /// strtod's reading of the whole range (after the exact fast path), as the tokenizer's `number`.
-    private static func number(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        let length = range.count
-        guard length > 0, length < 512 else { return nil }
-        if let fast = FastDecimal.parse(p, range) { return fast }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
-            for k in 0..<length { buffer[k] = CChar(bitPattern: p[range.lowerBound + k]) }
-            buffer[length] = 0
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let value = strtod(buffer.baseAddress!, &end)
-            guard let end, end == buffer.baseAddress! + length else { return nil }
-            return value
-        }
     }
 
     /// The line number of data row `row` (only for error messages: a sequential walk).

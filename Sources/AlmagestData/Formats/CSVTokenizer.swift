@@ -66,23 +66,11 @@ struct CSVTokenizer {
         /// The number in a field (spaces around it allowed), or nil when it is not one: plain
         /// decimals through `FastDecimal`, anything else through `strtod`, with the same value.
         func number(_ field: Field) -> Double? {
+            guard !field.escaped else { return nil }
             let range = trimmed(field)
-            let length = range.count
-            guard length > 0, length < 512, !field.escaped else { return nil }
-            return bytes.withUnsafeBufferPointer { all in
-                if let fast = FastDecimal.parse(all, range) { return fast }
-                return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
-                    for k in 0..<length { buffer[k] = CChar(bitPattern: all[range.lowerBound + k]) }
-                    buffer[length] = 0
-                    var end: UnsafeMutablePointer<CChar>? = nil
-                    let value = strtod(buffer.baseAddress!, &end)
-                    guard let end, end == buffer.baseAddress! + length else { return nil }
-                    return value
-                }
-            }
+            return bytes.withUnsafeBufferPointer { FastDecimal.number($0, range) }
         }
 
-        /// True when the trimmed field equals one of `tokens`.
         func isMissing(_ field: Field, tokens: [[UInt8]]) -> Bool {
             let range = trimmed(field)
             return tokens.contains { token in token.count == range.count && bytes[range].elementsEqual(token) }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fast path of decimal parsing (Clinger 1990): a number with at most 15 significant digits
 /// — the mantissa then fits a Double exactly — and a decimal exponent within ±22 — so the power of
 /// ten is exact too — is the correctly rounded quotient or product of two exact Doubles, the same
@@ -72,4 +78,22 @@ enum FastDecimal {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
         1e20, 1e21, 1e22,
     ]
+}
+
+extension FastDecimal {
+    /// A CSV cell's number: the exact fast path, else strtod on the whole range (which must be
+    /// consumed entirely); nil for an empty, over-long (512 bytes or more) or non-numeric cell.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        let length = range.count
+        guard length > 0, length < 512 else { return nil }
+        if let fast = parse(bytes, range) { return fast }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+            for k in 0..<length { buffer[k] = CChar(bitPattern: bytes[range.lowerBound + k]) }
+            buffer[length] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let value = strtod(buffer.baseAddress!, &end)
+            guard let end, end == buffer.baseAddress! + length else { return nil }
+            return value
+        }
+    }
 }
