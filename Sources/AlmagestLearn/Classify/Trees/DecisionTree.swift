@@ -94,8 +94,8 @@ public struct DecisionTree: Codable, Sendable, Equatable {
                                 let c = counts.baseAddress! + node * classCount
                                 var total = 0.0
                                 for k in 0..<classCount { total += c[k] }
-                                let factor = total > 0 ? scale / total : 0
-                                for k in 0..<classCount { out[i * classCount + k] += c[k] * factor }
+                                guard total > 0 else { continue }
+                                for k in 0..<classCount { out[i * classCount + k] += c[k] / total * scale }
                             }
                         }
                     }
