@@ -108,6 +108,21 @@ private struct Split {
     var childrenCost = Double.infinity
     var leftImpurity = 0.0, rightImpurity = 0.0
     var leftWeight = 0.0, rightWeight = 0.0
+
+    /// No split yet: infinitely costly.
+    init() {}
+
+    /// The split of `feature` at `threshold` whose left part has the weighted class counts `left`
+    /// (summing to `leftWeight`) out of the node's `total` (summing to `weight`); fills `right`.
+    init(feature: Int, threshold: Double, left: UnsafeMutablePointer<Double>, right: UnsafeMutablePointer<Double>,
+         total: UnsafeMutablePointer<Double>, classes: Int, leftWeight: Double, weight: Double, criterion: SplitCriterion) {
+        rightWeight = weight - leftWeight
+        for k in 0..<classes { right[k] = total[k] - left[k] }
+        leftImpurity = criterion.impurity(left, classes: classes, total: leftWeight)
+        rightImpurity = criterion.impurity(right, classes: classes, total: rightWeight)
+        childrenCost = leftWeight * leftImpurity + rightWeight * rightImpurity
+        (self.feature, self.threshold, self.leftWeight) = (feature, threshold, leftWeight)
+    }
 }
 
 /// A node waiting to be grown: its rows `sample[start..<end]`.
@@ -252,17 +267,11 @@ private struct TreeBuilderState {
                 if values[p + 1] <= values[p] + featureThreshold { continue }
                 let position = p + 1
                 if position - start < minLeaf || end - position < minLeaf { continue }
-                let rightWeight = weight - leftWeight
-                for k in 0..<classes { right[k] = total[k] - left[k] }
-                let leftImpurity = criterion.impurity(left, classes: classes, total: leftWeight)
-                let rightImpurity = criterion.impurity(right, classes: classes, total: rightWeight)
-                let cost = leftWeight * leftImpurity + rightWeight * rightImpurity
-                if cost < best.childrenCost {
-                    var threshold = values[p] / 2 + values[position] / 2
-                    if threshold == values[position] || !threshold.isFinite { threshold = values[p] }
-                    best = Split(feature: feature, threshold: threshold, childrenCost: cost, leftImpurity: leftImpurity,
-                                 rightImpurity: rightImpurity, leftWeight: leftWeight, rightWeight: rightWeight)
-                }
+                var threshold = values[p] / 2 + values[position] / 2
+                if threshold == values[position] || !threshold.isFinite { threshold = values[p] }
+                let candidate = Split(feature: feature, threshold: threshold, left: left, right: right, total: total,
+                                      classes: classes, leftWeight: leftWeight, weight: weight, criterion: criterion)
+                if candidate.childrenCost < best.childrenCost { best = candidate }
             }
             return true
         }
@@ -297,15 +306,9 @@ private struct TreeBuilderState {
                 }
             }
             if leftCount < minLeaf || end - start - leftCount < minLeaf { return true }
-            let rightWeight = weight - leftWeight
-            for k in 0..<classes { right[k] = total[k] - left[k] }
-            let leftImpurity = criterion.impurity(left, classes: classes, total: leftWeight)
-            let rightImpurity = criterion.impurity(right, classes: classes, total: rightWeight)
-            let cost = leftWeight * leftImpurity + rightWeight * rightImpurity
-            if cost < best.childrenCost {
-                best = Split(feature: feature, threshold: threshold, childrenCost: cost, leftImpurity: leftImpurity,
-                             rightImpurity: rightImpurity, leftWeight: leftWeight, rightWeight: rightWeight)
-            }
+            let candidate = Split(feature: feature, threshold: threshold, left: left, right: right, total: total,
+                                  classes: classes, leftWeight: leftWeight, weight: weight, criterion: criterion)
+            if candidate.childrenCost < best.childrenCost { best = candidate }
             return true
         }
         return best
