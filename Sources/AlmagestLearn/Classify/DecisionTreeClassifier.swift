@@ -65,7 +65,7 @@ public struct DecisionTreeClassifier: Classifier, Equatable {
     /// Fits on rows `x` with integer class labels (at least two distinct).
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> DecisionTreeClassifierModel {
         try validate()
-        let data = try TreeTrainingSet(x, labels: labels, what: "decision tree input")
+        let data = try TreeTrainingSet(x, labels: labels, estimator: "decision tree")
         try maxFeatures.validate(features: x.columns)
         let tree = growUnpruned(data).pruned(alpha: ccpAlpha)
         return DecisionTreeClassifierModel(classes: data.classes, tree: tree,
@@ -77,7 +77,7 @@ public struct DecisionTreeClassifier: Classifier, Equatable {
     /// `ccpAlpha` itself is ignored.
     public func costComplexityPruningPath(_ x: Matrix<Double>, labels: [Int]) throws -> (alphas: [Double], impurities: [Double]) {
         try validate()
-        let data = try TreeTrainingSet(x, labels: labels, what: "decision tree input")
+        let data = try TreeTrainingSet(x, labels: labels, estimator: "decision tree")
         try maxFeatures.validate(features: x.columns)
         return growUnpruned(data).costComplexityPruningPath()
     }

@@ -58,7 +58,7 @@ public struct ExtraTreesClassifier: Classifier, Equatable {
     /// Fits on rows `x` with integer class labels (at least two distinct).
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> TreeEnsembleModel {
         try validate()
-        let data = try TreeTrainingSet(x, labels: labels, what: "extra trees input")
+        let data = try TreeTrainingSet(x, labels: labels, estimator: "extra trees")
         try maxFeatures.validate(features: x.columns)
         let growth = TreeGrowth(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
                                 minSamplesLeaf: minSamplesLeaf, minImpurityDecrease: minImpurityDecrease,

@@ -57,7 +57,7 @@ public struct RandomForestClassifier: Classifier, Equatable {
     /// Fits on rows `x` with integer class labels (at least two distinct).
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> TreeEnsembleModel {
         try validate()
-        let data = try TreeTrainingSet(x, labels: labels, what: "random forest input")
+        let data = try TreeTrainingSet(x, labels: labels, estimator: "random forest")
         try maxFeatures.validate(features: x.columns)
         let growth = TreeGrowth(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
                                 minSamplesLeaf: minSamplesLeaf, minImpurityDecrease: minImpurityDecrease,

@@ -100,7 +100,7 @@ struct DecisionTreeClassifierTests {
             try DecisionTreeClassifier().fit(Matrix(rows: 0, columns: 2), labels: [])
         }
         let oneClass = #expect(throws: FitError.self) { try DecisionTreeClassifier().fit(x, labels: [Int](repeating: 3, count: 7)) }
-        #expect(oneClass?.description.contains("at least 2") == true)
+        #expect(oneClass?.description.contains("found 1 class ([3]); decision tree classification needs at least 2") == true)
         #expect(throws: FitError.self) { try DecisionTreeClassifier().fit(x, labels: Array(y.dropLast())) }
         let bad: [(DecisionTreeClassifier, String)] = [
             (DecisionTreeClassifier(maxDepth: -1), "max depth"), (DecisionTreeClassifier(minSamplesSplit: 1), "min samples split"),

@@ -17,7 +17,7 @@ import AlmagestCore
 ///
 /// ```swift
 /// let settings = ForestGrowth(trees: 100, growth: growth, bootstrap: true, ccpAlpha: 0, seed: 0)
-/// let model = settings.fit(try TreeTrainingSet(x, labels: y, what: "random forest input"))
+/// let model = settings.fit(try TreeTrainingSet(x, labels: y, estimator: "random forest"))
 /// ```
 struct ForestGrowth: Sendable {
     var trees: Int

@@ -20,7 +20,7 @@ import AlmagestCore
 /// buffers of O(n) are allocated once per tree, none per row or node.
 ///
 /// ```swift
-/// let data = try TreeTrainingSet(x, labels: y, what: "decision tree input")
+/// let data = try TreeTrainingSet(x, labels: y, estimator: "decision tree")
 /// var rng = RandomStream(seed: 0)
 /// let tree = TreeGrowth(criterion: .gini, maxFeatures: data.features).grow(data, rows: nil, weights: nil, rng: &rng)
 /// ```
@@ -57,7 +57,8 @@ struct TreeGrowth: Sendable {
 
 /// Training rows prepared once for tree growing (and shared by all trees of a forest): features
 /// column by column, labels as indices into the sorted distinct `classes`. The initialiser is the
-/// public boundary's data check: non-empty, finite, one label per row, at least two classes.
+/// public boundary's data check: non-empty, finite, one label per row, at least two classes;
+/// `estimator` names the estimator in the errors ("decision tree", "extra trees").
 struct TreeTrainingSet: Sendable {
     /// `features` columns of `rows` values each (feature j at `j * rows`).
     let columns: [Double]
@@ -67,14 +68,14 @@ struct TreeTrainingSet: Sendable {
     let features: Int
     var classCount: Int { classes.count }
 
-    init(_ x: Matrix<Double>, labels: [Int], what: String) throws {
-        try x.validateForFit(what)
+    init(_ x: Matrix<Double>, labels: [Int], estimator: String) throws {
+        try x.validateForFit(estimator + " input")
         guard labels.count == x.rows else {
             throw FitError.invalidLabels(reason: "got \(labels.count) labels for \(x.rows) rows; expected one per row")
         }
         let classes = Array(Set(labels)).sorted()
         guard classes.count >= 2 else {
-            throw FitError.invalidLabels(reason: "found \(classes.count) class (\(classes)); a \(what.split(separator: " ").prefix(2).joined(separator: " ")) needs at least 2")
+            throw FitError.invalidLabels(reason: "found \(classes.count) class (\(classes)); \(estimator) classification needs at least 2")
         }
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, Int32($0.offset)) })
         self.labels = labels.map { index[$0]! }
