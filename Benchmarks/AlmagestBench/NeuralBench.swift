@@ -37,17 +37,7 @@ func neuralBenchmarks() -> [BenchResult] {
 
 /// The standardised MAGIC training part and its labels, or synthetic rows of the same size.
 private func magicTrainingPart() throws -> (x: Tensor, labels: [Int], source: String) {
-    let shared = ProcessInfo.processInfo.environment["ALMAGEST_SHARED"] ?? "../shared"
-    let url = URL(fileURLWithPath: shared + "/datasets/magic-gamma/magic04.data")
-    let features: Matrix<Double>, labels: [Int], source: String
-    if let magic = try? CSVReader.read(from: url, options: CSVOptions(header: .absent), target: -1), let y = magic.labels {
-        (features, labels, source) = (magic.features, y, "magic04.data")
-    } else {
-        var rng = RandomStream(seed: 1)
-        labels = (0..<19_020).map { _ in rng.nextInt(below: 2) }
-        features = Matrix(rows: 19_020, columns: 10) { _, _ in rng.nextNormal() }
-        source = "synthetic"
-    }
+    let (features, labels, source) = magicGammaRows()
     let parts = try StratifiedSplit(testFraction: 0.2, seed: 42).split(labels: labels)
     let train = features.rows(at: parts.train)
     let x = try StandardScaler().fit(train).transform(train)

@@ -10,6 +10,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("features", featureBenchmarks),
     ("neural", neuralBenchmarks),
     ("nmf", nmfBenchmarks),
+    ("trees", treeBenchmarks),
     ("dashboard", dashboardBenchmarks),
     ("scale", scaleBenchmarks),
 ]

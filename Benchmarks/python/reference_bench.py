@@ -267,6 +267,42 @@ def scale():
         measure(f"cluster_run_{rows}x50_k10_restarts10", run, repeats=1 if rows > 100000 else 2)
 
 
-groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "nmf": nmf, "scale": scale}
+def trees():
+    """Random forest (100 trees, scikit-learn's defaults) fitted on MAGIC's stratified 80% training
+    part (random_state 0, unscaled; scikit-learn's stream, so the same sizes as Almagest's
+    StratifiedSplit(0.2, seed 0), not the same rows) and predicting the test part, at 1 and 2 jobs
+    (n_jobs); then extra trees at 2 jobs."""
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+    from sklearn.model_selection import train_test_split
+    raw = np.loadtxt(os.path.join(SHARED, "datasets/magic-gamma/magic04.data"), delimiter=",", dtype=str)
+    x, y = raw[:, :10].astype(np.float64), (raw[:, 10] == "h").astype(int)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+
+    def run(make, threads):
+        def body():
+            model = make(threads).fit(x_train, y_train)
+            out = {"accuracy": float((model.predict(x_test) == y_test).mean()),
+                   "nodes": int(sum(t.tree_.node_count for t in model.estimators_))}
+            if getattr(model, "oob_score", False):
+                out["oob_score"] = float(model.oob_score_)
+            return out
+        return body
+    for threads in (1, 2):
+        measure(f"random_forest_magic_100trees_threads{threads}",
+                run(lambda j: RandomForestClassifier(n_estimators=100, oob_score=True, random_state=0, n_jobs=j), threads),
+                repeats=2, library="scikit-learn " + sklearn_version(), trees=100, rows=len(y_train),
+                test_rows=len(y_test), threads=threads)
+    measure("extra_trees_magic_100trees_threads2",
+            run(lambda j: ExtraTreesClassifier(n_estimators=100, random_state=0, n_jobs=j), 2),
+            repeats=2, library="scikit-learn " + sklearn_version(), trees=100, rows=len(y_train), test_rows=len(y_test),
+            threads=2)
+
+
+def sklearn_version():
+    import sklearn
+    return sklearn.__version__
+
+
+groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "nmf": nmf, "trees": trees, "scale": scale}
 for name in (sys.argv[1:] or groups):
     groups[name]()

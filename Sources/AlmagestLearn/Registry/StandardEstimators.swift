@@ -9,6 +9,9 @@ extension EstimatorRegistry {
         try register(clusterer: KMeans.self)
         try register(clusterer: MiniBatchKMeans.self)
         try register(classifier: MLPClassifier.self)
+        try register(classifier: DecisionTreeClassifier.self)
+        try register(classifier: RandomForestClassifier.self)
+        try register(classifier: ExtraTreesClassifier.self)
         try register(factorizer: FactorizationSpec.self)
     }
 }
