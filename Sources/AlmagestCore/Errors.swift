@@ -33,6 +33,8 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyInput(what: String, rows: Int, columns: Int)
     /// A NaN or an infinity at a given place.
     case nonFinite(what: String, row: Int, column: Int, value: Double)
+    /// A finite value outside the domain of the method (Box-Cox on a non-positive value).
+    case outOfDomain(what: String, row: Int, column: Int, value: Double, expected: String)
     /// Fewer samples than the method needs.
     case tooFewSamples(method: String, needed: Int, got: Int, reason: String)
     /// A configuration value outside its valid range.
@@ -50,6 +52,8 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(what) is empty: got \(rows) rows and \(columns) columns; expected at least one of each"
         case let .nonFinite(what, row, column, value):
             return "\(what) holds a non-finite value \(value) at row \(row), column \(column) (counted from 0); expected finite numbers only"
+        case let .outOfDomain(what, row, column, value, expected):
+            return "\(what) holds \(value) at row \(row), column \(column) (counted from 0); expected \(expected)"
         case let .tooFewSamples(method, needed, got, reason):
             return "\(method) needs at least \(needed) samples: got \(got) (\(reason))"
         case let .invalidParameter(name, value, expected):
