@@ -28,12 +28,21 @@ public enum RegistryConformance {
 
         switch small {
         case let .transformer(t):
-            try Conformance.check(name, data: blobs().x, fit: { try t.fit($0) }, sourceLocation: sourceLocation)
+            try Conformance.check(name, data: blobs().x, acceptsMissingValues: entry.acceptsMissingValues,
+                                  fit: { try t.fit($0) }, sourceLocation: sourceLocation)
+            if entry.acceptsMissingValues {
+                // What it fills must come out finite.
+                var withNaN = blobs().x
+                withNaN[0, 0] = .nan
+                #expect(try t.fit(withNaN).transform(withNaN).isFinite, "\(name) left NaN in its output",
+                        sourceLocation: sourceLocation)
+            }
         case let .clusterer(c):
-            try Conformance.check(name, data: blobs().x, fit: { try c.fit($0) }, sourceLocation: sourceLocation)
+            try Conformance.check(name, data: blobs().x, acceptsMissingValues: entry.acceptsMissingValues, fit: { try c.fit($0) }, sourceLocation: sourceLocation)
         case let .classifier(c):
             let (x, y) = blobs()
-            try Conformance.check(name, data: x, fit: { try c.fit($0, labels: Array(y.prefix($0.rows))) },
+            try Conformance.check(name, data: x, acceptsMissingValues: entry.acceptsMissingValues,
+                                  fit: { try c.fit($0, labels: Array(y.prefix($0.rows))) },
                                   sourceLocation: sourceLocation)
             let model = try c.fit(x, labels: y)
             let p = try model.predictProbabilities(x)

@@ -150,7 +150,7 @@ public final class EstimatorRegistry: @unchecked Sendable {
         let defaults = try EstimatorOptions.flatten(E.defaultConfiguration)
         let entry = EstimatorEntry(
             name: name, kind: kind, summary: E.summary, defaults: defaults, optionHelp: E.optionHelp,
-            configurationType: String(describing: E.self),
+            acceptsMissingValues: E.acceptsMissingValues, configurationType: String(describing: E.self),
             configure: { options in
                 let configuration = try EstimatorOptions.configure(E.self, estimator: name, defaults: defaults, options: options)
                 try configuration.validate()
@@ -186,6 +186,8 @@ public struct EstimatorEntry: @unchecked Sendable {
     public let defaults: [String: ParameterValue]
     /// Help by option key.
     public let optionHelp: [String: String]
+    /// NaN is a missing value it handles, not bad input (`RegisteredEstimator.acceptsMissingValues`).
+    public let acceptsMissingValues: Bool
     /// The Swift type of the configuration, e.g. `KMeans`.
     public let configurationType: String
 

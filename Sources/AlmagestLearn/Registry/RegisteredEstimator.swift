@@ -32,6 +32,10 @@ public protocol RegisteredEstimator: Codable, Sendable, Equatable {
     /// A configuration that fits in well under a second on the conformance suite's small data
     /// (defaults to `defaultConfiguration`).
     static var conformanceConfiguration: Self { get }
+    /// Whether NaN is a value it handles (a missing value) rather than bad input: false for every
+    /// estimator but the imputers. The conformance suite then expects a fit on data with NaN to
+    /// succeed instead of throwing (infinities must still be refused).
+    static var acceptsMissingValues: Bool { get }
     /// Throws `FitError.invalidParameter` for the first setting outside its range.
     func validate() throws
     /// The algorithm a run of this configuration is logged under (default: the registered name;
@@ -45,6 +49,7 @@ public protocol RegisteredEstimator: Codable, Sendable, Equatable {
 extension RegisteredEstimator {
     public static var optionHelp: [String: String] { [:] }
     public static var conformanceConfiguration: Self { defaultConfiguration }
+    public static var acceptsMissingValues: Bool { false }
     public var algorithmName: String { Self.estimatorName }
     public var label: String { algorithmName }
 

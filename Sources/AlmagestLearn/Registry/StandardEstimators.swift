@@ -5,6 +5,10 @@ extension EstimatorRegistry {
     /// `RegisteredEstimator` in its own file and adds its line here.
     func registerStandardEstimators() throws {
         try register(transformer: StandardScaler.self)
+        try register(transformer: RobustScaler.self)
+        try register(transformer: MinMaxScaler.self)
+        try register(transformer: PowerTransformer.self)
+        try register(transformer: SimpleImputer.self)
         try register(transformer: PCA.self)
         try register(clusterer: KMeans.self)
         try register(clusterer: MiniBatchKMeans.self)
