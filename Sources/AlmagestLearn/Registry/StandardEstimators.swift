@@ -16,6 +16,8 @@ extension EstimatorRegistry {
         try register(classifier: DecisionTreeClassifier.self)
         try register(classifier: RandomForestClassifier.self)
         try register(classifier: ExtraTreesClassifier.self)
+        try register(classifier: GaussianNaiveBayes.self)
+        try register(classifier: LogisticRegression.self)
         try register(factorizer: FactorizationSpec.self)
     }
 }
