@@ -9,6 +9,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("cluster", clusterBenchmarks),
     ("features", featureBenchmarks),
     ("neural", neuralBenchmarks),
+    ("tabular", tabularBenchmarks),
     ("nmf", nmfBenchmarks),
     ("trees", treeBenchmarks),
     ("dashboard", dashboardBenchmarks),

@@ -89,16 +89,16 @@ def features():
     measure("pca3_digits_1797x64", lambda: {"_": float(PCA(n_components=3, svd_solver="full").fit_transform(x)[0, 0]) * 0})
 
 
-def magic_training_part():
+def magic_training_part(standardise=True):
     """MAGIC's stratified 80% training part (15,216 rows; scikit-learn's stream, so the same size
     and class counts as Almagest's StratifiedSplit(0.2, seed 42), not the same rows), standardised
-    with its own mean and deviation."""
+    with its own mean and deviation unless `standardise` is False."""
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
     raw = np.loadtxt(os.path.join(SHARED, "datasets/magic-gamma/magic04.data"), delimiter=",", dtype=str)
     x, y = raw[:, :10].astype(np.float64), (raw[:, 10] == "h").astype(int)
     x_train, _, y_train, _ = train_test_split(x, y, test_size=0.2, stratify=y, random_state=42)
-    return StandardScaler().fit_transform(x_train), y_train
+    return (StandardScaler().fit_transform(x_train) if standardise else x_train), y_train
 
 
 def mlp():
@@ -149,6 +149,33 @@ def mlp():
         step()
         measure(f"conv_block_forward_backward_threads{threads}", step, repeats=3, library="pytorch " + torch.__version__,
                 batch=32, image="64x64", threads=threads)
+
+
+def tabular():
+    """scikit-learn on the tasks of TabularBench.swift: PowerTransformer (Yeo-Johnson, standardised)
+    fitted on the raw MAGIC training part, LogisticRegression (L2, C = 1, lbfgs, tol 1e-4) and
+    GaussianNB fitted on the standardised part then predicting it; best of 5 after a warm-up."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.preprocessing import PowerTransformer, StandardScaler
+    raw, y = magic_training_part(standardise=False)
+    x = StandardScaler().fit_transform(raw)
+    extra = dict(library="scikit-learn", rows=len(y), data="magic04.data")
+
+    def yeo_johnson():
+        return {"lambda_0": round(float(PowerTransformer(method="yeo-johnson").fit(raw).lambdas_[0]), 6)}
+
+    def logistic():
+        model = LogisticRegression(C=1.0, tol=1e-4).fit(x, y)
+        return {"training_accuracy": round(float((model.predict(x) == y).mean()), 4), "iterations": int(model.n_iter_[0])}
+
+    def naive_bayes():
+        return {"training_accuracy": round(float((GaussianNB().fit(x, y).predict(x) == y).mean()), 4)}
+
+    for task, body in (("yeo_johnson_fit_magic", yeo_johnson), ("logistic_regression_fit_predict_magic", logistic),
+                       ("gaussian_nb_fit_predict_magic", naive_bayes)):
+        body()
+        measure(task, body, repeats=5, **extra)
 
 
 def mnist_rows(n):
@@ -303,6 +330,6 @@ def sklearn_version():
     return sklearn.__version__
 
 
-groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "nmf": nmf, "trees": trees, "scale": scale}
+groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale}
 for name in (sys.argv[1:] or groups):
     groups[name]()

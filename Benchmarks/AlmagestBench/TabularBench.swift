@@ -1,0 +1,68 @@
+import AlmagestCore
+import AlmagestData
+import AlmagestLearn
+import Foundation
+
+/// Tabular benchmarks on the MAGIC gamma training part (stratified 80% = 15,216 rows x 10, seed
+/// 42; synthetic rows of the same size when the file is missing), in the harness's line format,
+/// best of 5 after a warm-up, at all threads:
+/// - `yeo_johnson_fit_magic`: `PowerTransformer()` (Yeo-Johnson, standardised) fitted on the raw
+///   training features: λ of ten columns by Brent plus the derivative's root;
+/// - `logistic_regression_fit_predict_magic`: `LogisticRegression()` (L2, C = 1, L-BFGS, tol 1e-4)
+///   fitted on the standardised training part, then predicting it;
+/// - `gaussian_nb_fit_predict_magic`: `GaussianNaiveBayes()` the same way.
+/// `Benchmarks/python/reference_bench.py tabular` times scikit-learn on the same tasks.
+///
+/// ```swift
+/// tabularBenchmarks().forEach { print($0.jsonLine) }
+/// ```
+func tabularBenchmarks() -> [BenchResult] {
+    let part: (x: Matrix<Double>, labels: [Int], source: String)
+    let standardised: Matrix<Double>
+    do {
+        part = try magicTrainingRows()
+        standardised = try StandardScaler().fit(part.x).transform(part.x)
+    } catch {
+        return [failedBenchmark("tabular_magic_data", error)]
+    }
+    var results: [BenchResult] = []
+    func run(_ task: String, _ body: () throws -> [String: Any]) {
+        do {
+            _ = try body()
+            var result = try measure(task, repeats: 5, body)
+            result.extra["data"] = part.source
+            result.extra["rows"] = part.x.rows
+            result.extra["threads"] = Parallel.threads
+            results.append(result)
+        } catch {
+            results.append(failedBenchmark(task, error))
+        }
+    }
+    run("yeo_johnson_fit_magic") {
+        let model = try PowerTransformer().fit(part.x)
+        return ["lambda_0": (model.lambdas[0] * 1e6).rounded() / 1e6]
+    }
+    run("logistic_regression_fit_predict_magic") {
+        let model = try LogisticRegression().fit(standardised, labels: part.labels)
+        let predicted = try model.predict(standardised)
+        return ["training_accuracy": trainingAccuracy(predicted, part.labels), "iterations": model.iterations]
+    }
+    run("gaussian_nb_fit_predict_magic") {
+        let model = try GaussianNaiveBayes().fit(standardised, labels: part.labels)
+        return ["training_accuracy": trainingAccuracy(try model.predict(standardised), part.labels)]
+    }
+    return results
+}
+
+// MARK: - Private
+
+/// The raw MAGIC training part (stratified 80%, seed 42, as the neural group) and its labels.
+private func magicTrainingRows() throws -> (x: Matrix<Double>, labels: [Int], source: String) {
+    let (features, labels, source) = magicGammaRows()
+    let parts = try StratifiedSplit(testFraction: 0.2, seed: 42).split(labels: labels)
+    return (features.rows(at: parts.train), parts.trainLabels(labels), source)
+}
+
+private func trainingAccuracy(_ predicted: [Int], _ labels: [Int]) -> Double {
+    (Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count) * 1e4).rounded() / 1e4
+}
