@@ -12,7 +12,7 @@ import Foundation
 /// Each column's λ maximises the Gaussian log-likelihood of the transformed column,
 /// `−(n/2) ln var(ψ) + (λ − 1) Σ sign(x) ln(1 + |x|)` (Yeo-Johnson) or
 /// `(λ − 1) Σ ln x − (n/2) ln var(ψ)` (Box-Cox), found by Brent's method from the bracket
-/// (−2, 2) as scipy does, then refined to the root of the likelihood's derivative (bisection), since
+/// (−2, 2) as scipy does, then refined to the root of the likelihood's derivative (false position), since
 /// the likelihood is too flat at its top for a search on its values to place λ closer than about
 /// 1e-8. The variance is computed in logs — the largest exponent `λ ln(1+x)` is
 /// factored out before exponentiating — so that large values and large |λ| do not overflow. With
@@ -161,8 +161,8 @@ extension PowerTransformer {
     }
 
     /// The likelihood is flat at its top, so Brent's search on it places λ only to about 1e-8;
-    /// the root of its derivative, bracketed around that λ and found by bisection, is exact to
-    /// rounding. Falls back to `start` when no sign change is found nearby.
+    /// the root of its derivative, bracketed around that λ and found by false position, is exact
+    /// to rounding. Falls back to `start` when no sign change is found nearby.
     static func refinedLambda(_ column: [Double], start: Double, method: Method) -> Double {
         let derivative = { (lambda: Double) in logLikelihoodDerivative(column, lambda: lambda, method: method) }
         var step = 1e-7 * Swift.max(1, abs(start))
@@ -176,11 +176,25 @@ extension PowerTransformer {
             (low, high) = (start - step, start + step)
             (dLow, dHigh) = (derivative(low), derivative(high))
         }
-        for _ in 0..<200 where high - low > 4 * Double.ulpOfOne * Swift.max(1, abs(low)) {
-            let middle = 0.5 * (low + high)
-            if derivative(middle) > 0 { low = middle } else { high = middle }
+        // Illinois false position (Dowell & Jarratt, 1971): superlinear, and always bracketed.
+        var side = 0, latest = 0.5 * (low + high)
+        for _ in 0..<100 where high - low > 4 * Double.ulpOfOne * Swift.max(1, abs(low)) {
+            let middle = (low * dHigh - high * dLow) / (dHigh - dLow)
+            guard middle > low && middle < high else { break }
+            let d = derivative(middle)
+            latest = middle
+            if d == 0 { break }
+            if d > 0 {
+                (low, dLow) = (middle, d)
+                if side == 1 { dHigh /= 2 }
+                side = 1
+            } else {
+                (high, dHigh) = (middle, d)
+                if side == -1 { dLow /= 2 }
+                side = -1
+            }
         }
-        let refined = 0.5 * (low + high)
+        let refined = latest
         let ll = logLikelihood(column, lambda: refined, method: method)
         return ll >= logLikelihood(column, lambda: start, method: method) - 1e-12 * abs(ll) ? refined : start
     }
@@ -263,12 +277,12 @@ extension PowerTransformer {
     /// ln var(ψ(x, λ)) without overflow: when an exponent k u passes 700, exp(M) with M the
     /// largest one is factored out of every ψ, and 2M is added back to the logarithm.
     static func logVarianceOfTransform(_ values: [Double], lambda: Double, method: Method) -> Double {
-        let terms = values.map { branch($0, lambda: lambda, method: method) }
-        let largest = terms.reduce(-Double.infinity) { Swift.max($0, $1.exponent) }
+        var largest = -Double.infinity
+        for x in values { largest = Swift.max(largest, branch(x, lambda: lambda, method: method).exponent) }
         guard largest > 700 else {
             return log(variance(values.map { forward($0, lambda: lambda, method: method) }))
         }
-        return 2 * largest + log(variance(terms.map { $0.valueAndSlope(shift: largest).0 }))
+        return 2 * largest + log(variance(values.map { branch($0, lambda: lambda, method: method).valueAndSlope(shift: largest).0 }))
     }
 
     /// Population variance by two passes.
