@@ -67,28 +67,13 @@ public struct PowerTransformer: Transformer, RegisteredEstimator {
 
     /// The log-likelihood of `values` transformed with `lambda` (the quantity λ maximises).
     public static func logLikelihood(_ values: [Double], lambda: Double, method: Method) -> Double {
-        let n = Double(values.count)
-        return -n / 2 * logVarianceOfTransform(values, lambda: lambda, method: method) + (lambda - 1) * jacobian(values, method)
+        LogColumn(values, method: method).logLikelihood(lambda)
     }
 
     /// d/dλ of `logLikelihood`: `−n Σ(ψ − ψ̄) ∂ψ/∂λ / Σ(ψ − ψ̄)² + Σ sign(x) ln(1 + |x|)` (or
     /// `Σ ln x`), computed with ψ and ∂ψ/∂λ scaled alike, so it does not overflow either.
     public static func logLikelihoodDerivative(_ values: [Double], lambda: Double, method: Method) -> Double {
-        let n = Double(values.count)
-        let terms = values.map { branch($0, lambda: lambda, method: method) }
-        let largest = terms.reduce(-Double.infinity) { Swift.max($0, $1.exponent) }
-        let shift = largest > 700 ? largest : 0
-        var psi = [Double](repeating: 0, count: values.count), slope = psi
-        for (i, term) in terms.enumerated() {
-            (psi[i], slope[i]) = term.valueAndSlope(shift: shift)
-        }
-        let mean = psi.reduce(0, +) / n
-        var covariance = 0.0, variance = 0.0
-        for i in psi.indices {
-            covariance += (psi[i] - mean) * slope[i]
-            variance += (psi[i] - mean) * (psi[i] - mean)
-        }
-        return -n * covariance / variance + jacobian(values, method)
+        LogColumn(values, method: method).derivative(lambda)
     }
 }
 
@@ -154,17 +139,16 @@ extension PowerTransformer {
     /// whose likelihood has no maximum.
     fileprivate func optimalLambda(_ column: [Double], method: Method) throws -> Double {
         guard let first = column.first, column.contains(where: { $0 != first }) else { return 1 }
-        let result = try BrentMinimizer().minimize(from: (-2, 2)) { lambda in
-            -Self.logLikelihood(column, lambda: lambda, method: method)
-        }
-        return Self.refinedLambda(column, start: result.x, method: method)
+        let logs = LogColumn(column, method: method)
+        let result = try BrentMinimizer().minimize(from: (-2, 2)) { -logs.logLikelihood($0) }
+        return Self.refinedLambda(logs, start: result.x)
     }
 
     /// The likelihood is flat at its top, so Brent's search on it places λ only to about 1e-8;
     /// the root of its derivative, bracketed around that λ and found by false position, is exact
     /// to rounding. Falls back to `start` when no sign change is found nearby.
-    static func refinedLambda(_ column: [Double], start: Double, method: Method) -> Double {
-        let derivative = { (lambda: Double) in logLikelihoodDerivative(column, lambda: lambda, method: method) }
+    static func refinedLambda(_ logs: LogColumn, start: Double) -> Double {
+        let derivative = { (lambda: Double) in logs.derivative(lambda) }
         var step = 1e-7 * Swift.max(1, abs(start))
         var (low, high) = (start - step, start + step)
         var (dLow, dHigh) = (derivative(low), derivative(high))
@@ -195,16 +179,8 @@ extension PowerTransformer {
             }
         }
         let refined = latest
-        let ll = logLikelihood(column, lambda: refined, method: method)
-        return ll >= logLikelihood(column, lambda: start, method: method) - 1e-12 * abs(ll) ? refined : start
-    }
-
-    /// Σ sign(x) ln(1 + |x|) (Yeo-Johnson) or Σ ln x (Box-Cox): the log-Jacobian divided by λ − 1.
-    static func jacobian(_ values: [Double], _ method: Method) -> Double {
-        switch method {
-        case .yeoJohnson: return values.reduce(0) { $0 + copysign(log1p(abs($1)), $1) }
-        case .boxCox: return values.reduce(0) { $0 + log($1) }
-        }
+        let ll = logs.logLikelihood(refined)
+        return ll >= logs.logLikelihood(start) - 1e-12 * abs(ll) ? refined : start
     }
 
     /// One value's transform as `sign · (exp(k u) − 1) / k`: u = ln(1 + |x|) (ln x for Box-Cox),
@@ -216,6 +192,12 @@ extension PowerTransformer {
         /// ψ and ∂ψ/∂λ, both divided by exp(shift). On the negative branch ψ = −g(2 − λ), so
         /// ∂ψ/∂λ = g′(k) and both branches share ∂ψ/∂λ = (u e^{ku} − g) / k = (t eᵗ − (eᵗ − 1)) / k²
         /// with t = k u; near t = 0 its series Σₘ₌₂ tᵐ (m − 1)/m! avoids the cancellation.
+        /// ψ divided by exp(shift).
+        func value(shift: Double) -> Double {
+            if abs(k) < PowerTransformer.lambdaEpsilon { return sign * u * exp(-shift) }
+            return shift == 0 ? sign * expm1(exponent) / k : sign * (exp(exponent - shift) - exp(-shift)) / k
+        }
+
         func valueAndSlope(shift: Double) -> (Double, Double) {
             if abs(k) < PowerTransformer.lambdaEpsilon {
                 let scale = exp(-shift)
@@ -243,13 +225,6 @@ extension PowerTransformer {
         }
     }
 
-    static func branch(_ x: Double, lambda: Double, method: Method) -> Branch {
-        switch method {
-        case .boxCox: return Branch(u: log(x), k: lambda, sign: 1)
-        case .yeoJohnson: return x >= 0 ? Branch(u: log1p(x), k: lambda, sign: 1) : Branch(u: log1p(-x), k: 2 - lambda, sign: -1)
-        }
-    }
-
     static func forward(_ x: Double, lambda: Double, method: Method) -> Double {
         switch method {
         case .boxCox:
@@ -274,15 +249,51 @@ extension PowerTransformer {
         }
     }
 
-    /// ln var(ψ(x, λ)) without overflow: when an exponent k u passes 700, exp(M) with M the
-    /// largest one is factored out of every ψ, and 2M is added back to the logarithm.
-    static func logVarianceOfTransform(_ values: [Double], lambda: Double, method: Method) -> Double {
-        var largest = -Double.infinity
-        for x in values { largest = Swift.max(largest, branch(x, lambda: lambda, method: method).exponent) }
-        guard largest > 700 else {
-            return log(variance(values.map { forward($0, lambda: lambda, method: method) }))
+    /// What a likelihood evaluation needs of a column, computed once: u = ln(1 + |x|) (ln x for
+    /// Box-Cox), which side of 0 each value is on, and the log-Jacobian sum Σ sign(x) u.
+    struct LogColumn {
+        let u: [Double]
+        let isNegative: [Bool]
+        let jacobian: Double
+
+        init(_ values: [Double], method: Method) {
+            u = values.map { method == .boxCox ? log($0) : log1p(abs($0)) }
+            isNegative = values.map { method == .yeoJohnson && $0 < 0 }
+            jacobian = zip(u, isNegative).reduce(0) { $0 + ($1.1 ? -$1.0 : $1.0) }
         }
-        return 2 * largest + log(variance(values.map { branch($0, lambda: lambda, method: method).valueAndSlope(shift: largest).0 }))
+
+        func branch(_ i: Int, _ lambda: Double) -> Branch {
+            isNegative[i] ? Branch(u: u[i], k: 2 - lambda, sign: -1) : Branch(u: u[i], k: lambda, sign: 1)
+        }
+
+        /// The largest exponent k u, or 0 when none passes 700 (no scaling needed).
+        func shift(_ lambda: Double) -> Double {
+            var largest = -Double.infinity
+            for i in u.indices { largest = Swift.max(largest, branch(i, lambda).exponent) }
+            return largest > 700 ? largest : 0
+        }
+
+        /// −(n/2) ln var(ψ) + (λ − 1) Σ sign(x) u; when an exponent k u passes 700, exp(M) with M
+        /// the largest one is factored out of every ψ and 2M added back to the logarithm.
+        func logLikelihood(_ lambda: Double) -> Double {
+            let shift = shift(lambda)
+            let psi = u.indices.map { branch($0, lambda).value(shift: shift) }
+            return -Double(u.count) / 2 * (2 * shift + log(PowerTransformer.variance(psi))) + (lambda - 1) * jacobian
+        }
+
+        /// d/dλ of `logLikelihood`, with ψ and ∂ψ/∂λ scaled alike.
+        func derivative(_ lambda: Double) -> Double {
+            let shift = shift(lambda), n = Double(u.count)
+            var psi = [Double](repeating: 0, count: u.count), slope = psi
+            for i in u.indices { (psi[i], slope[i]) = branch(i, lambda).valueAndSlope(shift: shift) }
+            let mean = psi.reduce(0, +) / n
+            var covariance = 0.0, variance = 0.0
+            for i in psi.indices {
+                covariance += (psi[i] - mean) * slope[i]
+                variance += (psi[i] - mean) * (psi[i] - mean)
+            }
+            return -n * covariance / variance + jacobian
+        }
     }
 
     /// Population variance by two passes.
