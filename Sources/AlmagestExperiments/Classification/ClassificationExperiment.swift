@@ -71,7 +71,7 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
             throw FitError.invalidLabels(
                 reason: "the target of \(dataset.provenance.source) holds a single class (\(only)); expected at least 2 classes")
         }
-        try dataset.features.validateForFit("classification features")
+        try dataset.features.validateForFit("classification features", allowingMissing: pipeline.acceptsMissingValues)
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let y = original.map { index[$0]! }
         let split = try splitter.split(labels: y)

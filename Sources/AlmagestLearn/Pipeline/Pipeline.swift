@@ -34,6 +34,11 @@ public struct Pipeline: Classifier, Equatable {
         self.final = try final.classifier(registry: registry)
     }
 
+    /// Whether NaN in the input is a missing value the first step fills (an imputer first).
+    public var acceptsMissingValues: Bool {
+        steps.first.map { type(of: $0.configuration).acceptsMissingValues } ?? false
+    }
+
     /// Fits every step on `x` (rows) and `labels`, with generic names (`x0`, `x1`, ... and the
     /// labels themselves).
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> PipelineModel {
@@ -43,7 +48,7 @@ public struct Pipeline: Classifier, Equatable {
     /// Fits every step on `x` and `labels`; `classNames` name the sorted distinct labels (nil: the
     /// labels as text). Throws `FitError` for a name count that does not match.
     public func fit(_ x: Matrix<Double>, labels: [Int], featureNames: [String], classNames: [String]?) throws -> PipelineModel {
-        try x.validateForFit("pipeline input")
+        try x.validateForFit("pipeline input", allowingMissing: acceptsMissingValues)
         guard featureNames.count == x.columns else {
             throw FitError.invalidParameter(name: "feature names", value: "\(featureNames.count) names",
                                             expected: "one per column: \(x.columns)")
@@ -85,9 +90,17 @@ public struct PipelineModel: FittedClassifier, Equatable {
 
     public var classes: [Int] { final.classes }
 
+    /// Whether NaN in new rows is a missing value the first step fills (an imputer first).
+    public var acceptsMissingValues: Bool {
+        steps.first.flatMap { try? EstimatorRegistry.shared.entry($0.estimator).acceptsMissingValues } ?? false
+    }
+
     /// Raw rows through every transformer: what the final classifier sees.
     public func transformed(_ x: Matrix<Double>) throws -> Matrix<Double> {
-        try x.validateForPredict("pipeline input", features: featureNames.count)
+        try x.validateForFit("pipeline input", allowingMissing: acceptsMissingValues)
+        guard x.columns == featureNames.count else {
+            throw FitError.featureCountMismatch(expected: featureNames.count, got: x.columns)
+        }
         return try steps.reduce(x) { try $1.transform($0) }
     }
 

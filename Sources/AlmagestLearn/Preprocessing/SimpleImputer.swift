@@ -60,7 +60,7 @@ public struct SimpleImputer: Transformer, RegisteredEstimator {
     /// an infinity.
     public func fit(_ x: Matrix<Double>) throws -> SimpleImputerModel {
         try validate()
-        try Self.validateAllowingMissing(x, "imputer input")
+        try x.validateForFit("imputer input", allowingMissing: true)
         var statistics = [Double](repeating: 0, count: x.columns)
         var emptyColumns: [Int] = [], incompleteColumns: [Int] = []
         for j in 0..<x.columns {
@@ -95,7 +95,7 @@ public struct SimpleImputerModel: FittedTransformer, Equatable {
     /// The kept columns with NaN replaced, then the indicator columns (1 where the value was
     /// missing). Throws `FitError` on a width mismatch or an infinity.
     public func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
-        try SimpleImputer.validateAllowingMissing(x, "imputer transform input")
+        try x.validateForFit("imputer transform input", allowingMissing: true)
         guard x.columns == featureCount else { throw FitError.featureCountMismatch(expected: featureCount, got: x.columns) }
         let dropped = Set(droppedColumns)
         let kept = (0..<featureCount).filter { !dropped.contains($0) }
@@ -112,16 +112,6 @@ public struct SimpleImputerModel: FittedTransformer, Equatable {
 // MARK: - Private
 
 extension SimpleImputer {
-    /// `validateForFit` with NaN allowed: empty input and infinities are refused.
-    static func validateAllowingMissing(_ x: Matrix<Double>, _ what: String) throws {
-        guard x.rows > 0, x.columns > 0 else { throw FitError.emptyInput(what: what, rows: x.rows, columns: x.columns) }
-        try x.withUnsafeBufferPointer { e in
-            for (index, v) in e.enumerated() where v.isInfinite {
-                throw FitError.nonFinite(what: what, row: index / x.columns, column: index % x.columns, value: v)
-            }
-        }
-    }
-
     /// The fill value of a column from its present values (0 when there are none and the
     /// strategy needs some).
     fileprivate func statistic(of present: [Double]) -> Double {

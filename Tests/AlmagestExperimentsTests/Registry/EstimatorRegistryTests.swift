@@ -67,6 +67,30 @@ import Testing
         #expect(throws: ShapeError.self) { try SampleArray(shape: [2, 1, 8, 8], values: [1, 2]) }
     }
 
+    /// An imputer first lets a pipeline (and the classification experiment) take rows with
+    /// missing values; without one, NaN is refused as bad input.
+    @Test func aPipelineStartingWithAnImputerTakesMissingValues() throws {
+        _ = TestEstimators.allNames
+        var digits = try EmbeddedDatasets.digits().subset(0..<300)
+        var x = digits.features
+        for i in stride(from: 0, to: 300, by: 7) { x[i, (i * 3) % 64] = .nan }
+        let imputed = try Pipeline(steps: [EstimatorSpec("simple-imputer"), EstimatorSpec("standard-scaler")],
+                                   final: EstimatorSpec("nearest-centroid"))
+        #expect(imputed.acceptsMissingValues)
+        let model = try imputed.fit(x, labels: digits.labels!)
+        #expect(try model.predict(x).count == 300 && model.acceptsMissingValues)
+        let plain = try Pipeline(steps: [EstimatorSpec("standard-scaler")], final: EstimatorSpec("nearest-centroid"))
+        #expect(throws: FitError.self) { try plain.fit(x, labels: digits.labels!) }
+        x[5, 5] = .infinity
+        #expect(throws: FitError.self) { try imputed.fit(x, labels: digits.labels!) }
+        x[5, 5] = .nan
+        digits = try Dataset(features: x, labels: digits.labels, classNames: digits.classNames)
+        let result = try ClassificationExperiment(model: EstimatorSpec("nearest-centroid"),
+                                                  preprocessing: [EstimatorSpec("simple-imputer"), EstimatorSpec("standard-scaler")])
+            .run(on: digits, store: nil)
+        #expect(result.report.accuracy > 0.8)
+    }
+
     @Test func optionsAreTheFlattenedConfiguration() throws {
         let kmeans = try EstimatorOptions.flatten(KMeans(clusters: 4, maxIterations: 50))
         #expect(kmeans == ["clusters": 4, "restarts": 10, "max_iterations": 50, "tolerance": 1e-4,
