@@ -76,6 +76,10 @@ public protocol FittedClassifier<Input>: Codable, Sendable {
     /// The weights as a safetensors file (PyTorch's names and layouts); nil for models without
     /// tensor weights.
     func safetensorsFile(metadata: [String: String]) throws -> Data?
+    /// The share of the training's impurity decrease due to each input feature (trees and their
+    /// ensembles; sums to 1); nil for models without. Permutation importance works for any model
+    /// (`PermutationImportance`).
+    var impurityImportances: [Double]? { get }
 }
 
 /// A configuration that learns a classifier from labelled samples.
@@ -112,6 +116,7 @@ extension FittedClusterer {
 extension FittedClassifier {
     public var trainingCurves: TrainingCurves? { nil }
     public func safetensorsFile(metadata: [String: String]) throws -> Data? { nil }
+    public var impurityImportances: [Double]? { nil }
 }
 
 extension Matrix: EstimatorInput {

@@ -72,6 +72,17 @@ import Testing
         #expect(try f.store.index.run(id: f.multiclassID)?.artifacts.contains("roc.csv") == false)
     }
 
+    /// The importance figure draws one bar per feature from importances.json, most important first.
+    @Test func importanceFigureFromTheRun() throws {
+        let f = try PipelineFixture.get()
+        let html = f.page("/run/\(f.binaryID)").html
+        let figure = slice(html, from: "id=\"importance\"", to: "</figure>")
+        let importance = try f.json(f.binaryID, "importances.json", as: ImportanceArtifact.self)
+        #expect(importance.features.count == 10)
+        let top = importance.features[importance.permutationMeans.indices.max { importance.permutationMeans[$0] < importance.permutationMeans[$1] }!]
+        #expect(figure.contains(">\(top)<") && figure.contains("accuracy lost"))
+    }
+
     @Test func trainingCurveHasOneSeriesPerLoggedColumnWithEveryEpoch() throws {
         let f = try PipelineFixture.get()
         for id in [f.binaryID, f.multiclassID] {

@@ -77,11 +77,16 @@ import Testing
         // Every artifact.
         let expected = ["parameters.json", "metrics.json", "model.json", "split.json", "predictions.csv",
                         "confusion_matrix.json", "confusion_matrix.csv", "confusion_matrix.svg", "roc.csv", "roc.svg",
-                        "training_curve.csv", "training_curve.svg", "training_curve.png", "weights.safetensors"]
+                        "training_curve.csv", "training_curve.svg", "training_curve.png", "weights.safetensors",
+                        "importances.json", "importances.svg"]
         for name in expected {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name) missing")
         }
         #expect(Set(record.artifacts) == Set(expected))
+        // Permutation importance of every feature on the test part; an MLP has no impurity importances.
+        let importance = try ImportanceArtifact.read(from: directory)
+        #expect(importance == result.importance && importance.features == data.featureNames && importance.impurity == nil)
+        #expect(importance.permutationMeans.count == 10 && importance.permutationMeans.max()! > 0.01)
         try checkArtifacts(in: directory, result: result, data: data)
     }
 
@@ -125,6 +130,18 @@ import Testing
         let saved = try JSONDecoder().decode([ModelSearchCandidate].self, from: Data(contentsOf: try #require(result.directory)
             .appendingPathComponent("search.json")))
         #expect(saved == candidates)
+    }
+
+    /// Trees report impurity importances through the pipeline, next to the permutation ones.
+    @Test func treesReportImpurityImportances() throws {
+        let digits = try EmbeddedDatasets.digits().subset(0..<500)
+        let result = try ClassificationExperiment(model: EstimatorSpec("decision-tree", options: ["max_depth": 6]), seed: 0)
+            .run(on: digits, store: nil)
+        let impurity = try #require(result.importance?.impurity)
+        #expect(impurity.count == 64 && abs(impurity.reduce(0, +) - 1) < 1e-9)
+        // Constant pixels (the image border) are never split on, and shuffling them costs nothing.
+        let constant = (0..<64).filter { j in Set((0..<500).map { digits.features[$0, j] }).count == 1 }
+        #expect(!constant.isEmpty && constant.allSatisfy { impurity[$0] == 0 && result.importance!.permutationMeans[$0] == 0 })
     }
 
     @Test func sameSeedSameResult() throws {

@@ -1,3 +1,4 @@
+import AlmagestCore
 import AlmagestPlot
 import AlmagestTracking
 import Foundation
@@ -45,8 +46,12 @@ public struct ClassificationRunPage: RunPage {
                 try trainingFigure(run.tableArtifact(TrainingCurveArtifact.self), metrics: metrics)
             }
         }
+        if run.has(ImportanceArtifact.fileName) {
+            body += try run.memo(ImportanceArtifact.fileName, "importance") { try importanceFigure(run.artifact(ImportanceArtifact.self)) }
+        }
         body += "</section>"
         body += perClassTable(classes: confusion.classes, metrics: metrics)
+        if run.has("search.json") { body += try searchTable(run.json("search.json", as: [SearchCandidate].self)) }
         body += "</div>" + GenericRunPage.details(r)
         return PageContent(title: "\(r.experiment) · \(r.algorithm)", body: body)
     }
@@ -94,6 +99,36 @@ public struct ClassificationRunPage: RunPage {
         }
         return HTML.figure(chart, caption: "\(epochs) epochs (training_curve.csv); hover for values, click a legend entry to hide it",
                            id: "training-curve")
+    }
+
+    /// Permutation importance (and impurity importance for trees) per feature, most important first.
+    private func importanceFigure(_ importance: ImportanceArtifact) -> String {
+        let method = importance.impurity == nil ? "" : "; impurity decrease share from the trees"
+        return HTML.figure(importance.chart(), caption: "accuracy lost on the test part when a feature is shuffled (5 repeats)\(method)",
+                           id: "importance")
+    }
+
+    /// A candidate of the run's search as `search.json` holds it (`ModelSearchCandidate`).
+    private struct SearchCandidate: Decodable {
+        var index: Int
+        var options: [String: ParameterValue]
+        var foldAccuracies: [Double]
+        var fitSeconds: Double
+    }
+
+    /// Every candidate of the search, best first marked.
+    private func searchTable(_ candidates: [SearchCandidate]) throws -> String {
+        let keys = Array(Set(candidates.flatMap(\.options.keys))).sorted()
+        let means = candidates.map { $0.foldAccuracies.reduce(0, +) / Double(max($0.foldAccuracies.count, 1)) }
+        let best = means.max()
+        let header = ["#"] + keys.map(HTML.escape) + ["cv accuracy", "folds", "fit s"]
+        let rows = candidates.indices.map { i in
+            ["\(candidates[i].index)"] + keys.map { HTML.escape(candidates[i].options[$0]?.description ?? "") }
+                + [HTML.number(means[i]) + (means[i] == best ? " ★" : ""), "\(candidates[i].foldAccuracies.count)",
+                   HTML.number(candidates[i].fitSeconds)]
+        }
+        return "<section><h2>Search (cross-validation on the training part)</h2>"
+            + HTML.table(header: header, rows: rows, id: "search") + "</section>"
     }
 
     /// Precision, recall, F1 and support per class (`PerClassMetrics` in `metrics.json`), then

@@ -33,6 +33,7 @@ struct ClassificationArtifacts {
                 falsePositiveRates: roc.falsePositiveRates, truePositiveRates: roc.truePositiveRates))
         }
         if let curves = model.trainingCurves { try run.write(TrainingCurveArtifact(curves)) }
+        if let importance = result.importance { try run.write(importance) }
         let metadata = ["classes": names.joined(separator: ","), "features": dataset.featureNames.joined(separator: ",")]
         if let weights = try model.safetensorsFile(metadata: metadata) {
             try run.writeArtifact("weights.safetensors", contents: weights)

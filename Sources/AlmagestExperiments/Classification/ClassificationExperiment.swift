@@ -172,13 +172,20 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
         let probabilities = try model.predictProbabilities(xTest)
         timings["predict"] = clock.lap()
         let truth = split.testLabels(y)
+        let permutation = try progress.phase("\(pipeline.final.name): permutation importance") {
+            try PermutationImportance(repeats: 5, seed: seed).measure(model, xTest, labels: truth)
+        }
+        let importance = ImportanceArtifact(
+            features: dataset.featureNames, permutationMeans: permutation.means, permutationDeviations: permutation.deviations,
+            impurity: model.impurityImportances)
         let report = try names.count == 2
             ? ClassificationReport(truth: truth, predicted: predicted, scores: (0..<probabilities.rows).map { probabilities[$0, 1] })
             : ClassificationReport(truth: truth, predicted: predicted, probabilities: probabilities)
         timings["metrics"] = clock.lap()
         return ClassificationResult(
             report: report, metrics: Self.metrics(report, names: names, split: split, curves: model.trainingCurves),
-            timings: timings, model: model, split: split, predicted: predicted, probabilities: probabilities)
+            timings: timings, model: model, split: split, predicted: predicted, probabilities: probabilities,
+            importance: importance)
     }
 
     /// `report.dictionary`, per-class scores (`class_<name>_precision`, ...), the part sizes and,
@@ -224,4 +231,18 @@ public struct ClassificationResult: Sendable {
     public internal(set) var directory: URL?
     /// Every candidate of the search, when there was one (each also logged as a run).
     public internal(set) var search: [ModelSearchCandidate]?
+    /// Permutation importance of every feature on the test part (and impurity importance for trees).
+    public let importance: ImportanceArtifact?
+
+    init(report: ClassificationReport, metrics: [String: Double], timings: [String: Double], model: PipelineModel,
+         split: TrainTestIndices, predicted: [Int], probabilities: Matrix<Double>, importance: ImportanceArtifact?) {
+        self.report = report
+        self.metrics = metrics
+        self.timings = timings
+        self.model = model
+        self.split = split
+        self.predicted = predicted
+        self.probabilities = probabilities
+        self.importance = importance
+    }
 }

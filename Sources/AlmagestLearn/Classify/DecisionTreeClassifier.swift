@@ -140,3 +140,8 @@ extension DecisionTreeClassifier: RegisteredEstimator {
         ]
     }
 }
+
+extension DecisionTreeClassifierModel {
+    /// `featureImportances`, as every fitted classifier offers them.
+    public var impurityImportances: [Double]? { featureImportances }
+}

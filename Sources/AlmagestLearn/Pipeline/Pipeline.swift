@@ -118,5 +118,11 @@ public struct PipelineModel: FittedClassifier, Equatable {
 
     public var trainingCurves: TrainingCurves? { final.trainingCurves }
 
+    /// The final classifier's impurity importances when its inputs are the pipeline's own columns
+    /// (the transformers kept the width); nil otherwise.
+    public var impurityImportances: [Double]? {
+        final.impurityImportances.flatMap { $0.count == featureNames.count ? $0 : nil }
+    }
+
     public func safetensorsFile(metadata: [String: String]) throws -> Data? { try final.safetensorsFile(metadata: metadata) }
 }

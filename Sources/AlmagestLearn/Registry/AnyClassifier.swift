@@ -59,6 +59,7 @@ public struct AnyFittedClassifier<Input: EstimatorInput>: FittedClassifier, Equa
     public func predictProbabilities(_ x: Input) throws -> Matrix<Double> { try base.predictProbabilities(x) }
     public var trainingCurves: TrainingCurves? { base.trainingCurves }
     public func safetensorsFile(metadata: [String: String]) throws -> Data? { try base.safetensorsFile(metadata: metadata) }
+    public var impurityImportances: [Double]? { base.impurityImportances }
 
     public init(from decoder: Decoder) throws {
         self = try ErasedCoding.decodeModel(Self.self, from: decoder, kind: "classifier")

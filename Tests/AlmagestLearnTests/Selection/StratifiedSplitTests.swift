@@ -64,3 +64,26 @@ struct StratifiedSplitTests {
         #expect(throws: FitError.self) { try JSONDecoder().decode(StratifiedSplit.self, from: bad) }
     }
 }
+
+@Suite struct PermutationImportanceTests {
+    /// A model that reads only column 0: shuffling column 1 costs nothing, shuffling column 0 costs
+    /// about half the accuracy (two balanced classes).
+    struct FirstColumnModel: FittedClassifier, Equatable {
+        var classes: [Int] { [0, 1] }
+        func predict(_ x: Matrix<Double>) throws -> [Int] { (0..<x.rows).map { x[$0, 0] > 0 ? 1 : 0 } }
+        func predictProbabilities(_ x: Matrix<Double>) throws -> Matrix<Double> {
+            let p = try predict(x)
+            return Matrix(rows: x.rows, columns: 2) { i, k in p[i] == k ? 1 : 0 }
+        }
+    }
+
+    @Test func dropsOnlyForTheColumnTheModelReads() throws {
+        let labels = (0..<400).map { $0 % 2 }
+        let x = Matrix<Double>(rows: 400, columns: 2) { i, j in j == 0 ? (labels[i] == 1 ? 1 : -1) : Double(i) }
+        let (means, deviations) = try PermutationImportance(repeats: 4, seed: 1).measure(FirstColumnModel(), x, labels: labels)
+        #expect(means[1] == 0 && deviations[1] == 0)
+        #expect(abs(means[0] - 0.5) < 0.1 && deviations[0] < 0.1)
+        #expect(try PermutationImportance(repeats: 4, seed: 1).measure(FirstColumnModel(), x, labels: labels).means == means)
+        #expect(throws: FitError.self) { try PermutationImportance(repeats: 0).measure(FirstColumnModel(), x, labels: labels) }
+    }
+}

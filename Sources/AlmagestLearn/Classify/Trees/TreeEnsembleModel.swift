@@ -56,3 +56,8 @@ public struct TreeEnsembleModel: FittedClassifier, Equatable {
         }
     }
 }
+
+extension TreeEnsembleModel {
+    /// `featureImportances`, as every fitted classifier offers them.
+    public var impurityImportances: [Double]? { featureImportances }
+}
