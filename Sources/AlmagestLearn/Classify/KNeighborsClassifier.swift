@@ -117,6 +117,12 @@ public struct KNeighborsClassifierModel: FittedClassifier, Equatable {
                     out[i * k + trainingClasses[row]] += vote
                     total += vote
                 }
+                if !(total > 0 && total.isFinite) {
+                    // Distances overflowed to infinity (votes 0): count the neighbours instead.
+                    for c in 0..<k { out[i * k + c] = 0 }
+                    for row in list.indices { out[i * k + trainingClasses[row]] += 1 }
+                    total = Double(list.indices.count)
+                }
                 for c in 0..<k { out[i * k + c] /= total }
             }
         }

@@ -123,6 +123,21 @@ import Testing
         #expect(accuracy >= 0.80)
     }
 
+    /// Rows so far apart that squared distances overflow to infinity: they tie (earlier row
+    /// first), brute force (whose GEMM form then gives NaN) agrees with the k-d tree, and the
+    /// votes fall back to counts instead of 0/0.
+    @Test func hugeValues() throws {
+        let x = try Matrix([[0.0], [1], [1e200], [2e200]])
+        let queries = try Matrix([[3e200], [-1e300], [0.5]])
+        var results: [(indices: [[Int]], p: Matrix<Double>)] = []
+        for algorithm in [KNeighborsClassifier.Algorithm.brute, .kdTree] {
+            let model = try KNeighborsClassifier(neighbors: 2, weights: .distance, algorithm: algorithm).fit(x, labels: [0, 0, 1, 1])
+            results.append((try model.kNeighbors(of: queries).indices, try model.predictProbabilities(queries)))
+        }
+        #expect(results[0].indices == [[0, 1], [0, 1], [0, 1]] && results[1].indices == results[0].indices)
+        #expect(results[0].p == results[1].p && results[0].p.isFinite && results[0].p.elements == [1, 0, 1, 0, 1, 0])
+    }
+
     /// A fitted model survives JSON, k-d tree included.
     @Test func modelRoundTrips() throws {
         let model = try KNeighborsClassifier(algorithm: .kdTree, leafSize: 2).fit(Self.line, labels: Self.lineLabels)

@@ -36,11 +36,12 @@ enum NeighborSearch {
                         range.map { i -> NeighborList in
                             let row = a.baseAddress! + (i - range.lowerBound) * n
                             var roughly = NeighborList(k: k)
-                            for j in 0..<n where row[j] <= roughly.worst { roughly.offer(row[j], j) }
+                            // NaN: ∞ − ∞ from norms that overflowed; such rows are ranked exactly below.
+                            for j in 0..<n where !(row[j] > roughly.worst) { roughly.offer(row[j].isNaN ? .infinity : row[j], j) }
                             let limit = roughly.worst + relativeError * (normsQ.values[i] + largestNorm)
                             var exact = NeighborList(k: k)
                             let query = q.baseAddress! + i * d
-                            for j in 0..<n where row[j] <= limit {
+                            for j in 0..<n where !(row[j] > limit) {
                                 exact.offer(squaredDistance(query, p.baseAddress! + j * d, count: d), j)
                             }
                             return exact
