@@ -18,6 +18,8 @@ extension EstimatorRegistry {
         try register(classifier: ExtraTreesClassifier.self)
         try register(classifier: GaussianNaiveBayes.self)
         try register(classifier: LogisticRegression.self)
+        try register(classifier: KNeighborsClassifier.self)
+        try register(classifier: AdaBoostClassifier.self)
         try register(factorizer: FactorizationSpec.self)
     }
 }
