@@ -142,3 +142,17 @@ public struct AdaBoostClassifierModel: FittedClassifier, Equatable {
         return out.map { $0 / totalWeight }
     }
 }
+
+extension AdaBoostClassifierModel {
+    /// The trees' impurity importances averaged with their weights αₜ (scikit-learn's
+    /// `feature_importances_`); nil when every weight is 0.
+    public var impurityImportances: [Double]? {
+        let total = estimatorWeights.reduce(0, +)
+        guard total > 0 else { return nil }
+        var sum = [Double](repeating: 0, count: featureCount)
+        for (tree, alpha) in zip(trees, estimatorWeights) {
+            for (j, value) in tree.featureImportances(features: featureCount).enumerated() { sum[j] += alpha * value }
+        }
+        return sum.map { $0 / total }
+    }
+}

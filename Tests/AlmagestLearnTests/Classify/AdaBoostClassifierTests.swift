@@ -69,3 +69,14 @@ import Testing
         #expect(accuracy >= 0.80)
     }
 }
+
+@Suite struct AdaBoostImportanceTests {
+    /// Only column 0 separates the classes: every tree splits on it, so it gets all the importance.
+    @Test func importancesFollowTheInformativeColumn() throws {
+        let labels = (0..<60).map { $0 % 2 }
+        let x = Matrix<Double>(rows: 60, columns: 3) { i, j in j == 0 ? Double(labels[i]) + Double(i % 5) * 0.01 : Double((i * 7 + j) % 11) }
+        let model = try AdaBoostClassifier(estimators: 5).fit(x, labels: labels)
+        let importance = try #require(model.impurityImportances)
+        #expect(importance.count == 3 && abs(importance.reduce(0, +) - 1) < 1e-12 && importance[0] > 0.99)
+    }
+}
