@@ -16,7 +16,7 @@ import AlmagestCore
 /// let predicted = try model.predict(xTest)
 /// model.featureImportances
 /// ```
-public struct ExtraTreesClassifier: Classifier, Equatable {
+public struct ExtraTreesClassifier: Classifier, Equatable, ForestConfiguration {
     /// Number of trees.
     public var trees: Int
     public var criterion: SplitCriterion
@@ -49,21 +49,11 @@ public struct ExtraTreesClassifier: Classifier, Equatable {
     }
 
     /// Throws `FitError.invalidParameter` for the first setting outside its range.
-    public func validate() throws {
-        try ForestGrowth.validated(trees: trees, criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
-                                   minSamplesLeaf: minSamplesLeaf, minImpurityDecrease: minImpurityDecrease,
-                                   maxFeatures: maxFeatures, ccpAlpha: ccpAlpha)
-    }
+    public func validate() throws { try validateForest() }
 
     /// Fits on rows `x` with integer class labels (at least two distinct).
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> TreeEnsembleModel {
-        try validate()
-        let data = try TreeTrainingSet(x, labels: labels, estimator: "extra trees")
-        try maxFeatures.validate(features: x.columns)
-        let growth = TreeGrowth(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
-                                minSamplesLeaf: minSamplesLeaf, minImpurityDecrease: minImpurityDecrease,
-                                maxFeatures: maxFeatures.resolved(features: x.columns), randomThresholds: true)
-        return ForestGrowth(trees: trees, growth: growth, bootstrap: bootstrap, ccpAlpha: ccpAlpha, seed: seed).fit(data)
+        try fitForest(x, labels: labels, estimator: "extra trees", randomThresholds: true)
     }
 }
 

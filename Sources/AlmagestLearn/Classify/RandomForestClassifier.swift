@@ -15,7 +15,7 @@ import AlmagestCore
 /// let predicted = try model.predict(xTest)
 /// model.outOfBagScore; model.featureImportances
 /// ```
-public struct RandomForestClassifier: Classifier, Equatable {
+public struct RandomForestClassifier: Classifier, Equatable, ForestConfiguration {
     /// Number of trees.
     public var trees: Int
     public var criterion: SplitCriterion
@@ -48,21 +48,11 @@ public struct RandomForestClassifier: Classifier, Equatable {
     }
 
     /// Throws `FitError.invalidParameter` for the first setting outside its range.
-    public func validate() throws {
-        try ForestGrowth.validated(trees: trees, criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
-                                   minSamplesLeaf: minSamplesLeaf, minImpurityDecrease: minImpurityDecrease,
-                                   maxFeatures: maxFeatures, ccpAlpha: ccpAlpha)
-    }
+    public func validate() throws { try validateForest() }
 
     /// Fits on rows `x` with integer class labels (at least two distinct).
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> TreeEnsembleModel {
-        try validate()
-        let data = try TreeTrainingSet(x, labels: labels, estimator: "random forest")
-        try maxFeatures.validate(features: x.columns)
-        let growth = TreeGrowth(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
-                                minSamplesLeaf: minSamplesLeaf, minImpurityDecrease: minImpurityDecrease,
-                                maxFeatures: maxFeatures.resolved(features: x.columns))
-        return ForestGrowth(trees: trees, growth: growth, bootstrap: bootstrap, ccpAlpha: ccpAlpha, seed: seed).fit(data)
+        try fitForest(x, labels: labels, estimator: "random forest", randomThresholds: false)
     }
 }
 
