@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // YAML experiment files.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Already a dependency of Hummingbird; named here because the dashboard stops it gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -61,7 +63,10 @@ let package = Package(
         // The end-to-end pipelines the CLI runs (digits clustering, ...).
         .target(
             name: "AlmagestExperiments",
-            dependencies: ["AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot"],
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: optimise),
         // The web dashboard over the run store (Hummingbird); the only target that needs a server.
         .target(

@@ -52,3 +52,14 @@ public enum ParameterValue: Codable, Sendable, Equatable, CustomStringConvertibl
         }
     }
 }
+
+extension ParameterValue {
+    /// The value as a number: integers and doubles; nil for text, flags and lists.
+    public var doubleValue: Double? {
+        switch self {
+        case let .int(v): return Double(v)
+        case let .double(v): return v
+        default: return nil
+        }
+    }
+}

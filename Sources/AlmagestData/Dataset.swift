@@ -77,6 +77,20 @@ public struct Dataset: Codable, Sendable, Equatable {
         return copy
     }
 
+    /// The data set without the feature column `name`, and that column's values (a column of group
+    /// ids, say); throws `DataError.invalidDataset` naming the columns there are.
+    public func removingFeature(named name: String) throws -> (dataset: Dataset, column: [Double]) {
+        guard let j = featureNames.firstIndex(of: name) else {
+            throw DataError.invalidDataset(
+                reason: "no feature column named \"\(name)\"; expected one of \(featureNames.joined(separator: ", "))")
+        }
+        var copy = self
+        let kept = featureNames.indices.filter { $0 != j }
+        copy.features = Matrix(rows: count, columns: kept.count) { i, c in features[i, kept[c]] }
+        copy.featureNames = kept.map { featureNames[$0] }
+        return (copy, features.column(j))
+    }
+
     /// Throws `DataError.invalidDataset` when the parts do not fit together.
     public func validate() throws {
         guard featureNames.count == features.columns else {

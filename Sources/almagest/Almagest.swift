@@ -49,11 +49,3 @@ struct RunOptions: ParsableArguments {
         if let threads { Parallel.threads = threads }
     }
 }
-
-extension ColumnSelector {
-    /// A column given on the command line: an integer is an index (negative from the end),
-    /// anything else a column name.
-    init(commandLine text: String) {
-        self = Int(text).map { .index($0) } ?? .name(text)
-    }
-}

@@ -20,6 +20,9 @@ Data: MAGIC gamma telescope (shared/datasets/magic-gamma/magic04.data), every 95
     (`added`), and the 5 nearest other class-1 rows of each class-1 row (`neighbours`, by position
     among the class-1 rows, from NearestNeighbors(6) less the first column, the row itself). The
     random draws are not compared (another generator), only what does not depend on them.
+  * `group_kfold`: 78 rows in 12 groups of sizes 1..12 (group g has g + 1 rows, rows dealt in a
+    seeded order), `groups`, and the fold each row is tested in under scikit-learn's GroupKFold(3)
+    (`test_fold`). The sizes are distinct, so its size ordering has no ties to break.
   * `one_hot`: column 0 replaced by the codes floor(fLength / 40) clipped to 0..4 (`codes`) and
     encoded by scikit-learn's OneHotEncoder in place of that column (`encoded`, 201 x 14).
 """
@@ -31,6 +34,7 @@ import imblearn
 import numpy as np
 import sklearn
 from imblearn.over_sampling import SMOTE
+from sklearn.model_selection import GroupKFold
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -62,12 +66,19 @@ def main():
     encoded = OneHotEncoder(sparse_output=False).fit_transform(codes.reshape(-1, 1))
     expected = np.hstack([encoded, x[:, 1:]])
 
+    groups = np.repeat(np.arange(12), np.arange(1, 13))
+    np.random.default_rng(0).shuffle(groups)
+    test_fold = np.zeros(len(groups), dtype=int)
+    for k, (_, test) in enumerate(GroupKFold(n_splits=3).split(np.zeros((len(groups), 1)), groups=groups)):
+        test_fold[test] = k
+
     out = {
         "versions": {"numpy": np.__version__, "sklearn": sklearn.__version__, "imblearn": imblearn.__version__},
         "x": x.tolist(), "y": y.tolist(),
         "iqr": {"low": low.tolist(), "high": high.tolist(), "kept": iqr_kept.tolist()},
         "zscore": {"kept": z_kept.tolist()},
         "smote": {"x_scaled": scaled.tolist(), "added": int(len(ys) - len(y)), "neighbours": neighbours.tolist()},
+        "group_kfold": {"groups": groups.tolist(), "test_fold": test_fold.tolist()},
         "one_hot": {"codes": codes.tolist(), "encoded": expected.tolist()},
     }
     path = Path("Tests/AlmagestLearnTests/Resources/sampling_reference.json")

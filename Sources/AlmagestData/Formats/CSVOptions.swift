@@ -79,6 +79,12 @@ public enum ColumnSelector: Sendable, Equatable, Hashable, Codable, ExpressibleB
     case index(Int)
 
     public init(stringLiteral value: String) { self = .name(value) }
+
+    /// A column given as text (command line, experiment file): an integer is an index (negative
+    /// from the end), anything else a column name.
+    public init(commandLine text: String) {
+        self = Int(text).map { .index($0) } ?? .name(text)
+    }
     public init(integerLiteral value: Int) { self = .index(value) }
 
     public var description: String {

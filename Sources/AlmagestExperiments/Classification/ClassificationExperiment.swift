@@ -38,11 +38,21 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     /// A grid or random search with cross-validation on the training part before the final fit;
     /// each candidate is logged as a run, and the final run uses the best candidate's options.
     public var search: SearchSettings?
+    /// A feature column of group ids (a night, a patient): removed from the features, the test part
+    /// and the search's folds are then made of whole groups (`GroupSplit`, `GroupKFold`).
+    public var groupColumn: String?
+    /// Learning and validation curves on the training part, written as figures with the run.
+    public var curves: CurveSettings?
+    /// Feature columns holding category codes, one-hot encoded by a first step (after an imputer).
+    public var categorical: [String]
 
     public init(experiment: String = "classify", model: EstimatorSpec,
                 preprocessing: [EstimatorSpec] = [EstimatorSpec("standard-scaler")], testFraction: Double = 0.2, seed: Int = 0,
-                search: SearchSettings? = nil) {
+                search: SearchSettings? = nil, groupColumn: String? = nil, curves: CurveSettings? = nil, categorical: [String] = []) {
+        self.categorical = categorical
         self.search = search
+        self.groupColumn = groupColumn
+        self.curves = curves
         self.experiment = experiment
         self.model = model
         self.preprocessing = preprocessing
@@ -59,7 +69,14 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     /// Splits, scales, fits, scores; logs a run in `store` when one is given. Throws
     /// `FitError.invalidLabels` without labels or with fewer than two classes, `FitError` for
     /// non-finite features, a class too small to split or a bad setting.
-    public func run(on dataset: Dataset, store: RunStore?, progress: ProgressLog = .silent) throws -> ClassificationResult {
+    public func run(on data: Dataset, store: RunStore?, progress: ProgressLog = .silent) throws -> ClassificationResult {
+        let (dataset, groups) = try Self.separatingGroups(data, column: groupColumn)
+        var config = self
+        config.preprocessing = try Self.encoding(categorical, of: dataset, before: preprocessing)
+        return try config.run(dataset, groups: groups, store: store, progress: progress)
+    }
+
+    private func run(_ dataset: Dataset, groups: [Int]?, store: RunStore?, progress: ProgressLog) throws -> ClassificationResult {
         var pipeline = try Pipeline(steps: preprocessing, final: model)
         let splitter = try StratifiedSplit(testFraction: testFraction, seed: seed)
         guard let original = dataset.labels else {
@@ -74,17 +91,52 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
         try dataset.features.validateForFit("classification features", allowingMissing: pipeline.acceptsMissingValues)
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let y = original.map { index[$0]! }
-        let split = try splitter.split(labels: y)
+        let split = try groups.map { try GroupSplit(testFraction: testFraction, seed: seed).split(groups: $0) }
+            ?? splitter.split(labels: y)
         var candidates: [ModelSearchCandidate]?
         if let search {
-            let found = try searched(search, dataset: dataset, names: labels.map { dataset.className(of: $0) }, y: y, split: split,
-                                     store: store, progress: progress)
+            let found = try searched(search, dataset: dataset, names: labels.map { dataset.className(of: $0) }, y: y, groups: groups,
+                                     split: split, store: store, progress: progress)
             (pipeline, candidates) = (found.pipeline, found.candidates)
         }
-        var result = try logged(pipeline, dataset: dataset, labels: labels, y: y, split: split, store: store, progress: progress,
-                                candidates: candidates)
+        let context = RunContext(dataset: dataset, labels: labels, y: y, groups: groups, split: split)
+        var result = try logged(pipeline, context, store: store, progress: progress, candidates: candidates)
         result.search = candidates
         return result
+    }
+
+    /// `steps` with a one-hot step of the `columns` (by name) first, or second after an imputer;
+    /// `steps` themselves without columns. Throws `DataError` for an unknown column.
+    static func encoding(_ columns: [String], of dataset: Dataset, before steps: [EstimatorSpec]) throws -> [EstimatorSpec] {
+        guard !columns.isEmpty else { return steps }
+        let indices = try columns.map { name -> ParameterValue in
+            guard let j = dataset.featureNames.firstIndex(of: name) else {
+                throw DataError.invalidDataset(reason: "no feature column named \"\(name)\" to one-hot encode; expected one of "
+                    + dataset.featureNames.joined(separator: ", "))
+            }
+            return .int(j)
+        }
+        var steps = steps
+        let position = steps.first?.name == "simple-imputer" ? 1 : 0
+        steps.insert(EstimatorSpec("one-hot", options: ["columns": .list(indices)]), at: position)
+        return steps
+    }
+
+    /// The data set without `column` and that column's values as group ids (numbered by first
+    /// appearance); the data set as it is without a column.
+    static func separatingGroups(_ dataset: Dataset, column: String?) throws -> (Dataset, [Int]?) {
+        guard let column else { return (dataset, nil) }
+        let (rest, values) = try dataset.removingFeature(named: column)
+        var ids = [Double: Int]()
+        let groups = try values.enumerated().map { i, v -> Int in
+            guard v.isFinite else {
+                throw FitError.nonFinite(what: "group column \"\(column)\"", row: i, column: 0, value: v)
+            }
+            if let id = ids[v] { return id }
+            ids[v] = ids.count
+            return ids.count - 1
+        }
+        return (rest, groups)
     }
 
     /// The run parameters of `pipeline`: the classifier's options, each step's under its name, and
@@ -127,24 +179,33 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     private static func cell(_ value: Double) -> String { String(format: "%.4f", value) }
 
     private func logged(
-        _ pipeline: Pipeline, dataset: Dataset, labels: [Int], y: [Int], split: TrainTestIndices, store: RunStore?,
-        progress: ProgressLog, candidates: [ModelSearchCandidate]?
+        _ pipeline: Pipeline, _ context: RunContext, store: RunStore?, progress: ProgressLog, candidates: [ModelSearchCandidate]?
     ) throws -> ClassificationResult {
-        let names = labels.map { dataset.className(of: $0) }
+        let (dataset, names) = (context.dataset, context.names)
         var parameters = try self.parameters(of: pipeline, dataset: dataset, names: names)
         if let search, let candidates {
             parameters["search"] = .string(search.kind.rawValue)
             parameters["search_candidates"] = .int(candidates.count)
             parameters["folds"] = .int(search.folds)
+            if search.repeats > 1 { parameters["repeats"] = .int(search.repeats) }
         }
+        if let groupColumn { parameters["group_column"] = .string(groupColumn) }
         let tracked = try RunStore.track(in: store, experiment: experiment, algorithm: pipeline.final.name, parameters: parameters) {
             run in
             var clock = Stopwatch()
-            var result = try compute(pipeline, dataset: dataset, names: names, y: y, split: split, clock: &clock, progress: progress)
+            var result = try compute(pipeline, context, clock: &clock, progress: progress)
+            if let curves {
+                let found = try self.curves(curves, pipeline: pipeline, steps: preprocessing, model: model, context, progress: progress)
+                (result.learningCurve, result.validationCurve) = found
+                result.timings["curves"] = clock.lap()
+            }
             if let run {
                 try progress.phase("\(pipeline.final.name): writing the run") {
-                    try ClassificationArtifacts(result: result, dataset: dataset, trueIndices: y).write(to: run)
+                    try ClassificationArtifacts(result: result, dataset: dataset, trueIndices: context.y).write(to: run)
                     if let candidates { try run.writeJSON("search.json", candidates) }
+                    if let curve = result.learningCurve { try run.write(LearningCurveArtifact(curve)) }
+                    if let curve = result.validationCurve { try run.write(ValidationCurveArtifact(curve)) }
+                    if !result.model.sampling.isEmpty { try run.writeJSON("sampling.json", result.model.sampling) }
                 }
                 result.timings["artifacts"] = clock.lap()
             }
@@ -159,9 +220,9 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     }
 
     private func compute(
-        _ pipeline: Pipeline, dataset: Dataset, names: [String], y: [Int], split: TrainTestIndices, clock: inout Stopwatch,
-        progress: ProgressLog
+        _ pipeline: Pipeline, _ context: RunContext, clock: inout Stopwatch, progress: ProgressLog
     ) throws -> ClassificationResult {
+        let (dataset, names, y, split) = (context.dataset, context.names, context.y, context.split)
         var timings = ["split": clock.lap()]
         let xTrain = dataset.features.rows(at: split.train), xTest = dataset.features.rows(at: split.test)
         let model = try progress.phase("\(pipeline.final.name): fit on \(xTrain.rows) x \(xTrain.columns)") {
@@ -233,6 +294,10 @@ public struct ClassificationResult: Sendable {
     public internal(set) var search: [ModelSearchCandidate]?
     /// Permutation importance of every feature on the test part (and impurity importance for trees).
     public let importance: ImportanceArtifact?
+    /// The learning curve on the training part, when `curves` asked for one.
+    public internal(set) var learningCurve: ScoreCurve?
+    /// The validation curve on the training part, when `curves` asked for one.
+    public internal(set) var validationCurve: ScoreCurve?
 
     init(report: ClassificationReport, metrics: [String: Double], timings: [String: Double], model: PipelineModel,
          split: TrainTestIndices, predicted: [Int], probabilities: Matrix<Double>, importance: ImportanceArtifact?) {

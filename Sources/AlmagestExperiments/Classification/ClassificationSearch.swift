@@ -5,7 +5,8 @@ import AlmagestTracking
 import Foundation
 
 /// How the classification experiment searches before its final fit: a grid or a random search
-/// over `space`, cross-validated with `folds` stratified folds of the training part.
+/// over `space`, cross-validated with `folds` folds of the training part (stratified, drawn
+/// `repeats` times; by group when the experiment has a group column).
 ///
 /// ```swift
 /// let search = SearchSettings(kind: .random, space: space, folds: 5, candidates: 20)
@@ -19,12 +20,24 @@ public struct SearchSettings: Codable, Sendable, Equatable {
     public var folds: Int
     /// Draws of a random search (a grid takes every combination).
     public var candidates: Int
+    /// Times the stratified folds are drawn anew (repeated k-fold); 1 with groups.
+    public var repeats: Int
 
-    public init(kind: Kind, space: SearchSpace, folds: Int = 5, candidates: Int = 10) {
+    public init(kind: Kind, space: SearchSpace, folds: Int = 5, candidates: Int = 10, repeats: Int = 1) {
         self.kind = kind
         self.space = space
         self.folds = folds
         self.candidates = candidates
+        self.repeats = repeats
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        space = try c.decode(SearchSpace.self, forKey: .space)
+        folds = try c.decodeIfPresent(Int.self, forKey: .folds) ?? 5
+        candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? 10
+        repeats = try c.decodeIfPresent(Int.self, forKey: .repeats) ?? 1
     }
 }
 
@@ -34,24 +47,28 @@ extension ClassificationExperiment {
     /// and returns the best candidate's pipeline with the whole table. The sweep page plots these
     /// runs against any option.
     func searched(
-        _ settings: SearchSettings, dataset: Dataset, names: [String], y: [Int], split: TrainTestIndices, store: RunStore?,
-        progress: ProgressLog
+        _ settings: SearchSettings, dataset: Dataset, names: [String], y: [Int], groups: [Int]?, split: TrainTestIndices,
+        store: RunStore?, progress: ProgressLog
     ) throws -> (pipeline: Pipeline, candidates: [ModelSearchCandidate]) {
         let search = ModelSearch(
             steps: preprocessing, model: model, space: settings.space,
-            strategy: settings.kind == .grid ? .grid : .random(candidates: settings.candidates), folds: settings.folds, seed: seed)
+            strategy: settings.kind == .grid ? .grid : .random(candidates: settings.candidates), folds: settings.folds,
+            repeats: settings.repeats, seed: seed)
         let count = try search.candidates().count
-        let result = try progress.phase("\(settings.kind.rawValue) search: \(count) candidates x \(settings.folds) folds") {
-            try search.run(dataset.features.rows(at: split.train), labels: split.trainLabels(y))
+        let plan = FoldPlan(folds: settings.folds, repeats: settings.repeats, seed: seed)
+        let result = try progress.phase("\(settings.kind.rawValue) search: \(count) candidates x \(plan.label(grouped: groups != nil))") {
+            try search.run(dataset.features.rows(at: split.train), labels: split.trainLabels(y), groups: groups.map(split.trainLabels))
         }
         for candidate in result.candidates {
             var parameters = try self.parameters(of: try search.pipeline(candidate.options), dataset: dataset, names: names)
             parameters.merge(["search": .string(settings.kind.rawValue), "candidate": .int(candidate.index),
-                              "folds": .int(settings.folds)]) { $1 }
-            let metrics = [
-                "cv_accuracy_mean": candidate.meanAccuracy, "cv_accuracy_std": candidate.accuracyDeviation,
-                "cv_fit_seconds": candidate.fitSeconds, "cv_score_seconds": candidate.scoreSeconds,
-            ]
+                              "folds": .int(settings.folds), "repeats": .int(settings.repeats)]) { $1 }
+            var metrics = ["cv_fit_seconds": candidate.fitSeconds, "cv_score_seconds": candidate.scoreSeconds]
+            for score in FoldScores.names {
+                guard let (mean, deviation) = candidate.summary(of: score) else { continue }
+                metrics["cv_\(score)_mean"] = mean
+                metrics["cv_\(score)_std"] = deviation
+            }
             _ = try RunStore.track(in: store, experiment: experiment, algorithm: model.name, parameters: parameters) { run in
                 try run?.writeJSON("metrics.json", metrics)
                 return RunOutcome((), metrics: metrics, specs: MetricCatalog.specs(for: metrics.keys), timings: [:])
@@ -60,16 +77,21 @@ extension ClassificationExperiment {
         return (try search.pipeline(result.best.options), result.candidates)
     }
 
-    /// One line per candidate: its options, mean and deviation of the fold accuracies, fit seconds;
-    /// the best marked with *.
+    /// One line per candidate: its options, mean ± deviation of each fold score (accuracy, macro
+    /// F1, ROC AUC), fit and score seconds per fold; the best accuracy marked with *.
     public static func searchTable(_ candidates: [ModelSearchCandidate]) -> String {
         let keys = Array(Set(candidates.flatMap(\.options.keys))).sorted()
+        let scores = FoldScores.names.filter { name in candidates.contains { $0.foldScores[name] != nil } }
         let best = candidates.map(\.meanAccuracy).max()
-        var table = TextTable(header: ["#"] + keys + ["cv accuracy", "std", "fit s"])
+        var table = TextTable(header: ["#"] + keys + scores.map { "cv \($0.replacingOccurrences(of: "_", with: " "))" }
+            + ["fit s", "score s"])
         for c in candidates {
-            table.append(["\(c.index)"] + keys.map { c.options[$0]?.description ?? "" }
-                + [String(format: "%.4f", c.meanAccuracy) + (c.meanAccuracy == best ? "*" : ""),
-                   String(format: "%.4f", c.accuracyDeviation), String(format: "%.3f", c.fitSeconds)])
+            let cells = scores.map { name -> String in
+                guard let (mean, deviation) = c.summary(of: name) else { return "" }
+                return String(format: "%.4f ± %.4f", mean, deviation) + (name == "accuracy" && mean == best ? "*" : "")
+            }
+            table.append(["\(c.index)"] + keys.map { c.options[$0]?.description ?? "" } + cells
+                + [String(format: "%.3f", c.fitSeconds), String(format: "%.3f", c.scoreSeconds)])
         }
         return table.rendered
     }

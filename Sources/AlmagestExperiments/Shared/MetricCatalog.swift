@@ -48,8 +48,10 @@ public enum MetricCatalog {
         }
         specs += [MetricSpec.loss("log_loss"), MetricSpec.loss("final_training_loss")]
         // Model search (cross-validation on the training part).
-        specs += [MetricSpec.score("cv_accuracy_mean"), MetricSpec("cv_accuracy_std", .minimize, range: 0...1),
-                  MetricSpec.loss("cv_fit_seconds"), MetricSpec.loss("cv_score_seconds")]
+        for score in ["accuracy", "f1_macro", "roc_auc"] {
+            specs += [MetricSpec.score("cv_\(score)_mean"), MetricSpec("cv_\(score)_std", .minimize, range: 0...1)]
+        }
+        specs += [MetricSpec.loss("cv_fit_seconds"), MetricSpec.loss("cv_score_seconds")]
         // Factorisation.
         specs += [MetricSpec("relative_error", .minimize, lower: 0), MetricSpec.loss("absolute_error"),
                   MetricSpec("effective_rank", .minimize, lower: 1), MetricSpec("nuclear_over_operator", .minimize, lower: 1),

@@ -13,6 +13,7 @@ struct SamplingReference: Decodable {
     let zscore: ZScore
     let smote: Smote
     let oneHot: OneHot
+    let groupKFold: GroupFolds
 
     struct IQR: Decodable { let low: [Double]; let high: [Double]; let kept: [Int] }
     struct ZScore: Decodable { let kept: [Int] }
@@ -21,7 +22,11 @@ struct SamplingReference: Decodable {
         enum CodingKeys: String, CodingKey { case xScaled = "x_scaled", added, neighbours }
     }
     struct OneHot: Decodable { let codes: [Double]; let encoded: [[Double]] }
-    enum CodingKeys: String, CodingKey { case x, y, iqr, zscore, smote, oneHot = "one_hot" }
+    struct GroupFolds: Decodable {
+        let groups: [Int]; let testFold: [Int]
+        enum CodingKeys: String, CodingKey { case groups, testFold = "test_fold" }
+    }
+    enum CodingKeys: String, CodingKey { case x, y, iqr, zscore, smote, oneHot = "one_hot", groupKFold = "group_kfold" }
 
     static let loaded: Result<SamplingReference, any Error> = Result {
         guard let url = Bundle.module.url(forResource: "sampling_reference", withExtension: "json", subdirectory: "Resources")
