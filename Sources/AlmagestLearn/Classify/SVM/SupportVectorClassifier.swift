@@ -111,6 +111,7 @@ public struct SupportVectorClassifier: Classifier, RegisteredEstimator {
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> SupportVectorClassifierModel {
         try validate()
         try x.validateForFit("SVM input")
+        BLAS.ensureConfigured()   // single-threaded OpenBLAS: kernel rows and blocks run in our parallel chunks
         let classes = try ClassLabels.distinct(labels, rows: x.rows, method: "SVM")
         if classWeight == .given {
             try require(classWeights.count == classes.count, "class weights", classWeights,

@@ -98,6 +98,7 @@ public struct SupportVectorClassifierModel: FittedClassifier, Equatable {
     /// libsvm's decision values, n x pairs: positive for each pair's first class.
     func pairwiseValues(_ x: Matrix<Double>) throws -> Matrix<Double> {
         try x.validateForPredict("SVM input", features: featureCount)
+        BLAS.ensureConfigured()
         let pairCount = pairs.count, pairList = pairs
         let starts = supportCounts.indices.map { supportCounts[..<$0].reduce(0, +) }
         let sign = classes.count == 2 ? -1.0 : 1.0
