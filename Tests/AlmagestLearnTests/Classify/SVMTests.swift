@@ -156,14 +156,15 @@ import Testing
         #expect(model.impurityImportances == nil)
     }
 
-    /// Quality bar on MAGIC (standardised stratified 80/20 split): RBF, C = 1, γ = scale.
+    /// Quality bar on MAGIC (standardised stratified 80/20 split): RBF, C = 1, γ = scale, on the
+    /// whole training part (about 15 s in a debug build; 1.3 s in release).
     @Test func magicGammaAccuracy() throws {
         let split = try MagicGamma.standardisedSplit()
-        let rows = StratifiedSample.rows(labels: split.yTrain, size: 6000, seed: 0)
         let start = Date()
-        let model = try SupportVectorClassifier().fit(split.xTrain.rows(at: rows), labels: rows.map { split.yTrain[$0] })
+        let model = try SupportVectorClassifier().fit(split.xTrain, labels: split.yTrain)
         let accuracy = MagicGamma.accuracy(try model.predict(split.xTest), split.yTest)
-        print("MAGIC SVM (RBF, C 1, gamma scale, \(rows.count) training rows) test accuracy \(accuracy), \(model.supportIndices.count) support vectors, \(Date().timeIntervalSince(start)) s")
+        print("MAGIC SVM (RBF, C 1, gamma scale, \(split.yTrain.count) training rows) test accuracy \(accuracy), \(model.supportIndices.count) support vectors, \(Date().timeIntervalSince(start)) s")
+        #expect(model.hasConverged)
         #expect(accuracy >= 0.86)
     }
 }
