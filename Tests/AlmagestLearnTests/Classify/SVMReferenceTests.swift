@@ -15,10 +15,7 @@ import Testing
     /// of their largest magnitude; predictions equal; γ resolved as scikit-learn.
     @Test(arguments: solverCases)
     func solverMatchesScikitLearn(_ name: String) throws {
-        let fixture = try SVMReferenceFixture.loaded.get()
-        let reference = try #require(fixture.cases.first { $0.name == name })
-        let (x, y) = try fixture.rows(of: reference)
-        let model = try fixture.configuration(of: reference).fit(x, labels: y)
+        let (reference, x, model) = try Self.fitted(name)
         #expect(abs(model.kernel.gamma - reference.gamma) <= 1e-12 * reference.gamma)
         #expect(model.supportIndices == reference.support, "\(name): support sets differ")
         #expect(model.supportCounts == reference.supportCounts)
@@ -80,16 +77,21 @@ import Testing
     /// seeded differently from libsvm's), so the probabilities agree loosely only.
     @Test(arguments: probabilityCases)
     func probabilitiesRoughlyMatch(_ name: String) throws {
-        let fixture = try SVMReferenceFixture.loaded.get()
-        let reference = try #require(fixture.cases.first { $0.name == name })
-        let (x, y) = try fixture.rows(of: reference)
-        let model = try fixture.configuration(of: reference).fit(x, labels: y)
+        let (reference, x, model) = try Self.fitted(name)
         #expect(model.supportIndices == reference.support)
         let p = try model.predictProbabilities(x).rowArrays
         let differences = zip(p, try #require(reference.proba)).flatMap { zip($0, $1) }.map { abs($0 - $1) }
         let mean = differences.reduce(0, +) / Double(differences.count)
         #expect(mean < 0.03 && differences.max()! < 0.2, "\(name): mean |Δp| \(mean), largest \(differences.max()!)")
         print("\(name): A \(model.sigmoids.map(\.a)) vs \(reference.probA!), B \(model.sigmoids.map(\.b)) vs \(reference.probB!); mean |Δp| \(mean), largest \(differences.max()!)")
+    }
+
+    /// A case, its rows, and our model fitted with its settings.
+    static func fitted(_ name: String) throws -> (SVMReferenceFixture.Case, Matrix<Double>, SupportVectorClassifierModel) {
+        let fixture = try SVMReferenceFixture.loaded.get()
+        let reference = try #require(fixture.cases.first { $0.name == name })
+        let (x, y) = try fixture.rows(of: reference)
+        return (reference, x, try fixture.configuration(of: reference).fit(x, labels: y))
     }
 
     static func relativeError(_ ours: [Double], _ theirs: [Double]) -> Double {
