@@ -24,6 +24,7 @@ extension EstimatorRegistry {
         try register(classifier: LogisticRegression.self)
         try register(classifier: KNeighborsClassifier.self)
         try register(classifier: AdaBoostClassifier.self)
+        try register(classifier: SupportVectorClassifier.self)
         try register(factorizer: FactorizationSpec.self)
     }
 }
