@@ -20,6 +20,7 @@ extension EstimatorRegistry {
         try register(classifier: LogisticRegression.self)
         try register(classifier: KNeighborsClassifier.self)
         try register(classifier: AdaBoostClassifier.self)
+        try register(classifier: GradientBoostingClassifier.self)
         try register(factorizer: FactorizationSpec.self)
     }
 }
