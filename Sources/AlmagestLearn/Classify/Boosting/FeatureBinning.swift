@@ -9,8 +9,9 @@ import AlmagestCore
 /// below v), so "bin ≤ b goes left" on the training bins and "v ≤ edges[b] goes left" on raw
 /// values send every row the same way. A feature with at most `maxBins` distinct values gets one
 /// bin per value, the edges at the midpoints between neighbours (every split of the exact greedy
-/// algorithm stays possible); otherwise the edges are midpoints at the `q / maxBins` quantiles of
-/// the sorted values, duplicates dropped.
+/// algorithm stays possible); otherwise the edges are midpoints between neighbouring values placed
+/// greedily so that each bin holds about its share of the rows still to bin (a heavily repeated
+/// value gets a bin of its own, as in LightGBM).
 ///
 /// Cost: O(n log n) per feature to find the edges (a sort), O(n log bins) to bin.
 ///
@@ -107,15 +108,26 @@ private func binEdges(sorted values: [Double], maxBins: Int) -> [Double] {
     if distinct.count <= maxBins {
         return (1..<distinct.count).map { midpoint(distinct[$0 - 1], distinct[$0]) }
     }
-    // Quantile cuts: between the sorted values at ranks ⌊q n / maxBins⌋ - 1 and ⌊q n / maxBins⌋,
-    // where they differ.
+    // Quantile cuts, greedily: a bin closes once it holds its share of the rows not yet binned
+    // (or when the next value alone would fill a share), so a heavily repeated value gets its own
+    // bin and the others still spread over the remaining bins.
+    var counts = [Int](repeating: 0, count: distinct.count)
+    var position = 0
+    for v in values {
+        if v != distinct[position] { position += 1 }
+        counts[position] += 1
+    }
     var cuts = [Double]()
-    let n = values.count
-    for q in 1..<maxBins {
-        let k = q * n / maxBins
-        guard k > 0, k < n, values[k - 1] != values[k] else { continue }
-        let cut = midpoint(values[k - 1], values[k])
-        if cuts.isEmpty || cut > cuts[cuts.count - 1] { cuts.append(cut) }
+    var (filled, remainingRows, remainingBins) = (0, values.count, maxBins)
+    for i in 0..<(distinct.count - 1) where remainingBins > 1 {
+        filled += counts[i]
+        let share = Double(remainingRows) / Double(remainingBins)
+        if Double(filled) >= share || Double(counts[i + 1]) >= share {
+            cuts.append(midpoint(distinct[i], distinct[i + 1]))
+            remainingRows -= filled
+            remainingBins -= 1
+            filled = 0
+        }
     }
     return cuts
 }
