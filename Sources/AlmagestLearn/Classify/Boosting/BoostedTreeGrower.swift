@@ -41,11 +41,14 @@ struct BoostedTreeGrower: Sendable {
         self.learningRate = learningRate
     }
 
-    /// A tree with the gain and the count of its splits per feature.
+    /// A tree with the gain and the count of its splits per feature, and where its rows went:
+    /// leaf `l` holds `rows[leaves[l].rows]` and adds `leaves[l].value`.
     struct Grown {
         let tree: BoostedTree
         let gains: [Double]
         let splits: [Int]
+        let rows: [Int32]
+        let leaves: [(rows: Range<Int>, value: Double)]
     }
 
     /// Grows a tree on `rows` (ascending indices into the binned rows) with the gradients and
@@ -107,7 +110,7 @@ private struct GrowthState {
         for r in rows { total.add(gradient: gradients[Int(r)], hessian: hessians[Int(r)], count: 1) }
         nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, split: nil, children: nil))
         if mayGrow(nodes[0]) {
-            var histogram = [Double](repeating: 0, count: grower.layout.values), none = [Double]()
+            var histogram = uninitializedHistogram(), none = [Double]()
             nodes[0].split = buildAndFind(child: 0, into: &histogram, siblingHistogram: &none).child
             if nodes[0].split != nil { histograms[0] = histogram }
         }
@@ -120,7 +123,15 @@ private struct GrowthState {
             leaves += 1
             queue += [left, right].filter { nodes[$0].split != nil }
         }
-        return BoostedTreeGrower.Grown(tree: finishedTree(), gains: gains, splits: splitCounts)
+        let tree = finishedTree()
+        let leafRows = nodes.indices.filter { tree.nodes[$0].isLeaf }.map { (rows: nodes[$0].start..<nodes[$0].end, value: tree.nodes[$0].value) }
+        return BoostedTreeGrower.Grown(tree: tree, gains: gains, splits: splitCounts, rows: rows, leaves: leafRows)
+    }
+
+    /// A histogram buffer whose features' bins `accumulate` clears before use (the features
+    /// outside the sample are never read).
+    func uninitializedHistogram() -> [Double] {
+        [Double](unsafeUninitializedCapacity: grower.layout.values) { _, count in count = grower.layout.values }
     }
 
     /// Whether a node may split: above the depth limit, with room for two children.
@@ -160,7 +171,7 @@ private struct GrowthState {
         let leftIsSmaller = middle - node.start <= node.end - middle
         let (small, large) = leftIsSmaller ? (left, right) : (right, left)
         let (growSmall, growLarge) = leftIsSmaller ? (growLeft, growRight) : (growRight, growLeft)
-        var smallHistogram = [Double](repeating: 0, count: grower.layout.values)
+        var smallHistogram = uninitializedHistogram()
         if growLarge {
             var largeHistogram = parentHistogram
             let splits = buildAndFind(child: small, into: &smallHistogram, findChild: growSmall, sibling: large,

@@ -38,43 +38,52 @@ struct BoostingLogLoss: Sendable {
         return counts.map { Foundation.log(max($0, 1) / n) }
     }
 
-    /// Gradients and hessians (class-major, `scoreColumns * rows` each) of every row's loss.
-    /// Parallel over chunks of rows; each value depends on its row only.
-    func derivatives(scores: [Double], labels: [Int32], gradients: inout [Double], hessians: inout [Double]) {
+    /// Gradients and hessians (class-major, `scoreColumns * rows` each) of every row's loss;
+    /// returns the mean loss of the scores, found on the way. Parallel over chunks of rows; each
+    /// value depends on its row only and the chunks' loss sums add in chunk order.
+    @discardableResult
+    func derivatives(scores: [Double], labels: [Int32], gradients: inout [Double], hessians: inout [Double]) -> Double {
         let n = labels.count, s = scoreColumns
         precondition(scores.count == n * s && gradients.count == n * s && hessians.count == n * s)
-        scores.withUnsafeBufferPointer { f in
+        let sums = scores.withUnsafeBufferPointer { f in
             labels.withUnsafeBufferPointer { y in
                 gradients.withUnsafeMutableBufferPointer { g in
                     hessians.withUnsafeMutableBufferPointer { h in
                         let (fp, yp) = (SharedReadPointer(f.baseAddress!), SharedReadPointer(y.baseAddress!))
                         let (gp, hp) = (SharedPointer(g.baseAddress!), SharedPointer(h.baseAddress!))
-                        Parallel.forEachChunk(count: n, chunkSize: 4096) { range, _ in
+                        return Parallel.mapChunks(count: n, chunkSize: 4096) { range, _ -> Double in
+                            var total = 0.0
                             if s == 1 {
                                 for i in range {
-                                    let p = sigmoid(fp[i])
-                                    gp[i] = p - Double(yp[i])
+                                    let z = fp[i], e = Foundation.exp(-abs(z))
+                                    let p = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+                                    let positive = yp[i] == 1
+                                    gp[i] = p - (positive ? 1 : 0)
                                     hp[i] = max(p * (1 - p), Self.minimumHessian)
+                                    total += max(z, 0) + Foundation.log1p(e) - (positive ? z : 0)
                                 }
                             } else {
                                 for i in range {
                                     let row = fp.base + i * s
                                     var top = row[0]
                                     for k in 1..<s { top = max(top, row[k]) }
-                                    var total = 0.0
-                                    for k in 0..<s { total += Foundation.exp(row[k] - top) }
+                                    var sum = 0.0
+                                    for k in 0..<s { sum += Foundation.exp(row[k] - top) }
                                     for k in 0..<s {
-                                        let p = Foundation.exp(row[k] - top) / total
+                                        let p = Foundation.exp(row[k] - top) / sum
                                         gp[k * n + i] = p - (Int(yp[i]) == k ? 1 : 0)
                                         hp[k * n + i] = max(p * (1 - p), Self.minimumHessian)
                                     }
+                                    total += top + Foundation.log(sum) - row[Int(yp[i])]
                                 }
                             }
+                            return total
                         }
                     }
                 }
             }
         }
+        return sums.reduce(0, +) / Double(max(n, 1))
     }
 
     /// The log loss of one row with scores `f` (`scoreColumns` values) and class `y`.

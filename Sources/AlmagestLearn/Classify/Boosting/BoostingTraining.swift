@@ -36,7 +36,9 @@ struct BoostingTraining {
         var best = (round: 0, loss: Double.infinity)
         let allTrainRows = Array(0..<n), allValidationRows = Array(0..<(validation?.x.rows ?? 0))
         for round in 0..<c.rounds {
-            loss.derivatives(scores: scores, labels: y, gradients: &gradients, hessians: &hessians)
+            // The mean loss of the scores so far is the previous round's training loss.
+            let previousLoss = loss.derivatives(scores: scores, labels: y, gradients: &gradients, hessians: &hessians)
+            if round > 0 { trainingLoss.append(previousLoss) }
             var rng = RandomStream(seed: c.seed, stream: round)
             let rows = c.subsample < 1
                 ? rng.sample(max(1, Int((c.subsample * Double(n)).rounded())), from: n).sorted().map(Int32.init)
@@ -50,10 +52,16 @@ struct BoostingTraining {
                 trees.append(grown.tree)
                 gains.append(grown.gains)
                 splits.append(grown.splits)
-                Self.add(grown.tree, of: x, column: k, columns: s, to: &scores)
+                if rows.count == n {
+                    // Every row was partitioned: add each leaf's value to its rows.
+                    for leaf in grown.leaves {
+                        for t in leaf.rows { scores[Int(grown.rows[t]) * s + k] += leaf.value }
+                    }
+                } else {
+                    Self.add(grown.tree, of: x, column: k, columns: s, to: &scores)
+                }
                 if let validation { Self.add(grown.tree, of: validation.x, column: k, columns: s, to: &validationScores) }
             }
-            trainingLoss.append(loss.meanLossAndAccuracy(scores: scores, labels: y, rows: allTrainRows).loss)
             guard let validation else { continue }
             let measured = loss.meanLossAndAccuracy(scores: validationScores, labels: validation.labels, rows: allValidationRows)
             validationLoss.append(measured.loss)
@@ -61,6 +69,7 @@ struct BoostingTraining {
             if measured.loss < best.loss { best = (round, measured.loss) }
             if c.earlyStoppingRounds > 0 && round - best.round >= c.earlyStoppingRounds { break }
         }
+        trainingLoss.append(loss.meanLossAndAccuracy(scores: scores, labels: y, rows: allTrainRows).loss)
         let kept = validation == nil ? trainingLoss.count : best.round + 1
         let keptTrees = kept * s
         var gain = [Double](repeating: 0, count: d), count = [Int](repeating: 0, count: d)
