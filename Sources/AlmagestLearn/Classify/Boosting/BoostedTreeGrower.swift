@@ -243,15 +243,18 @@ private struct GrowthState {
         let column = codes.base + split.feature * grower.binned.rows
         let missing = grower.binning.missingBin(split.feature)
         var (l, r) = (node.start, 0)
-        for t in node.start..<node.end {
-            let row = rows[t]
-            let b = Int(column[Int(row)])
-            if b == missing ? split.missingGoesLeft : b <= split.bin {
-                rows[l] = row
-                l += 1
-            } else {
-                scratch[r] = row
-                r += 1
+        rows.withUnsafeMutableBufferPointer { rowBuffer in
+            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                // Branch-free: every row is written to both sides and the side it belongs to advances.
+                for t in node.start..<node.end {
+                    let row = rowBuffer[t]
+                    let b = Int(column[Int(row)])
+                    let goesLeft = b == missing ? split.missingGoesLeft : b <= split.bin
+                    rowBuffer[l] = row
+                    scratchBuffer[r] = row
+                    l &+= goesLeft ? 1 : 0
+                    r &+= goesLeft ? 0 : 1
+                }
             }
         }
         for t in 0..<r { rows[l + t] = scratch[t] }

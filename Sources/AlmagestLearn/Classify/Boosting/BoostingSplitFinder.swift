@@ -53,30 +53,40 @@ struct BoostingSplitRules: Sendable {
         let missing = NodeStatistics(gradient: histogram[3 * valueBins], hessian: histogram[3 * valueBins + 1],
                                      count: histogram[3 * valueBins + 2])
         let parent = score(total.gradient, total.hessian)
-        var best: SplitCandidate?
-        var bestGain = Self.minimumGain
+        var bestGain = Self.minimumGain, bestBin = -1, bestMissingLeft = false
         var left = NodeStatistics()
         // Splits after bin t: bins 0...t left. With missing values, t = valueBins - 1 splits them off.
         let lastBin = missing.count > 0 ? valueBins - 1 : valueBins - 2
         guard lastBin >= 0 else { return nil }
-        func consider(_ l: NodeStatistics, bin t: Int, missingLeft: Bool) {
+        let (minimumCount, lambda) = (Double(minSamplesLeaf), self.lambda)
+        /// The gain of sending `l` left (one division: the two children's scores over a common denominator).
+        @inline(__always) func gain(_ l: NodeStatistics) -> Double? {
             let r = total.subtracting(l)
-            guard l.count >= Double(minSamplesLeaf), r.count >= Double(minSamplesLeaf),
-                  l.hessian >= minChildWeight, r.hessian >= minChildWeight else { return }
-            let gain = score(l.gradient, l.hessian) + score(r.gradient, r.hessian) - parent
-            if gain > bestGain {
-                bestGain = gain
-                let goesLeft = missing.count > 0 ? missingLeft : l.count >= r.count
-                best = SplitCandidate(feature: feature, bin: t, missingGoesLeft: goesLeft, gain: gain, left: l, right: r)
-            }
+            guard l.count >= minimumCount, r.count >= minimumCount, l.hessian >= minChildWeight,
+                  r.hessian >= minChildWeight else { return nil }
+            let (tl, tr) = (thresholded(l.gradient), thresholded(r.gradient))
+            let (hl, hr) = (l.hessian + lambda, r.hessian + lambda)
+            return (tl * tl * hr + tr * tr * hl) / (hl * hr) - parent
         }
         for t in 0...lastBin {
+            // An empty bin splits the rows as the bin before it did (the earlier candidate wins).
+            if histogram[3 * t + 2] == 0 && t < valueBins - 1 { continue }
             left.add(gradient: histogram[3 * t], hessian: histogram[3 * t + 1], count: histogram[3 * t + 2])
-            consider(left, bin: t, missingLeft: false)
-            if missing.count > 0 && t < valueBins - 1 { consider(left.adding(missing), bin: t, missingLeft: true) }
+            if let g = gain(left), g > bestGain { (bestGain, bestBin, bestMissingLeft) = (g, t, false) }
+            if missing.count > 0 && t < valueBins - 1, let g = gain(left.adding(missing)), g > bestGain {
+                (bestGain, bestBin, bestMissingLeft) = (g, t, true)
+            }
         }
-        guard let found = best, found.gain >= gamma else { return nil }
-        return found
+        guard bestBin >= 0, bestGain >= gamma else { return nil }
+        // The sums of the chosen sides.
+        var l = NodeStatistics()
+        for t in 0...bestBin {
+            l.add(gradient: histogram[3 * t], hessian: histogram[3 * t + 1], count: histogram[3 * t + 2])
+        }
+        if bestMissingLeft { l = l.adding(missing) }
+        let r = total.subtracting(l)
+        let goesLeft = missing.count > 0 ? bestMissingLeft : l.count >= r.count
+        return SplitCandidate(feature: feature, bin: bestBin, missingGoesLeft: goesLeft, gain: bestGain, left: l, right: r)
     }
 }
 
