@@ -60,6 +60,44 @@ import Testing
         #expect(edges.count <= 9)
     }
 
+    @Test func siblingHistogramIsTheParentMinusTheChild() throws {
+        var rng = RandomStream(seed: 8)
+        let n = 500
+        let x = Matrix<Double>(rows: n, columns: 2) { _, j in j == 0 ? rng.nextNormal() : (rng.nextDouble() < 0.1 ? .nan : rng.nextDouble()) }
+        let binning = FeatureBinning(fitting: x, maxBins: 16)
+        let binned = binning.bin(x)
+        let layout = HistogramLayout(binning: binning)
+        let g = (0..<n).map { _ in rng.nextNormal() }, h = (0..<n).map { _ in rng.nextDouble() + 0.1 }
+        func histogram(_ rows: [Int32]) -> [Double] {
+            var out = [Double](repeating: 0, count: layout.values)
+            let og = rows.map { g[Int($0)] }, oh = rows.map { h[Int($0)] }
+            binned.codes.withUnsafeBufferPointer { codes in
+                rows.withUnsafeBufferPointer { r in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for j in 0..<2 {
+                            GradientHistogram.accumulate(codes: codes.baseAddress! + j * n, rows: r, gradients: og, hessians: oh,
+                                                         into: o.baseAddress! + 3 * layout.offsets[j], slots: layout.slots(j))
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        let all = (0..<n).map(Int32.init)
+        let (small, large) = (all.filter { $0 % 3 == 0 }, all.filter { $0 % 3 != 0 })
+        var parent = histogram(all)
+        let child = histogram(small), direct = histogram(large)
+        parent.withUnsafeMutableBufferPointer { p in
+            child.withUnsafeBufferPointer { c in
+                GradientHistogram.subtract(parent: p.baseAddress!, child: c.baseAddress!, into: p.baseAddress!, slots: layout.values / 3)
+            }
+        }
+        #expect(zip(parent, direct).allSatisfy { abs($0 - $1) < 1e-12 })
+        // Counts and the missing bin: feature 1's last slot counts the rows with NaN.
+        let missingRows = (0..<n).filter { x[$0, 1].isNaN }.count
+        #expect(direct.count == layout.values && histogram(all)[3 * (layout.offsets[2] - 1) + 2] == Double(missingRows))
+    }
+
     // MARK: Loss
 
     @Test(arguments: [2, 3])
