@@ -76,6 +76,21 @@ private struct DraftNode {
     var children: (left: Int, right: Int)?
 }
 
+/// One histogram job of a level: build `child`'s histogram (and find its split unless
+/// `findChild` is false); with a `sibling`, turn the parent's histogram into the sibling's by
+/// subtraction and find its split too.
+private struct HistogramJob: Sendable {
+    let child: Int
+    let findChild: Bool
+    let sibling: Int?
+    let childStats: NodeStatistics
+    let siblingStats: NodeStatistics?
+    /// The child's rows: `rows[start..<end]`, their gradients at `ordered[orderedStart...]`.
+    let start: Int, count: Int, orderedStart: Int
+    let childHistogram: SharedPointer<Double>
+    let siblingHistogram: SharedPointer<Double>?
+}
+
 /// The mutable state of one tree's growth.
 private struct GrowthState {
     let grower: BoostedTreeGrower
@@ -87,8 +102,8 @@ private struct GrowthState {
     var rows: [Int32]
     var scratch: [Int32]
     var nodes: [DraftNode] = []
-    /// Histograms of the nodes waiting to split, by node index.
-    var histograms: [Int: [Double]] = [:]
+    /// Histograms of the nodes waiting to split, by node index (allocated here, freed when used).
+    var histograms: [Int: UnsafeMutablePointer<Double>] = [:]
     var gains: [Double]
     var splitCounts: [Int]
 
@@ -106,32 +121,32 @@ private struct GrowthState {
     }
 
     mutating func run() -> BoostedTreeGrower.Grown {
+        defer { for buffer in histograms.values { buffer.deallocate() } }
         var total = NodeStatistics()
         for r in rows { total.add(gradient: gradients[Int(r)], hessian: hessians[Int(r)], count: 1) }
         nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, split: nil, children: nil))
-        if mayGrow(nodes[0]) {
-            var histogram = uninitializedHistogram(), none = [Double]()
-            nodes[0].split = buildAndFind(child: 0, into: &histogram, siblingHistogram: &none).child
-            if nodes[0].split != nil { histograms[0] = histogram }
-        }
+        if mayGrow(nodes[0]) { runJobs([(child: 0, findChild: true, sibling: nil, parentHistogram: nil)]) }
         var queue = nodes[0].split == nil ? [Int]() : [0]
         var leaves = 1
         while !queue.isEmpty && (grower.maxLeaves == 0 || leaves < grower.maxLeaves) {
-            let position = nextPosition(queue)
-            let index = queue.remove(at: position)
-            let (left, right) = split(index)
-            leaves += 1
-            queue += [left, right].filter { nodes[$0].split != nil }
+            // Depth-wise: the waiting nodes in creation order (one level), as many as the leaf limit
+            // allows; leaf-wise: the one of largest gain.
+            let batch: [Int]
+            switch grower.growPolicy {
+            case .depthWise:
+                let allowed = grower.maxLeaves == 0 ? queue.count : min(queue.count, grower.maxLeaves - leaves)
+                batch = Array(queue.prefix(allowed))
+                queue.removeFirst(allowed)
+            case .leafWise:
+                batch = [queue.remove(at: nextPosition(queue))]
+            }
+            let children = split(batch)
+            leaves += batch.count
+            queue += children.filter { nodes[$0].split != nil }
         }
         let tree = finishedTree()
         let leafRows = nodes.indices.filter { tree.nodes[$0].isLeaf }.map { (rows: nodes[$0].start..<nodes[$0].end, value: tree.nodes[$0].value) }
         return BoostedTreeGrower.Grown(tree: tree, gains: gains, splits: splitCounts, rows: rows, leaves: leafRows)
-    }
-
-    /// A histogram buffer whose features' bins `accumulate` clears before use (the features
-    /// outside the sample are never read).
-    func uninitializedHistogram() -> [Double] {
-        [Double](unsafeUninitializedCapacity: grower.layout.values) { _, count in count = grower.layout.values }
     }
 
     /// Whether a node may split: above the depth limit, with room for two children.
@@ -139,103 +154,112 @@ private struct GrowthState {
         (grower.maxDepth == 0 || node.depth < grower.maxDepth) && grower.rules.canSplit(node.stats)
     }
 
-    /// The queue position to expand next: the first created (depth-wise) or the largest gain,
-    /// the first created on ties (leaf-wise).
+    /// The queue position of the largest gain, the first created on ties.
     func nextPosition(_ queue: [Int]) -> Int {
-        switch grower.growPolicy {
-        case .depthWise:
-            return queue.indices.min { queue[$0] < queue[$1] }!
-        case .leafWise:
-            return queue.indices.min { a, b in
-                let (ga, gb) = (nodes[queue[a]].split!.gain, nodes[queue[b]].split!.gain)
-                return ga > gb || (ga == gb && queue[a] < queue[b])
-            }!
-        }
+        queue.indices.min { a, b in
+            let (ga, gb) = (nodes[queue[a]].split!.gain, nodes[queue[b]].split!.gain)
+            return ga > gb || (ga == gb && queue[a] < queue[b])
+        }!
     }
 
-    /// Splits node `index` along its best split: partitions its rows, creates both children and
-    /// finds their best splits. Returns the children's indices.
-    mutating func split(_ index: Int) -> (Int, Int) {
-        let node = nodes[index], split = node.split!
-        gains[split.feature] += split.gain
-        splitCounts[split.feature] += 1
-        let middle = partition(node, split)
-        let left = nodes.count, right = nodes.count + 1
-        nodes.append(DraftNode(start: node.start, end: middle, depth: node.depth + 1, stats: split.left, split: nil, children: nil))
-        nodes.append(DraftNode(start: middle, end: node.end, depth: node.depth + 1, stats: split.right, split: nil, children: nil))
-        nodes[index].children = (left, right)
-        let parentHistogram = histograms.removeValue(forKey: index)!
-        let (growLeft, growRight) = (mayGrow(nodes[left]), mayGrow(nodes[right]))
-        guard growLeft || growRight else { return (left, right) }
-        // Build the smaller child; the larger is the parent minus it.
-        let leftIsSmaller = middle - node.start <= node.end - middle
-        let (small, large) = leftIsSmaller ? (left, right) : (right, left)
-        let (growSmall, growLarge) = leftIsSmaller ? (growLeft, growRight) : (growRight, growLeft)
-        var smallHistogram = uninitializedHistogram()
-        if growLarge {
-            var largeHistogram = parentHistogram
-            let splits = buildAndFind(child: small, into: &smallHistogram, findChild: growSmall, sibling: large,
-                                      siblingHistogram: &largeHistogram)
-            nodes[small].split = splits.child
-            nodes[large].split = splits.sibling
-            if splits.sibling != nil { histograms[large] = largeHistogram }
-        } else {
-            var none = [Double]()
-            nodes[small].split = buildAndFind(child: small, into: &smallHistogram, siblingHistogram: &none).child
+    /// Splits the nodes `batch` (in order) along their best splits: partitions their rows, creates
+    /// their children (two per node, in order) and finds the children's best splits, building each
+    /// smaller child's histogram and taking the larger's as the parent's minus it. Returns the
+    /// children's indices.
+    mutating func split(_ batch: [Int]) -> [Int] {
+        var children: [Int] = []
+        var jobs: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)] = []
+        for index in batch {
+            let node = nodes[index], split = node.split!
+            gains[split.feature] += split.gain
+            splitCounts[split.feature] += 1
+            let middle = partition(node, split)
+            let left = nodes.count, right = nodes.count + 1
+            nodes.append(DraftNode(start: node.start, end: middle, depth: node.depth + 1, stats: split.left, split: nil, children: nil))
+            nodes.append(DraftNode(start: middle, end: node.end, depth: node.depth + 1, stats: split.right, split: nil, children: nil))
+            nodes[index].children = (left, right)
+            children += [left, right]
+            let parentHistogram = histograms.removeValue(forKey: index)!
+            let (growLeft, growRight) = (mayGrow(nodes[left]), mayGrow(nodes[right]))
+            guard growLeft || growRight else {
+                parentHistogram.deallocate()
+                continue
+            }
+            let leftIsSmaller = middle - node.start <= node.end - middle
+            let (small, large) = leftIsSmaller ? (left, right) : (right, left)
+            let (growSmall, growLarge) = leftIsSmaller ? (growLeft, growRight) : (growRight, growLeft)
+            if growLarge {
+                jobs.append((small, growSmall, large, parentHistogram))
+            } else {
+                parentHistogram.deallocate()
+                jobs.append((small, true, nil, nil))
+            }
         }
-        if nodes[small].split != nil { histograms[small] = smallHistogram }
-        return (left, right)
+        runJobs(jobs)
+        return children
     }
 
-    /// Builds the histogram of node `child` into `histogram` and finds its best split (unless
-    /// `findChild` is false); given a `sibling` whose `siblingHistogram` holds the parent's
-    /// histogram, turns that into the sibling's (parent − child) and finds its best split too.
-    /// Parallel over features.
-    mutating func buildAndFind(child: Int, into histogram: inout [Double], findChild: Bool = true, sibling: Int? = nil,
-                               siblingHistogram: inout [Double]) -> (child: SplitCandidate?, sibling: SplitCandidate?) {
-        let stats = nodes[child].stats, start = nodes[child].start
-        let count = nodes[child].end - start
-        // Gradients and hessians in the node's row order.
-        var ordered = [Double](repeating: 0, count: 2 * count)
-        for t in 0..<count {
-            let r = Int(rows[start + t])
-            ordered[t] = gradients[r]
-            ordered[count + t] = hessians[r]
+    /// Builds the histograms of a level's jobs and finds their best splits, in parallel over
+    /// (job, feature) pairs; each node's best split is reduced in feature order. Keeps the
+    /// histograms of nodes that can split, frees the others.
+    mutating func runJobs(_ requests: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)]) {
+        guard !requests.isEmpty else { return }
+        // Gradients and hessians of each child's rows, in the rows' order.
+        let orderedCount = requests.reduce(0) { $0 + nodes[$1.child].end - nodes[$1.child].start }
+        var ordered = [Double](repeating: 0, count: 2 * orderedCount)
+        var jobs: [HistogramJob] = []
+        var offset = 0
+        for request in requests {
+            let node = nodes[request.child]
+            let count = node.end - node.start
+            for t in 0..<count {
+                let r = Int(rows[node.start + t])
+                ordered[offset + t] = gradients[r]
+                ordered[orderedCount + offset + t] = hessians[r]
+            }
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: grower.layout.values)
+            jobs.append(HistogramJob(child: request.child, findChild: request.findChild, sibling: request.sibling,
+                                     childStats: node.stats, siblingStats: request.sibling.map { nodes[$0].stats },
+                                     start: node.start, count: count, orderedStart: offset, childHistogram: SharedPointer(buffer),
+                                     siblingHistogram: request.parentHistogram.map(SharedPointer.init)))
+            offset += count
         }
-        let siblingStats = sibling.map { nodes[$0].stats }
         let (rules, layout, n, features, codes) = (grower.rules, grower.layout, grower.binned.rows, self.features, self.codes)
+        let (featureCount, jobList) = (features.count, jobs)
+        // Rows to add plus bins to scan: small levels stay on one thread.
+        let work = (orderedCount + 1024 * jobs.count) * featureCount
         let found = rows.withUnsafeBufferPointer { allRows in
             ordered.withUnsafeBufferPointer { o in
-                histogram.withUnsafeMutableBufferPointer { hb in
-                    siblingHistogram.withUnsafeMutableBufferPointer { sb in
-                        let segment = SharedReadPointer(allRows.baseAddress! + start)
-                        let (og, target) = (SharedReadPointer(o.baseAddress!), SharedPointer(hb.baseAddress!))
-                        let other = siblingStats == nil ? nil : SharedPointer(sb.baseAddress!)
-                        let work = count * features.count
-                        return Parallel.map(features.count, threads: work < 32_768 ? 1 : nil) { f -> (SplitCandidate?, SplitCandidate?) in
-                            let j = features[f]
-                            let (offset, slots) = (3 * layout.offsets[j], layout.slots(j))
-                            GradientHistogram.accumulate(
-                                codes: codes.base + j * n, rows: UnsafeBufferPointer(start: segment.base, count: count),
-                                gradients: og.base, hessians: og.base + count, into: target.base + offset, slots: slots)
-                            let mine = findChild
-                                ? rules.bestSplit(feature: j, histogram: target.base + offset, slots: slots, total: stats) : nil
-                            guard let other, let siblingStats else { return (mine, nil) }
-                            GradientHistogram.subtract(parent: other.base + offset, child: target.base + offset,
-                                                       into: other.base + offset, slots: slots)
-                            let theirs = rules.bestSplit(feature: j, histogram: other.base + offset, slots: slots, total: siblingStats)
-                            return (mine, theirs)
-                        }
-                    }
+                let (rowBase, og) = (SharedReadPointer(allRows.baseAddress!), SharedReadPointer(o.baseAddress!))
+                return Parallel.map(jobs.count * featureCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
+                    let job = jobList[task / featureCount], j = features[task % featureCount]
+                    let (start, slots) = (3 * layout.offsets[j], layout.slots(j))
+                    let mine = job.childHistogram.base + start
+                    GradientHistogram.accumulate(
+                        codes: codes.base + j * n, rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
+                        gradients: og.base + job.orderedStart, hessians: og.base + orderedCount + job.orderedStart,
+                        into: mine, slots: slots)
+                    let childSplit = job.findChild ? rules.bestSplit(feature: j, histogram: mine, slots: slots, total: job.childStats) : nil
+                    guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { return (childSplit, nil) }
+                    let theirs = other.base + start
+                    GradientHistogram.subtract(parent: theirs, child: mine, into: theirs, slots: slots)
+                    return (childSplit, rules.bestSplit(feature: j, histogram: theirs, slots: slots, total: siblingStats))
                 }
             }
         }
-        var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
-        for (c, s) in found {
-            if let c, c.isBetter(than: best.child) { best.child = c }
-            if let s, s.isBetter(than: best.sibling) { best.sibling = s }
+        for (k, job) in jobs.enumerated() {
+            var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
+            for (c, s) in found[(k * featureCount)..<((k + 1) * featureCount)] {
+                if let c, c.isBetter(than: best.child) { best.child = c }
+                if let s, s.isBetter(than: best.sibling) { best.sibling = s }
+            }
+            nodes[job.child].split = best.child
+            if best.child != nil { histograms[job.child] = job.childHistogram.base } else { job.childHistogram.base.deallocate() }
+            if let sibling = job.sibling, let buffer = job.siblingHistogram {
+                nodes[sibling].split = best.sibling
+                if best.sibling != nil { histograms[sibling] = buffer.base } else { buffer.base.deallocate() }
+            }
         }
-        return best
     }
 
     /// Partitions the node's rows stably (left first) and returns where the right part starts.
