@@ -51,6 +51,24 @@ public enum RegistryConformance {
         case let .factorizer(f):
             let a = blobs().x.map { abs($0) }
             try Conformance.check(name, data: a, fit: { try f.fit($0) }, sourceLocation: sourceLocation)
+        case let .sampler(sampler):
+            let (x, y) = blobs()
+            // Unbalance the classes so that an over-sampler has work to do.
+            let rows = Array(0..<24) + Array(stride(from: 24, to: 36, by: 1).filter { y[$0] == 2 })
+            let (xs, ys) = (x.rows(at: rows), rows.map { y[$0] })
+            try Conformance.check(name, data: xs, acceptsMissingValues: entry.acceptsMissingValues,
+                                  fit: { m in
+                                      let out = try sampler.resample(m, labels: Array(ys.prefix(m.rows)))
+                                      return SampledRows(x: out.x, labels: out.labels)
+                                  }, sourceLocation: sourceLocation)
+            let out = try sampler.resample(xs, labels: ys)
+            #expect(out.x.rows == out.labels.count && out.x.columns == xs.columns && out.x.isFinite,
+                    "\(name): rows and labels must match", sourceLocation: sourceLocation)
+            #expect(Set(out.labels) == Set(ys), "\(name) lost or invented a class", sourceLocation: sourceLocation)
+            #expect(throws: FitError.self, "\(name) must refuse a label count that differs from the rows",
+                    sourceLocation: sourceLocation) { try sampler.resample(xs, labels: Array(ys.dropLast())) }
+            let step = try JSONDecoder().decode(PipelineStep.self, from: JSONEncoder().encode(PipelineStep.sampler(sampler)))
+            #expect(step == .sampler(sampler), "\(name): the pipeline step changed through JSON", sourceLocation: sourceLocation)
         case let .imageClassifier(c):
             let (x, y) = blobs()
             let images = try SampleArray(shape: [x.rows, 1, 2, 2], values: x.elements.map(Float.init))
@@ -59,6 +77,12 @@ public enum RegistryConformance {
             #expect(try JSONDecoder().decode(type(of: model), from: JSONEncoder().encode(model)) == model,
                     sourceLocation: sourceLocation)
         }
+    }
+
+    /// Resampled rows as a value the conformance suite can compare and round-trip.
+    struct SampledRows: Codable, Equatable {
+        let x: Matrix<Double>
+        let labels: [Int]
     }
 
     /// 36 rows x 4 columns in three seeded groups, and their group labels.

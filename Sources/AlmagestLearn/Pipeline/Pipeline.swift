@@ -1,9 +1,11 @@
 import AlmagestCore
 import Foundation
 
-/// Transformers followed by a final classifier, fitted as one value: each step is fitted on the
-/// output of the steps before it, on the rows given to `fit` only, so a pipeline refitted inside a
-/// cross-validation fold learns nothing from the other folds (no leakage by construction). The
+/// Transformers and samplers followed by a final classifier, fitted as one value: each step is
+/// fitted on the output of the steps before it, on the rows given to `fit` only, so a pipeline
+/// refitted inside a cross-validation fold learns nothing from the other folds (no leakage by
+/// construction). Samplers (SMOTE, outlier filters) change the training rows while fitting and are
+/// not part of the fitted model: predictions see every row, transformed only. The
 /// fitted `PipelineModel` carries the feature and class names, is `Codable` (every step encodes
 /// its registered name) and is a `FittedClassifier` itself, so it serves wherever a classifier does:
 /// the classification experiment, cross-validation, a prediction server.
@@ -17,20 +19,25 @@ import Foundation
 /// let saved = try JSONEncoder().encode(model)
 /// ```
 public struct Pipeline: Classifier, Equatable {
-    /// The transformers, in order.
-    public var steps: [AnyTransformer<Matrix<Double>>]
-    /// The classifier fitted on the last transformer's output.
+    /// The transformers and samplers, in order.
+    public var steps: [PipelineStep]
+    /// The classifier fitted on the last step's output.
     public var final: AnyClassifier<Matrix<Double>>
 
-    public init(steps: [AnyTransformer<Matrix<Double>>], final: AnyClassifier<Matrix<Double>>) {
+    public init(steps: [PipelineStep], final: AnyClassifier<Matrix<Double>>) {
         self.steps = steps
         self.final = final
     }
 
-    /// A pipeline of registered estimators; throws `RegistryError` or `FitError` for an unknown
-    /// name, an estimator of another kind or a bad option.
+    /// A pipeline of transformers only.
+    public init(steps: [AnyTransformer<Matrix<Double>>], final: AnyClassifier<Matrix<Double>>) {
+        self.init(steps: steps.map(PipelineStep.transformer), final: final)
+    }
+
+    /// A pipeline of registered estimators (transformers and samplers, then a classifier); throws
+    /// `RegistryError` or `FitError` for an unknown name, an estimator of another kind or a bad option.
     public init(steps: [EstimatorSpec], final: EstimatorSpec, registry: EstimatorRegistry = .shared) throws {
-        self.steps = try steps.map { try $0.transformer(registry: registry) }
+        self.steps = try steps.map { try $0.pipelineStep(registry: registry) }
         self.final = try final.classifier(registry: registry)
     }
 
@@ -53,25 +60,37 @@ public struct Pipeline: Classifier, Equatable {
             throw FitError.invalidParameter(name: "feature names", value: "\(featureNames.count) names",
                                             expected: "one per column: \(x.columns)")
         }
-        var z = x
-        var fitted = [AnyFittedTransformer<Matrix<Double>>]()
-        for step in steps {
-            let model = try step.fit(z)
-            z = try model.transform(z)
-            fitted.append(model)
+        guard labels.count == x.rows else {
+            throw FitError.invalidLabels(reason: "\(labels.count) labels for \(x.rows) rows; expected one label per row")
         }
-        let classifier = try final.fit(z, labels: labels)
+        var z = x, y = labels
+        var fitted = [AnyFittedTransformer<Matrix<Double>>]()
+        var sampling = [SamplingRecord]()
+        for step in steps {
+            switch step {
+            case let .transformer(transformer):
+                let model = try transformer.fit(z)
+                z = try model.transform(z)
+                fitted.append(model)
+            case let .sampler(sampler):
+                let resampled = try sampler.resample(z, labels: y)
+                (z, y) = (resampled.x, resampled.labels)
+                sampling.append(SamplingRecord(estimator: sampler.name, report: resampled.report))
+            }
+        }
+        let classifier = try final.fit(z, labels: y)
         let names = classNames ?? classifier.classes.map(String.init)
         guard names.count == classifier.classes.count else {
             throw FitError.invalidParameter(name: "class names", value: names.joined(separator: ","),
                                             expected: "one per class: \(classifier.classes.count)")
         }
-        return PipelineModel(steps: fitted, final: classifier, featureNames: featureNames, classNames: names)
+        return PipelineModel(steps: fitted, final: classifier, featureNames: featureNames, classNames: names, sampling: sampling)
     }
 }
 
-/// A fitted `Pipeline`: the fitted transformers, the fitted classifier, and the names of the
-/// input columns and of the classes (in the order of `classes`).
+/// A fitted `Pipeline`: the fitted transformers, the fitted classifier, the names of the input
+/// columns and of the classes (in the order of `classes`), and what each sampler did to the
+/// training rows (samplers take no part in predictions).
 public struct PipelineModel: FittedClassifier, Equatable {
     public let steps: [AnyFittedTransformer<Matrix<Double>>]
     public let final: AnyFittedClassifier<Matrix<Double>>
@@ -79,13 +98,26 @@ public struct PipelineModel: FittedClassifier, Equatable {
     public let featureNames: [String]
     /// The name of each class, in the order of `classes`.
     public let classNames: [String]
+    /// Each sampler's report on the training rows, in pipeline order.
+    public let sampling: [SamplingRecord]
 
     public init(steps: [AnyFittedTransformer<Matrix<Double>>], final: AnyFittedClassifier<Matrix<Double>>,
-                featureNames: [String], classNames: [String]) {
+                featureNames: [String], classNames: [String], sampling: [SamplingRecord] = []) {
         self.steps = steps
         self.final = final
         self.featureNames = featureNames
         self.classNames = classNames
+        self.sampling = sampling
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        steps = try c.decode([AnyFittedTransformer<Matrix<Double>>].self, forKey: .steps)
+        final = try c.decode(AnyFittedClassifier<Matrix<Double>>.self, forKey: .final)
+        featureNames = try c.decode([String].self, forKey: .featureNames)
+        classNames = try c.decode([String].self, forKey: .classNames)
+        // Models saved before samplers existed have none.
+        sampling = try c.decodeIfPresent([SamplingRecord].self, forKey: .sampling) ?? []
     }
 
     public var classes: [Int] { final.classes }

@@ -62,6 +62,7 @@ extension ErasedEstimator {
         case let .classifier(c): return c
         case let .imageClassifier(c): return c
         case let .factorizer(f): return f
+        case let .sampler(s): return s
         }
     }
 
@@ -73,6 +74,7 @@ extension ErasedEstimator {
         case let .classifier(c): return c.configuration
         case let .imageClassifier(c): return c.configuration
         case let .factorizer(f): return f.configuration
+        case let .sampler(s): return s.configuration
         }
     }
 
@@ -84,6 +86,7 @@ extension ErasedEstimator {
         case .classifier: return .classifier
         case .imageClassifier: return .imageClassifier
         case .factorizer: return .factorizer
+        case .sampler: return .sampler
         }
     }
 

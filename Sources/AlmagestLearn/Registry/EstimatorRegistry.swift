@@ -65,6 +65,15 @@ public final class EstimatorRegistry: @unchecked Sendable {
                 decodeModel: { AnyFittedFactorizer(name: E.estimatorName, try $0.decode(E.Model.self, forKey: .model)) })
     }
 
+    /// Registers a sampler of labelled matrix rows (it has no fitted model to decode).
+    public func register<E: RegisteredEstimator & Sampler>(sampler: E.Type) throws where E.Input == Matrix<Double> {
+        try add(E.self, kind: .sampler, erase: { .sampler(AnySampler(name: E.estimatorName, $0 as! E)) },
+                decodeModel: { c in
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .model, in: c, debugDescription: "\(E.estimatorName) is a sampler; it has no fitted model")
+                })
+    }
+
     /// Every entry, or those of one kind, ordered by kind then name.
     public func entries(of kind: EstimatorKind? = nil) -> [EstimatorEntry] {
         lock.withLock { Array(byName.values) }
@@ -108,6 +117,12 @@ public final class EstimatorRegistry: @unchecked Sendable {
     public func factorizer(_ name: String, options: [String: ParameterValue] = [:]) throws -> AnyFactorizer {
         guard case let .factorizer(f) = try erased(name, .factorizer, options) else { preconditionFailure() }
         return f
+    }
+
+    /// A sampler configured by `options` over its defaults.
+    public func sampler(_ name: String, options: [String: ParameterValue] = [:]) throws -> AnySampler<Matrix<Double>> {
+        guard case let .sampler(s) = try erased(name, .sampler, options) else { preconditionFailure() }
+        return s
     }
 
     /// Any registered estimator, of whatever kind, configured by `options`.
@@ -205,6 +220,7 @@ public enum ErasedEstimator: Sendable {
     case classifier(AnyClassifier<Matrix<Double>>)
     case imageClassifier(AnyClassifier<SampleArray>)
     case factorizer(AnyFactorizer)
+    case sampler(AnySampler<Matrix<Double>>)
 }
 
 /// Errors of the estimator registry.

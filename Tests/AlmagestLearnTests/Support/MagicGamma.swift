@@ -21,6 +21,17 @@ enum MagicGamma {
     static func dataset() throws -> Dataset { try loaded.get() }
     static func standardisedSplit() throws -> Split { try split.get() }
 
+    /// A stratified sample of `rows` raw (unscaled) rows, split 80/20 (stratified, seed 0): for
+    /// tests of pipelines that scale by themselves.
+    static func rawSample(rows: Int) throws -> Split {
+        let magic = try dataset()
+        let picked = StratifiedSample.rows(labels: magic.labels!, size: rows, seed: 0)
+        let x = magic.features.rows(at: picked), y = picked.map { magic.labels![$0] }
+        let parts = try StratifiedSplit(testFraction: 0.2, seed: 0).split(labels: y)
+        return Split(xTrain: x.rows(at: parts.train), yTrain: parts.trainLabels(y), xTest: x.rows(at: parts.test),
+                     yTest: parts.testLabels(y))
+    }
+
     /// Fraction of equal entries.
     static func accuracy(_ predicted: [Int], _ truth: [Int]) -> Double {
         Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(truth.count)
