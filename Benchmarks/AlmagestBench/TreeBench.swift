@@ -10,6 +10,11 @@ import Foundation
 ///   predicting the 3,804 test rows, at 1 and 2 threads; best of 2, with the test accuracy and the
 ///   out-of-bag score. The forest is the same at both thread counts.
 /// - `extra_trees_magic_100trees_threads2`: the same with `ExtraTreesClassifier` (no bootstrap).
+/// - `gradient_boosting_magic_100rounds_depth6_threads{1,2}`: `GradientBoostingClassifier` (100
+///   rounds of depth-6 trees, learning rate 0.1, λ = 1, 255 bins, no validation part) on the same
+///   training part, predicting the test part; best of 3. The model is the same at both thread
+///   counts. Compare with XGBoost `hist`, LightGBM and scikit-learn's HistGradientBoosting in
+///   `reference_bench.py trees`.
 ///
 /// ```swift
 /// treeBenchmarks().forEach { print($0.jsonLine) }
@@ -49,5 +54,22 @@ func treeBenchmarks() -> [BenchResult] {
     results.append(run("extra_trees_magic_100trees_threads2", threads: 2) {
         try ExtraTreesClassifier(trees: 100, seed: 0).fit(train, labels: yTrain)
     })
+    for threads in [1, 2] {
+        let task = "gradient_boosting_magic_100rounds_depth6_threads\(threads)"
+        do {
+            results.append(try Parallel.withThreads(threads) {
+                try measure(task, repeats: 3) {
+                    let model = try GradientBoostingClassifier(rounds: 100, learningRate: 0.1, maxDepth: 6).fit(train, labels: yTrain)
+                    let predicted = try model.predict(test)
+                    let accuracy = Double(zip(predicted, yTest).filter { $0 == $1 }.count) / Double(yTest.count)
+                    return ["rounds": model.rounds, "max_depth": 6, "learning_rate": 0.1, "rows": yTrain.count,
+                            "test_rows": yTest.count, "data": source, "threads": threads, "accuracy": accuracy,
+                            "leaves": model.trees.reduce(0) { $0 + $1.leafCount }]
+                }
+            })
+        } catch {
+            results.append(failedBenchmark(task, error))
+        }
+    }
     return results
 }

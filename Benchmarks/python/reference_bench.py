@@ -334,6 +334,53 @@ def trees():
             run(lambda j: ExtraTreesClassifier(n_estimators=100, random_state=0, n_jobs=j), 2),
             repeats=2, library="scikit-learn " + sklearn_version(), trees=100, rows=len(y_train), test_rows=len(y_test),
             threads=2)
+    boosting()
+
+
+def boosting():
+    """Gradient boosting, 100 rounds of depth-6 trees at learning rate 0.1, on MAGIC's stratified 80%
+    training part (unscaled), predicting the test part, at 1 and 2 threads: XGBoost
+    (tree_method="hist", max_bin 256, lambda 1, min_child_weight 1: Almagest's defaults), LightGBM
+    (max_depth 6 and num_leaves 64, so depth limits as in Almagest; its other defaults:
+    min_data_in_leaf 20, lambda 0, 255 bins) and scikit-learn's HistGradientBoostingClassifier
+    (max_depth 6, no leaf limit, no early stopping; its other defaults). Run with `trees`; needs
+    pip install xgboost lightgbm."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import train_test_split
+    raw = np.loadtxt(os.path.join(SHARED, "datasets/magic-gamma/magic04.data"), delimiter=",", dtype=str)
+    x, y = raw[:, :10].astype(np.float64), (raw[:, 10] == "h").astype(int)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+    task = "gradient_boosting_magic_100rounds_depth6_threads{}"
+    extra = dict(rounds=100, max_depth=6, learning_rate=0.1, rows=len(y_train), test_rows=len(y_test))
+
+    def run(make):
+        def body():
+            model = make().fit(x_train, y_train)
+            return {"accuracy": float((model.predict(x_test) == y_test).mean())}
+        return body
+    makers = [("scikit-learn " + sklearn_version(), lambda j: lambda: HistGradientBoostingClassifier(
+        max_iter=100, learning_rate=0.1, max_depth=6, max_leaf_nodes=None, early_stopping=False, random_state=0))]
+    try:
+        import xgboost
+        makers.append(("xgboost " + xgboost.__version__, lambda j: lambda: xgboost.XGBClassifier(
+            n_estimators=100, max_depth=6, learning_rate=0.1, tree_method="hist", max_bin=256, n_jobs=j, random_state=0)))
+    except ImportError:
+        print("xgboost is not installed: skipped", file=sys.stderr)
+    try:
+        import lightgbm
+        makers.append(("lightgbm " + lightgbm.__version__, lambda j: lambda: lightgbm.LGBMClassifier(
+            n_estimators=100, max_depth=6, num_leaves=64, learning_rate=0.1, n_jobs=j, random_state=0, verbose=-1)))
+    except ImportError:
+        print("lightgbm is not installed: skipped", file=sys.stderr)
+    for library, make in makers:
+        for threads in (1, 2):
+            if library.startswith("scikit-learn"):
+                # HistGradientBoosting's threads come from OpenMP; threadpoolctl limits them.
+                from threadpoolctl import threadpool_limits
+                with threadpool_limits(limits=threads, user_api="openmp"):
+                    measure(task.format(threads), run(make(threads)), repeats=3, library=library, threads=threads, **extra)
+            else:
+                measure(task.format(threads), run(make(threads)), repeats=3, library=library, threads=threads, **extra)
 
 
 def sklearn_version():

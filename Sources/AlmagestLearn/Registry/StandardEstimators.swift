@@ -25,6 +25,7 @@ extension EstimatorRegistry {
         try register(classifier: KNeighborsClassifier.self)
         try register(classifier: AdaBoostClassifier.self)
         try register(classifier: SupportVectorClassifier.self)
+        try register(classifier: GradientBoostingClassifier.self)
         try register(factorizer: FactorizationSpec.self)
     }
 }

@@ -1,0 +1,300 @@
+import AlmagestCore
+
+/// Grows one regression tree of gradient boosting on binned features from the rows' gradients and
+/// hessians (XGBoost `hist`, Chen & Guestrin, KDD 2016; LightGBM, Ke et al., NeurIPS 2017).
+///
+/// Nodes wait in a queue with their best split; depth-wise growth expands them in the order they
+/// were created (level by level, XGBoost's `depthwise`), leaf-wise growth the one of largest gain
+/// first (LightGBM, XGBoost's `lossguide`), until `maxDepth` (0: unlimited) or `maxLeaves` (0:
+/// unlimited) stops it. Splitting a node partitions its rows stably (they stay ascending), builds
+/// the histogram of the smaller child and takes the larger's as the parent's minus it; children
+/// that cannot split (at the depth limit, too few rows or hessian) get no histogram at all. Each
+/// feature's histogram and best split are computed in parallel over features, and the best split
+/// over features is reduced in feature order, so the tree is the same at any thread count.
+///
+/// Cost per tree: O(rows · features · depth) for the histograms plus O(nodes · bins · features).
+///
+/// ```swift
+/// let grower = BoostedTreeGrower(binned: bins, binning: binning, rules: rules, maxDepth: 6, maxLeaves: 0,
+///                                growPolicy: .depthWise, learningRate: 0.1)
+/// let grown = grower.grow(gradients: g, hessians: h, rows: sampled, features: Array(0..<d))
+/// ```
+struct BoostedTreeGrower: Sendable {
+    let binned: BinnedFeatures
+    let binning: FeatureBinning
+    let layout: HistogramLayout
+    let rules: BoostingSplitRules
+    let maxDepth: Int
+    let maxLeaves: Int
+    let growPolicy: GradientBoostingClassifier.GrowPolicy
+    let learningRate: Double
+
+    init(binned: BinnedFeatures, binning: FeatureBinning, rules: BoostingSplitRules, maxDepth: Int, maxLeaves: Int,
+         growPolicy: GradientBoostingClassifier.GrowPolicy, learningRate: Double) {
+        self.binned = binned
+        self.binning = binning
+        self.layout = HistogramLayout(binning: binning)
+        self.rules = rules
+        self.maxDepth = maxDepth
+        self.maxLeaves = maxLeaves
+        self.growPolicy = growPolicy
+        self.learningRate = learningRate
+    }
+
+    /// A tree with the gain and the count of its splits per feature, and where its rows went:
+    /// leaf `l` holds `rows[leaves[l].rows]` and adds `leaves[l].value`.
+    struct Grown {
+        let tree: BoostedTree
+        let gains: [Double]
+        let splits: [Int]
+        let rows: [Int32]
+        let leaves: [(rows: Range<Int>, value: Double)]
+    }
+
+    /// Grows a tree on `rows` (ascending indices into the binned rows) with the gradients and
+    /// hessians of every binned row, splitting only on `features` (ascending).
+    func grow(gradients: [Double], hessians: [Double], rows: [Int32], features: [Int]) -> Grown {
+        gradients.withUnsafeBufferPointer { g in
+            hessians.withUnsafeBufferPointer { h in
+                binned.codes.withUnsafeBufferPointer { codes in
+                    var state = GrowthState(grower: self, codes: SharedReadPointer(codes.baseAddress!),
+                                            gradients: g.baseAddress!, hessians: h.baseAddress!, rows: rows, features: features)
+                    return state.run()
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Private
+
+/// A node of the tree being grown.
+private struct DraftNode {
+    var start: Int, end: Int, depth: Int
+    var stats: NodeStatistics
+    var split: SplitCandidate?
+    var children: (left: Int, right: Int)?
+}
+
+/// One histogram job of a level: build `child`'s histogram (and find its split unless
+/// `findChild` is false); with a `sibling`, turn the parent's histogram into the sibling's by
+/// subtraction and find its split too.
+private struct HistogramJob: Sendable {
+    let child: Int
+    let findChild: Bool
+    let sibling: Int?
+    let childStats: NodeStatistics
+    let siblingStats: NodeStatistics?
+    /// The child's rows: `rows[start..<end]`, their gradients at `ordered[orderedStart...]`.
+    let start: Int, count: Int, orderedStart: Int
+    let childHistogram: SharedPointer<Double>
+    let siblingHistogram: SharedPointer<Double>?
+}
+
+/// The mutable state of one tree's growth.
+private struct GrowthState {
+    let grower: BoostedTreeGrower
+    let codes: SharedReadPointer<UInt8>
+    let gradients: UnsafePointer<Double>
+    let hessians: UnsafePointer<Double>
+    let features: [Int]
+    /// The node's rows, each node a contiguous segment.
+    var rows: [Int32]
+    var scratch: [Int32]
+    var nodes: [DraftNode] = []
+    /// Histograms of the nodes waiting to split, by node index (allocated here, freed when used).
+    var histograms: [Int: UnsafeMutablePointer<Double>] = [:]
+    var gains: [Double]
+    var splitCounts: [Int]
+
+    init(grower: BoostedTreeGrower, codes: SharedReadPointer<UInt8>, gradients: UnsafePointer<Double>,
+         hessians: UnsafePointer<Double>, rows: [Int32], features: [Int]) {
+        self.grower = grower
+        self.codes = codes
+        self.gradients = gradients
+        self.hessians = hessians
+        self.rows = rows
+        self.scratch = rows
+        self.features = features
+        gains = [Double](repeating: 0, count: grower.binning.features)
+        splitCounts = [Int](repeating: 0, count: grower.binning.features)
+    }
+
+    mutating func run() -> BoostedTreeGrower.Grown {
+        defer { for buffer in histograms.values { buffer.deallocate() } }
+        var total = NodeStatistics()
+        for r in rows { total.add(gradient: gradients[Int(r)], hessian: hessians[Int(r)], count: 1) }
+        nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, split: nil, children: nil))
+        if mayGrow(nodes[0]) { runJobs([(child: 0, findChild: true, sibling: nil, parentHistogram: nil)]) }
+        var queue = nodes[0].split == nil ? [Int]() : [0]
+        var leaves = 1
+        while !queue.isEmpty && (grower.maxLeaves == 0 || leaves < grower.maxLeaves) {
+            // Depth-wise: the waiting nodes in creation order (one level), as many as the leaf limit
+            // allows; leaf-wise: the one of largest gain.
+            let batch: [Int]
+            switch grower.growPolicy {
+            case .depthWise:
+                let allowed = grower.maxLeaves == 0 ? queue.count : min(queue.count, grower.maxLeaves - leaves)
+                batch = Array(queue.prefix(allowed))
+                queue.removeFirst(allowed)
+            case .leafWise:
+                batch = [queue.remove(at: nextPosition(queue))]
+            }
+            let children = split(batch)
+            leaves += batch.count
+            queue += children.filter { nodes[$0].split != nil }
+        }
+        let tree = finishedTree()
+        let leafRows = nodes.indices.filter { tree.nodes[$0].isLeaf }.map { (rows: nodes[$0].start..<nodes[$0].end, value: tree.nodes[$0].value) }
+        return BoostedTreeGrower.Grown(tree: tree, gains: gains, splits: splitCounts, rows: rows, leaves: leafRows)
+    }
+
+    /// Whether a node may split: above the depth limit, with room for two children.
+    func mayGrow(_ node: DraftNode) -> Bool {
+        (grower.maxDepth == 0 || node.depth < grower.maxDepth) && grower.rules.canSplit(node.stats)
+    }
+
+    /// The queue position of the largest gain, the first created on ties.
+    func nextPosition(_ queue: [Int]) -> Int {
+        queue.indices.min { a, b in
+            let (ga, gb) = (nodes[queue[a]].split!.gain, nodes[queue[b]].split!.gain)
+            return ga > gb || (ga == gb && queue[a] < queue[b])
+        }!
+    }
+
+    /// Splits the nodes `batch` (in order) along their best splits: partitions their rows, creates
+    /// their children (two per node, in order) and finds the children's best splits, building each
+    /// smaller child's histogram and taking the larger's as the parent's minus it. Returns the
+    /// children's indices.
+    mutating func split(_ batch: [Int]) -> [Int] {
+        var children: [Int] = []
+        var jobs: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)] = []
+        for index in batch {
+            let node = nodes[index], split = node.split!
+            gains[split.feature] += split.gain
+            splitCounts[split.feature] += 1
+            let middle = partition(node, split)
+            let left = nodes.count, right = nodes.count + 1
+            nodes.append(DraftNode(start: node.start, end: middle, depth: node.depth + 1, stats: split.left, split: nil, children: nil))
+            nodes.append(DraftNode(start: middle, end: node.end, depth: node.depth + 1, stats: split.right, split: nil, children: nil))
+            nodes[index].children = (left, right)
+            children += [left, right]
+            let parentHistogram = histograms.removeValue(forKey: index)!
+            let (growLeft, growRight) = (mayGrow(nodes[left]), mayGrow(nodes[right]))
+            guard growLeft || growRight else {
+                parentHistogram.deallocate()
+                continue
+            }
+            let leftIsSmaller = middle - node.start <= node.end - middle
+            let (small, large) = leftIsSmaller ? (left, right) : (right, left)
+            let (growSmall, growLarge) = leftIsSmaller ? (growLeft, growRight) : (growRight, growLeft)
+            if growLarge {
+                jobs.append((small, growSmall, large, parentHistogram))
+            } else {
+                parentHistogram.deallocate()
+                jobs.append((small, true, nil, nil))
+            }
+        }
+        runJobs(jobs)
+        return children
+    }
+
+    /// Builds the histograms of a level's jobs and finds their best splits, in parallel over
+    /// (job, feature) pairs; each node's best split is reduced in feature order. Keeps the
+    /// histograms of nodes that can split, frees the others.
+    mutating func runJobs(_ requests: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)]) {
+        guard !requests.isEmpty else { return }
+        // Gradients and hessians of each child's rows, in the rows' order.
+        let orderedCount = requests.reduce(0) { $0 + nodes[$1.child].end - nodes[$1.child].start }
+        var ordered = [Double](repeating: 0, count: 2 * orderedCount)
+        var jobs: [HistogramJob] = []
+        var offset = 0
+        for request in requests {
+            let node = nodes[request.child]
+            let count = node.end - node.start
+            for t in 0..<count {
+                let r = Int(rows[node.start + t])
+                ordered[offset + t] = gradients[r]
+                ordered[orderedCount + offset + t] = hessians[r]
+            }
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: grower.layout.values)
+            jobs.append(HistogramJob(child: request.child, findChild: request.findChild, sibling: request.sibling,
+                                     childStats: node.stats, siblingStats: request.sibling.map { nodes[$0].stats },
+                                     start: node.start, count: count, orderedStart: offset, childHistogram: SharedPointer(buffer),
+                                     siblingHistogram: request.parentHistogram.map(SharedPointer.init)))
+            offset += count
+        }
+        let (rules, layout, n, features, codes) = (grower.rules, grower.layout, grower.binned.rows, self.features, self.codes)
+        let (featureCount, jobList) = (features.count, jobs)
+        // Rows to add plus bins to scan: small levels stay on one thread.
+        let work = (orderedCount + 1024 * jobs.count) * featureCount
+        let found = rows.withUnsafeBufferPointer { allRows in
+            ordered.withUnsafeBufferPointer { o in
+                let (rowBase, og) = (SharedReadPointer(allRows.baseAddress!), SharedReadPointer(o.baseAddress!))
+                return Parallel.map(jobs.count * featureCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
+                    let job = jobList[task / featureCount], j = features[task % featureCount]
+                    let (start, slots) = (3 * layout.offsets[j], layout.slots(j))
+                    let mine = job.childHistogram.base + start
+                    GradientHistogram.accumulate(
+                        codes: codes.base + j * n, rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
+                        gradients: og.base + job.orderedStart, hessians: og.base + orderedCount + job.orderedStart,
+                        into: mine, slots: slots)
+                    let childSplit = job.findChild ? rules.bestSplit(feature: j, histogram: mine, slots: slots, total: job.childStats) : nil
+                    guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { return (childSplit, nil) }
+                    let theirs = other.base + start
+                    GradientHistogram.subtract(parent: theirs, child: mine, into: theirs, slots: slots)
+                    return (childSplit, rules.bestSplit(feature: j, histogram: theirs, slots: slots, total: siblingStats))
+                }
+            }
+        }
+        for (k, job) in jobs.enumerated() {
+            var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
+            for (c, s) in found[(k * featureCount)..<((k + 1) * featureCount)] {
+                if let c, c.isBetter(than: best.child) { best.child = c }
+                if let s, s.isBetter(than: best.sibling) { best.sibling = s }
+            }
+            nodes[job.child].split = best.child
+            if best.child != nil { histograms[job.child] = job.childHistogram.base } else { job.childHistogram.base.deallocate() }
+            if let sibling = job.sibling, let buffer = job.siblingHistogram {
+                nodes[sibling].split = best.sibling
+                if best.sibling != nil { histograms[sibling] = buffer.base } else { buffer.base.deallocate() }
+            }
+        }
+    }
+
+    /// Partitions the node's rows stably (left first) and returns where the right part starts.
+    mutating func partition(_ node: DraftNode, _ split: SplitCandidate) -> Int {
+        let column = codes.base + split.feature * grower.binned.rows
+        let missing = grower.binning.missingBin(split.feature)
+        var (l, r) = (node.start, 0)
+        rows.withUnsafeMutableBufferPointer { rowBuffer in
+            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                // Branch-free: every row is written to both sides and the side it belongs to advances.
+                for t in node.start..<node.end {
+                    let row = rowBuffer[t]
+                    let b = Int(column[Int(row)])
+                    let goesLeft = b == missing ? split.missingGoesLeft : b <= split.bin
+                    rowBuffer[l] = row
+                    scratchBuffer[r] = row
+                    l &+= goesLeft ? 1 : 0
+                    r &+= goesLeft ? 0 : 1
+                }
+            }
+        }
+        for t in 0..<r { rows[l + t] = scratch[t] }
+        return l
+    }
+
+    /// The finished tree: splits with their raw thresholds, leaves with their learning-rate-scaled values.
+    func finishedTree() -> BoostedTree {
+        BoostedTree(nodes: nodes.map { node in
+            guard let split = node.split, let children = node.children else {
+                return .leaf(grower.learningRate * grower.rules.leafValue(node.stats))
+            }
+            let edges = grower.binning.edges[split.feature]
+            let threshold = split.bin < edges.count ? edges[split.bin] : Double.greatestFiniteMagnitude
+            return BoostedTree.Node(feature: split.feature, threshold: threshold, missingGoesLeft: split.missingGoesLeft,
+                                    left: children.left, right: children.right, value: 0)
+        })
+    }
+}
