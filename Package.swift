@@ -122,6 +122,7 @@ let package = Package(
             name: "AlmagestServeTests",
             dependencies: [
                 "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestExperiments", "AlmagestServe",
+                "AlmagestTestSupport",
             ]),
         .testTarget(name: "AlmagestPlotTests", dependencies: ["AlmagestCore", "AlmagestPlot", "CZlib"]),
         .testTarget(
