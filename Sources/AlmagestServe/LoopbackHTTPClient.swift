@@ -68,6 +68,7 @@ public final class LoopbackHTTPClient {
     /// A connection or protocol failure, said in one line.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     private func connect() throws {
