@@ -9,6 +9,9 @@ import Foundation
 ///
 /// A response is JSON: `{"predictions": [{"class": "h", "probabilities": {"g": 0.12, "h": 0.88}}]}`
 /// (one entry per row, in order, also for a single object), or `{"error": "...", "status": 400}`.
+/// The class is the row's most probable class (the first on ties) — `predict` itself for the
+/// forests, trees, logistic regression and k-NN; for models that decide on logits (MLP, naive
+/// Bayes, AdaBoost) it differs from `predict` only on probabilities tied after rounding.
 /// Numbers are printed shortest-round-trip, so a client reads back exactly the `Double`s the
 /// pipeline computed. Cost: that of the pipeline on the rows, plus O(bytes) to read and write.
 ///
@@ -90,17 +93,16 @@ public struct PredictionService: Sendable {
         }
     }
 
-    /// The pipeline's transformers once, then its classifier's classes and probabilities.
+    /// The pipeline once over all rows: probabilities, and each row's most probable class.
     private func predictions(_ x: Matrix<Double>) throws -> [UInt8] {
         let pipeline = model.pipeline
-        let labels: [Int], p: Matrix<Double>
-        do {
-            let z = try pipeline.transformed(x)
-            labels = try pipeline.final.predict(z)
-            p = try pipeline.final.predictProbabilities(z)
-        } catch {
+        let p: Matrix<Double>
+        do { p = try pipeline.predictProbabilities(x) } catch {
             throw ServeError.predictionFailed(reason: "\(error)")
         }
+        // The class of a row is its most probable one (the first on ties): one pass of the model,
+        // and the same rule as `predict` of the forests, trees, logistic regression and k-NN.
+        let labels = p.argmaxPerRow().map { pipeline.classes[$0] }
         let names = quotedClassNames
         var out = [UInt8]()
         out.reserveCapacity(32 + x.rows * (24 + names.count * 32))
