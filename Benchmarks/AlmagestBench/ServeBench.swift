@@ -8,7 +8,8 @@ import Synchronization
 /// training part (stratified 80%, seed 0), served in process on a loopback port and driven by
 /// concurrent keep-alive HTTP clients:
 /// - `serve_rf100_single_row`: each request one JSON object (256 different test rows in turn);
-/// - `serve_rf100_1000_rows`: each request an array of 1,000 test rows (about 200 KB).
+/// - `serve_rf100_1000_rows`: each request an array of 1,000 test rows (about 200 KB); again with
+///   `Parallel.threads = 1` (`almagest serve --threads 1`: each request predicted on one thread).
 /// The client is `wrk` (Debian package `wrk`; 1 thread, 16 or 4 connections, 10 s) when it is on
 /// PATH — it is written in C and leaves most of the 2 cores to the server — else threads of
 /// `LoopbackHTTPClient` (the figures then include that client's cost). Each line reports requests
@@ -62,6 +63,10 @@ func serveBenchmarks() -> [BenchResult] {
     let load = ServeLoad(port: bound)
     results.append(load.run("serve_rf100_single_row", bodies: singles, rowsPerRequest: 1, connections: 16))
     results.append(load.run("serve_rf100_1000_rows", bodies: [batch], rowsPerRequest: 1000, connections: 4))
+    // Concurrent requests already fill the cores: each prediction on its own thread (--threads 1).
+    results.append(Parallel.withThreads(1) {
+        load.run("serve_rf100_1000_rows_threads1", bodies: [batch], rowsPerRequest: 1000, connections: 4)
+    })
     return results
 }
 

@@ -1,3 +1,4 @@
+import AlmagestCore
 import AlmagestServe
 import ArgumentParser
 import Foundation
@@ -30,10 +31,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request body in megabytes (larger ones get 413).")
     var maxBodyMb: Double = 8
 
+    @Option(name: .long, help: "Threads of one request's prediction (default: all cores or ALMAGEST_THREADS); concurrent requests already share the cores, so 1 suits many clients.")
+    var threads: Int?
+
     func run() async throws {
         do {
             guard maxBodyMb.isFinite, maxBodyMb > 0, maxBodyMb <= 4096 else {
                 throw ServeError.badSetting(name: "--max-body-mb", value: "\(maxBodyMb)", expected: "a size in (0, 4096] megabytes")
+            }
+            if let threads {
+                guard threads >= 1 else { throw ServeError.badSetting(name: "--threads", value: "\(threads)", expected: "at least 1") }
+                Parallel.threads = threads
             }
             let served = try ServedModel.load(model, runs: URL(fileURLWithPath: runs))
             let server = try PredictionServer(model: served, host: host, port: port, maxBodyBytes: Int(maxBodyMb * 1_048_576))
