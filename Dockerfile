@@ -1,7 +1,8 @@
+# syntax=docker/dockerfile:1
 # Almagest in a container: `almagest serve` (the prediction server) and `almagest dashboard`.
 # Stage 1 builds the release `almagest` product with the Swift toolchain; stage 2 is a slim
 # Debian runtime with only the shared libraries the binary loads (OpenBLAS, LAPACKE, zlib, SQLite).
-# See docs/how-to/serve-a-model.md. Build: docker build -t almagest .
+# See docs/how-to/serve-a-model.md. Build (BuildKit, the default builder): docker build -t almagest .
 #
 # OPENBLAS_CORETYPE is deliberately not set: OpenBLAS picks its kernels for the host CPU; set it
 # at `docker run -e` only where you have measured that it helps (see the Makefile).
@@ -11,11 +12,11 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends pkg-config libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
-# The manifest first, so the dependency checkout stays cached while only sources change.
-COPY Package.swift ./
-RUN swift package resolve
 COPY . .
-RUN swift build -c release --product almagest --static-swift-stdlib \
+# .build lives in a BuildKit cache, so a rebuild after a source change is incremental; the binary
+# and its resource bundles are copied out of it.
+RUN --mount=type=cache,target=/build/.build \
+    swift build -c release --product almagest --static-swift-stdlib \
  && mkdir -p /out \
  && cp "$(swift build -c release --show-bin-path)/almagest" /out/ \
  && cp -R "$(swift build -c release --show-bin-path)"/*.resources /out/
