@@ -82,6 +82,22 @@ extension LiveServeTests {
             }
         }
 
+        @Test("a chunked body (no Content-Length) over the limit is cut off at the limit with 413; under it, answered")
+        func chunkedBodies() async throws {
+            let fixture = try ServeFixture.get()
+            let curl = ["/usr/bin/curl", "/bin/curl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            try #require(curl != nil, "curl is needed to send a chunked body")
+            let small = "[" + fixture.jsonObjects(0..<2).joined(separator: ",") + "]"
+            let big = "[" + Array(repeating: fixture.jsonObjects(0..<1)[0], count: 40).joined(separator: ",") + "]"
+            let statuses = try await withServer(fixture.logistic, maxBodyBytes: 4096) { port in
+                try await [small, big].asyncMap { body in
+                    try await onThread { try chunkedPost(curl: curl!, port: port, body: body) }
+                }
+            }
+            #expect(statuses.map(\.status) == [200, 413])
+            #expect(statuses[1].body.contains("over the limit of 4096 bytes"), "\(statuses[1].body)")
+        }
+
         @Test("null is a missing value when the pipeline starts with an imputer: the same answer as NaN in process")
         func missingValuesThroughAnImputer() async throws {
             let fixture = try ServeFixture.get()
@@ -158,5 +174,32 @@ extension LiveServeTests {
             #expect(d.runId == fixture.runID)
             #expect(health.status == 200 && health.text.contains("\"status\":\"ok\""))
         }
+    }
+}
+
+/// POSTs `body` with curl as a chunked request (no Content-Length); returns the status and body.
+private func chunkedPost(curl: String, port: Int, body: String) throws -> (status: Int, body: String) {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-chunked-\(UUID().uuidString).json")
+    try Data(body.utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: curl)
+    process.arguments = ["-s", "-w", "\\n%{http_code}", "-H", "Content-Type: application/json",
+                         "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file.path)", "http://127.0.0.1:\(port)/predict"]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    return (Int(lines.last ?? "") ?? -1, lines.dropLast().joined(separator: "\n"))
+}
+
+extension Array where Element: Sendable {
+    /// `map` with an async transform, in order.
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out = [T]()
+        for element in self { out.append(try await transform(element)) }
+        return out
     }
 }
