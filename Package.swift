@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // Almagest: clustering, classification, factorisation, neural networks, run tracking and a
 // dashboard, in one Swift package. Layering (nothing points back up):
-//   Core ← Data ← Neural ← Learn ← Tracking/Plot ← Experiments/Dashboard ← CLI
+//   Core ← Data ← Neural ← Learn ← Tracking/Plot ← Experiments/Dashboard/Serve ← CLI
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -77,11 +77,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: optimise),
+        // The prediction server over one fitted pipeline (Hummingbird): POST /predict, GET /model.
+        .target(
+            name: "AlmagestServe",
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: optimise),
         .executableTarget(
             name: "almagest",
             dependencies: [
                 "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestExperiments",
-                "AlmagestTracking", "AlmagestDashboard",
+                "AlmagestTracking", "AlmagestDashboard", "AlmagestServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise),
@@ -89,7 +98,7 @@ let package = Package(
             name: "AlmagestBench",
             dependencies: [
                 "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestNeural", "AlmagestExperiments",
-                "AlmagestTracking", "AlmagestDashboard",
+                "AlmagestTracking", "AlmagestDashboard", "AlmagestServe",
             ],
             path: "Benchmarks/AlmagestBench",
             swiftSettings: optimise),
@@ -111,6 +120,13 @@ let package = Package(
             dependencies: [
                 "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot", "AlmagestExperiments",
                 "AlmagestDashboard",
+                "AlmagestTestSupport",
+            ]),
+        // Starts the prediction server on a loopback port and calls it over keep-alive HTTP.
+        .testTarget(
+            name: "AlmagestServeTests",
+            dependencies: [
+                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestExperiments", "AlmagestServe",
                 "AlmagestTestSupport",
             ]),
         .testTarget(name: "AlmagestPlotTests", dependencies: ["AlmagestCore", "AlmagestPlot", "CZlib"]),

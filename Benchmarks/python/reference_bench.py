@@ -383,11 +383,34 @@ def boosting():
                 measure(task.format(threads), run(make(threads)), repeats=3, library=library, threads=threads, **extra)
 
 
+def serve():
+    """What serving costs scikit-learn before any HTTP: a 100-tree random forest (as in `trees`,
+    n_jobs=1) predicting one row per call (1,000 calls: the floor of a Python server's single-row
+    requests) and 1,000 rows in one call, like Almagest's serve_rf100_in_process_* lines."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import train_test_split
+    raw = np.loadtxt(os.path.join(SHARED, "datasets/magic-gamma/magic04.data"), delimiter=",", dtype=str)
+    x, y = raw[:, :10].astype(np.float64), (raw[:, 10] == "h").astype(int)
+    x_train, x_test, y_train, _ = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+    model = RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1).fit(x_train, y_train)
+    one, thousand = x_test[:1], x_test[:1000]
+
+    def single():
+        t0 = time.perf_counter()
+        for _ in range(1000):
+            model.predict_proba(one)
+        return {"predictions": 1000, "predictions_per_s": 1000 / (time.perf_counter() - t0)}
+    measure("serve_rf100_in_process_single_row", single, library="scikit-learn " + sklearn_version())
+    measure("serve_rf100_in_process_1000_rows", lambda: {"rows": len(model.predict_proba(thousand))},
+            library="scikit-learn " + sklearn_version())
+
+
 def sklearn_version():
     import sklearn
     return sklearn.__version__
 
 
-groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale}
+groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
+          "serve": serve}
 for name in (sys.argv[1:] or groups):
     groups[name]()

@@ -12,7 +12,7 @@ struct AlmagestCommand: AsyncParsableCommand {
         version: Almagest.version,
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, ModelsCommand.self,
-            RunsCommand.self, DashboardCommand.self,
+            RunsCommand.self, DashboardCommand.self, ServeCommand.self,
         ])
 
     /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.
