@@ -9,8 +9,9 @@ import Foundation
 /// opening: 2880-byte blocks, `SIMPLE = T` first in the primary header and `XTENSION` first in each
 /// extension, then `BITPIX` (8, 16, 32, 64, -32 or -64), `NAXIS` (0...999) and `NAXIS1...NAXISn`
 /// in that order, and the data of every HDU inside the file (the last one may omit its padding).
-/// Anything else is a `DataError.malformedFITS` naming the HDU and the card. Bytes after the last
-/// HDU that are all zero, or fewer than a header block, are ignored as astropy does.
+/// Anything else is a `DataError.malformedFITS` naming the HDU and the card. Zero bytes after the
+/// last HDU are ignored; any other bytes there must form a further HDU (so a file cut inside a
+/// header is an error, not a shorter file).
 ///
 /// ```swift
 /// let fits = try FITSFile(contentsOf: URL(fileURLWithPath: "spec-0266-51602-0001.fits"))
@@ -105,7 +106,7 @@ extension FITSFile {
             let index = hdus.count
             if index > 0 {
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
-                if rest.count < FITSHeader.blockLength || rest.allSatisfy({ $0 == 0 }) { break }
+                if rest.allSatisfy({ $0 == 0 }) { break }
             }
             let (header, dataStart) = try FITSHeader.parse(bytes, at: offset, source: source, hdu: index)
             let (kind, size) = try structure(of: header, index: index, source: source)
