@@ -12,7 +12,8 @@ import Foundation
 /// - a `.csv`/`.tsv`/`.npy` matrix (read by `Dataset.load`, rows = spectra): when its column names
 ///   are increasing wavelengths and `preparation.grid` is given, each row is resampled onto the
 ///   grid; otherwise the columns are taken as the grid. Normalisation and missing values apply;
-///   there is no redshift (NaN) and the class comes from `target` (a label column), if any.
+///   there is no redshift (NaN) and the class comes from `target` (a label column), if any. A
+///   header of numbers only is not detected as a header: pass `csvOptions` with `header: .present`.
 /// A file that cannot be read is an error naming it; a spectrum that cannot be used on the grid
 /// (no coverage, a median flux <= 0, missing values under `.dropSpectrum`) is left out and listed
 /// in `dropped` with the reason. Cost O(files x pixels), parallel over files.
@@ -50,7 +51,7 @@ public struct SpectraCollection: Sendable, Equatable {
     /// Loads spectra from a folder of FITS files, one FITS file, or a CSV/NPY matrix (see the type).
     public static func load(
         from url: URL, preparation: SpectraPreparation = SpectraPreparation(), target: ColumnSelector? = nil,
-        progress: ProgressLog = .silent
+        csvOptions: CSVOptions? = nil, progress: ProgressLog = .silent
     ) throws -> SpectraCollection {
         try preparation.validate()
         var isDirectory: ObjCBool = false
@@ -65,7 +66,7 @@ public struct SpectraCollection: Sendable, Equatable {
         if url.pathExtension.lowercased() == "fits" || url.pathExtension.lowercased() == "fit" {
             return try load(fits: [url], preparation: preparation, progress: progress)
         }
-        let data = try progress.phase("read \(url.lastPathComponent)") { try Dataset.load(from: url, target: target) }
+        let data = try progress.phase("read \(url.lastPathComponent)") { try Dataset.load(from: url, target: target, csvOptions: csvOptions) }
         return try progress.phase("prepare \(data.count) spectra") { try fromMatrix(data, preparation: preparation) }
     }
 

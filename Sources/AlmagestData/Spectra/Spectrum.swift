@@ -97,8 +97,8 @@ public struct Spectrum: Sendable, Equatable {
             throw DataError.invalidDataset(reason: "\(source): the redshift is \(redshift); the rest frame needs a known z > -1")
         }
         var rest = self
-        let factor = 1 / (1 + redshift)
-        rest.wavelengths = wavelengths.map { $0 * factor }
+        let factor = 1 + redshift
+        rest.wavelengths = wavelengths.map { $0 / factor }
         rest.redshift = 0
         return rest
     }
