@@ -14,6 +14,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("trees", treeBenchmarks),
     ("dashboard", dashboardBenchmarks),
     ("scale", scaleBenchmarks),
+    ("spectra", spectraBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {
