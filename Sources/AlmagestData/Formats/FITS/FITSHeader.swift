@@ -142,7 +142,7 @@ extension FITSHeader {
                 break
             }
             if keyword == "CONTINUE" {
-                let text = String(decoding: card[8...], as: UTF8.self)
+                let text = UnsafeRawBufferPointer(rebasing: card[8...])
                 if let target = pendingContinuation, case let .string(head)? = cards[target].value {
                     let label = "card \(position) (CONTINUE)"
                     let (piece, comment) = try parseValue(text, source: source, hdu: hduName, card: label)
@@ -156,7 +156,7 @@ extension FITSHeader {
                     continue
                 }
                 // A CONTINUE without a long string before it is commentary.
-                cards.append(FITSCard(keyword: keyword, value: nil, comment: text, position: position))
+                cards.append(FITSCard(keyword: keyword, value: nil, comment: String(decoding: text, as: UTF8.self), position: position))
                 pendingContinuation = nil
                 continue
             }
@@ -164,8 +164,8 @@ extension FITSHeader {
             let hasValue = card[8] == UInt8(ascii: "=") && card[9] == 32 && keyword != "COMMENT" && keyword != "HISTORY"
                 && !keyword.isEmpty
             if hasValue {
-                let label = "card \(position) (\(keyword))"
-                let (value, comment) = try parseValue(String(decoding: card[10...], as: UTF8.self), source: source, hdu: hduName, card: label)
+                let (value, comment) = try parseValue(
+                    UnsafeRawBufferPointer(rebasing: card[10...]), source: source, hdu: hduName, card: "card \(position) (\(keyword))")
                 cards.append(FITSCard(keyword: keyword, value: value, comment: comment, position: position))
                 if case let .string(s)? = value, s.hasSuffix("&") { pendingContinuation = cards.count - 1 }
             } else {
@@ -197,15 +197,21 @@ extension FITSHeader {
     }
 
     /// Parses the value field (columns 11-80): a value (nil when blank) and an optional comment.
-    private static func parseValue(_ text: String, source: String, hdu: String, card: String) throws -> (FITSValue?, String?) {
-        let chars = Array(text.utf8)
+    /// Works on the card's bytes; only the token and the comment become strings.
+    private static func parseValue(_ chars: UnsafeRawBufferPointer, source: String, hdu: String, card: @autoclosure () -> String) throws -> (FITSValue?, String?) {
+        func trimmed(_ a: Int, _ b: Int) -> String {
+            var lo = a, hi = b
+            while lo < hi && chars[lo] == 32 { lo += 1 }
+            while hi > lo && chars[hi - 1] == 32 { hi -= 1 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: chars[lo..<hi]), as: UTF8.self)
+        }
         var i = 0
         while i < chars.count && chars[i] == 32 { i += 1 }
         func comment(from j: Int) -> String? {
             var k = j
             while k < chars.count && chars[k] == 32 { k += 1 }
             guard k < chars.count, chars[k] == UInt8(ascii: "/") else { return nil }
-            return String(decoding: chars[(k + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            return trimmed(k + 1, chars.count)
         }
         guard i < chars.count else { return (nil, nil) }
         if chars[i] == UInt8(ascii: "'") {
@@ -213,7 +219,7 @@ extension FITSHeader {
             var j = i + 1
             while true {
                 guard j < chars.count else {
-                    throw DataError.malformedFITS(source: source, hdu: hdu, card: card, reason: "the string value has no closing quote")
+                    throw DataError.malformedFITS(source: source, hdu: hdu, card: card(), reason: "the string value has no closing quote")
                 }
                 if chars[j] == UInt8(ascii: "'") {
                     if j + 1 < chars.count && chars[j + 1] == UInt8(ascii: "'") {
@@ -228,8 +234,8 @@ extension FITSHeader {
         }
         var j = i
         while j < chars.count && chars[j] != UInt8(ascii: "/") { j += 1 }
-        let token = String(decoding: chars[i..<j], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        let note = j < chars.count ? String(decoding: chars[(j + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces) : nil
+        let token = trimmed(i, j)
+        let note = j < chars.count ? trimmed(j + 1, chars.count) : nil
         if token.isEmpty { return (nil, note) }
         if token == "T" { return (.logical(true), note) }
         if token == "F" { return (.logical(false), note) }
@@ -240,12 +246,13 @@ extension FITSHeader {
             if parts.count == 2, let re = parseReal(parts[0]), let im = parseReal(parts[1]) { return (.complex(re, im), note) }
         }
         throw DataError.malformedFITS(
-            source: source, hdu: hdu, card: card,
+            source: source, hdu: hdu, card: card(),
             reason: "the value \"\(token)\" is not a logical (T or F), a number, a complex number or a quoted string")
     }
 
     private static func parseReal(_ token: String) -> Double? {
-        let normal = token.replacingOccurrences(of: "D", with: "E").replacingOccurrences(of: "d", with: "e")
+        let normal = token.contains("D") || token.contains("d")
+            ? token.replacingOccurrences(of: "D", with: "E").replacingOccurrences(of: "d", with: "e") : token
         guard let first = normal.first, first.isNumber || first == "-" || first == "+" || first == "." else { return nil }
         guard let v = Double(normal), v.isFinite else { return nil }
         return v
