@@ -151,4 +151,51 @@ struct FITSMalformedTests {
         let coaddStart = 2880 * 5  // after the 122-card primary header (4 blocks) and COADD's (1 block)
         expectFITSError(Array(bytes.prefix(coaddStart + 1000)), hdu: "HDU 1 (COADD)", card: nil, reason: "truncated data")
     }
+
+    /// Random bytes of the headers replaced (by printable characters, digits and quotes, so that
+    /// cards still parse and numbers change): every file opens and reads completely or throws a
+    /// `DataError`; nothing crashes.
+    @Test func corruptedHeadersNeverCrash() throws {
+        let original = try [UInt8](Data(contentsOf: FITSFixture.resource("fits_types", "fits")))
+        // The first block of every header.
+        let headerBlocks = Swift.stride(from: 0, to: original.count, by: 2880).filter { b in
+            original[b..<(b + 8)].elementsEqual("SIMPLE  ".utf8) || original[b..<(b + 8)].elementsEqual("XTENSION".utf8)
+        }
+        var rng = RandomStream(seed: 11)
+        let alphabet = Array("0123456789-+'. TFEDJKIBLAX()".utf8)
+        var outcomes = [String: Int]()
+        for _ in 0..<300 {
+            var bytes = original
+            for _ in 0..<(1 + rng.nextInt(below: 4)) {
+                let i = headerBlocks[rng.nextInt(below: headerBlocks.count)] + rng.nextInt(below: 2880)
+                if i < bytes.count { bytes[i] = alphabet[rng.nextInt(below: alphabet.count)] }
+            }
+            do {
+                let fits = try FITSFile(data: Data(bytes), source: "fuzz.fits")
+                for hdu in fits.hdus {
+                    switch hdu.kind {
+                    case .primary, .image: _ = try hdu.image()
+                    case .binaryTable:
+                        let table = try hdu.binaryTable()
+                        for column in table.columns {
+                            switch column.format.type {
+                            case .character: _ = try table.strings(column.name)
+                            case .logical: _ = try table.logicals(column.name)
+                            case .bit: _ = try table.bits(column.name)
+                            default:
+                                _ = try table.doubles(column.name)
+                                _ = try? table.integers(column.name)
+                            }
+                        }
+                    default: break
+                    }
+                }
+                outcomes["read", default: 0] += 1
+            } catch is DataError {
+                outcomes["DataError", default: 0] += 1
+            }
+        }
+        #expect(outcomes["DataError", default: 0] > 0)
+        #expect(outcomes["read", default: 0] > 0)
+    }
 }

@@ -92,7 +92,9 @@ public struct FITSBinaryTable: Sendable {
         guard let storage = column.format.type.storage, storage.isInteger else {
             throw DataError.unsupported(source: "\(source), \(hdu)", feature: "reading column \(column.name) (TFORM \(column.format)) as integers")
         }
-        guard column.scale == 1, column.zero == column.zero.rounded(), abs(column.zero) <= 9.3e18 else {
+        guard column.scale == 1, column.zero == column.zero.rounded(),
+            abs(column.zero) < 9.2e18 || column.zero == 9_223_372_036_854_775_808
+        else {
             throw DataError.unsupported(source: "\(source), \(hdu)", feature: "exact integers of column \(column.name) with TSCAL \(column.scale) and TZERO \(column.zero)")
         }
         let zero = column.zero == 9_223_372_036_854_775_808 ? Int64.min : Int64(column.zero)
