@@ -15,9 +15,10 @@ Run from the package root, with the shared data beside the checkout (../shared):
    conventions uint16 / uint32 / uint64 (BZERO = 2^15, 2^31, 2^63) and signed bytes (BZERO = -128);
    an int16 image with BLANK; a binary table with columns of TFORM L, X, B, I, J, K, E, D, A, a
    repeat count (3E, 2K), TNULL, TSCAL/TZERO and the unsigned TZERO; and a long string keyword
-   that astropy splits into CONTINUE cards.
+   that astropy splits into CONTINUE cards; and an ASCII table (TFORM A8, I6, E14.6, F8.3, D25.16).
    `fits_reference.json["types"]` holds what astropy reads back from that file: the physical
-   values of every image (NaN as null; uint64 as decimal strings, exact) and every table column.
+   values of every image (NaN as null; uint64 as decimal strings, exact) and every table column
+   (`table` binary, `ascii` ASCII).
 
 2. `fits_reference.json["sdss"]`: for each of the 8 SDSS spectra in shared/datasets/sdss-spectra/,
    astropy's values of HDU names, COADD row count, every 17th row of flux, loglam and ivar
@@ -95,6 +96,14 @@ def write_types(path):
     table.header["TSCAL13"] = 0.1
     table.header["TZERO13"] = 5.0
     hdus.append(table)
+    ascii_columns = [
+        fits.Column(name="NAME", format="A8", array=np.array(["alpha", "beta", "gamma", "delta"])),
+        fits.Column(name="COUNT", format="I6", array=np.array([1, -20, 300, 4000])),
+        fits.Column(name="FLUX", format="E14.6", array=np.array([1.5e-17, -2.25, 3.0e10, 0.0])),
+        fits.Column(name="RATIO", format="F8.3", array=np.array([0.125, -1.5, 99.999, 2.0])),
+        fits.Column(name="PRECISE", format="D25.16", array=np.array([np.pi, -np.e, 1e-300, 12345.678901234567])),
+    ]
+    hdus.append(fits.TableHDU.from_columns(ascii_columns, name="ASCII"))
     fits.HDUList(hdus).writeto(path, overwrite=True)
 
 
@@ -104,7 +113,7 @@ def read_types(path):
         h = f[0].header
         out["header"] = {"LONGSTR": h["LONGSTR"], "DVALUE": h["DVALUE"], "LOGIC": bool(h["LOGIC"]), "QUOTE": h["QUOTE"]}
         for hdu in f:
-            if isinstance(hdu, fits.BinTableHDU):
+            if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
                 continue
             bitpix = hdu.header["BITPIX"]  # as stored: reading scaled data changes the header
             data = hdu.data
@@ -132,6 +141,10 @@ def read_types(path):
                 if np.asarray(v).dtype.kind in "iu":
                     entry["exact"] = [str(x) for x in np.asarray(v).ravel().tolist()]
                 out["table"][c.name] = entry
+        a = f["ASCII"].data
+        out["ascii"] = {"NAME": [x for x in a["NAME"].tolist()]}
+        for name in ("COUNT", "FLUX", "RATIO", "PRECISE"):
+            out["ascii"][name] = [float(x) for x in a[name].tolist()]
         # TNULL: astropy keeps the stored integer; the reader's doubles give NaN there.
         out["table"]["SHORT"]["null"] = -999
     return out

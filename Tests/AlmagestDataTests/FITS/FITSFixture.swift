@@ -25,6 +25,15 @@ struct FITSFixture: Decodable {
         let header: [String: HeaderValue]
         let images: [Image]
         let table: [String: Column]
+        let ascii: ASCII
+    }
+
+    struct ASCII: Decodable {
+        let NAME: [String]
+        let COUNT: [Double]
+        let FLUX: [Double]
+        let RATIO: [Double]
+        let PRECISE: [Double]
     }
 
     enum HeaderValue: Decodable, Equatable {

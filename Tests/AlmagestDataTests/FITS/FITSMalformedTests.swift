@@ -187,6 +187,12 @@ struct FITSMalformedTests {
                                 _ = try? table.integers(column.name)
                             }
                         }
+                    case .asciiTable:
+                        let table = try hdu.asciiTable()
+                        for column in table.columns {
+                            _ = try table.strings(column.name)
+                            if column.type != "A" { _ = try table.doubles(column.name) }
+                        }
                     default: break
                     }
                 }

@@ -23,7 +23,7 @@ struct FITSReaderTests {
         #expect(header.string("QUOTE") == "it's")
         #expect(header.integer("NAXIS1") == 4)
         #expect(header.card("NAXIS2")?.position == 5)
-        #expect(fits.hdus.map(\.name) == ["PRIMARY"] + fixture.types.images.dropFirst().map(\.name) + ["TABLE"])
+        #expect(fits.hdus.map(\.name) == ["PRIMARY"] + fixture.types.images.dropFirst().map(\.name) + ["TABLE", "ASCII"])
     }
 
     @Test func imagesOfEveryBitpixAndScaling() throws {
@@ -108,5 +108,17 @@ struct FITSReaderTests {
             #expect(expected.header["RADEG"] == .number(header.real("RADEG") ?? .nan))
             #expect(expected.header["VACUUM"] == .logical(header.logical("VACUUM") ?? false))
         }
+    }
+
+    @Test func asciiTableColumns() throws {
+        let expected = try Self.fixture.get().types.ascii
+        let table = try FITSFile(contentsOf: FITSFixture.resource("fits_types", "fits")).hdu(named: "ASCII").asciiTable()
+        #expect(table.rowCount == 4)
+        #expect(try table.strings("NAME") == expected.NAME.map { $0.trimmingCharacters(in: .whitespaces) })
+        #expect(try table.doubles("COUNT") == expected.COUNT)
+        #expect(try table.doubles("FLUX") == expected.FLUX)
+        #expect(try table.doubles("RATIO") == expected.RATIO)
+        #expect(try table.doubles("PRECISE") == expected.PRECISE)
+        #expect(throws: DataError.self) { try table.doubles("NAME") }
     }
 }

@@ -4,8 +4,9 @@ import Foundation
 /// Tight decoding loops from FITS's big-endian storage into native values: one strided loop per
 /// storage type, reading unaligned words and swapping their bytes, with the linear scaling
 /// `zero + scale * stored` (BZERO/BSCALE, TZEROn/TSCALn) and an optional integer null (BLANK,
-/// TNULLn) that becomes NaN. Large arrays are decoded in parallel chunks (the output does not
-/// depend on the thread count). Cost O(values).
+/// TNULLn) that becomes NaN. Columns decode on one thread (the spectra loader is already parallel
+/// over files, and loops are never nested); a large image may ask for `Parallel.threads` chunks
+/// (the output does not depend on the thread count). Cost O(values).
 enum FITSBigEndian {
     /// The storage types FITS numbers come in.
     enum Storage: Sendable {
@@ -37,17 +38,17 @@ enum FITSBigEndian {
 
     /// Decodes `count` values of `storage`, the first at byte `offset` of `bytes`, the next
     /// `stride` bytes further each, into `out` as `zero + scale * stored` (exactly `stored` when
-    /// scale is 1 and zero 0); integer values equal to `null` become NaN.
+    /// scale is 1 and zero 0); integer values equal to `null` become NaN; `threads` as in `Parallel`.
     static func decode<Scalar: MatrixScalar>(
         _ bytes: UnsafeRawBufferPointer, offset: Int, stride: Int, count: Int, storage: Storage,
-        scale: Double, zero: Double, null: Int64?, into out: UnsafeMutablePointer<Scalar>
+        scale: Double, zero: Double, null: Int64?, threads: Int = 1, into out: UnsafeMutablePointer<Scalar>
     ) {
         guard count > 0, let base = bytes.baseAddress else { return }
         let source = SharedReadPointer(base.assumingMemoryBound(to: UInt8.self))
         let target = SharedPointer(out)
         let chunk = 1 << 16
         let identity = scale == 1 && zero == 0
-        Parallel.forEachChunk(count: count, chunkSize: chunk, threads: count >= 4 * chunk ? nil : 1) { range, _ in
+        Parallel.forEachChunk(count: count, chunkSize: chunk, threads: threads) { range, _ in
             let raw = UnsafeRawPointer(source.base)
             for i in range {
                 let p = raw + offset + i * stride

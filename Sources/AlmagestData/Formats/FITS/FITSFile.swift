@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The file is mapped, not copied (`readFile`); opening it reads only the headers and records where
 /// each HDU's data lies, so a file of many HDUs opens in O(header cards) and each image or table is
-/// decoded only when asked (`FITSHDU.image`, `FITSHDU.binaryTable`). The structure is checked on
+/// decoded only when asked (`FITSHDU.image`, `FITSHDU.binaryTable`, `FITSHDU.asciiTable`). The structure is checked on
 /// opening: 2880-byte blocks, `SIMPLE = T` first in the primary header and `XTENSION` first in each
 /// extension, then `BITPIX` (8, 16, 32, 64, -32 or -64), `NAXIS` (0...999) and `NAXIS1...NAXISn`
 /// in that order, and the data of every HDU inside the file (the last one may omit its padding).
@@ -57,7 +57,7 @@ public struct FITSHDU: Sendable {
         case image
         /// A `BINTABLE` extension.
         case binaryTable
-        /// A `TABLE` (ASCII table) extension; its data is not decoded.
+        /// A `TABLE` (ASCII table) extension, read with `asciiTable()`.
         case asciiTable
         /// Any other extension type, named by its `XTENSION` value; its data is skipped.
         case other(String)

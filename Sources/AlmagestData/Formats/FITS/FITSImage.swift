@@ -9,7 +9,8 @@ import Foundation
 /// 2^63; the last is added in integers, so unsigned 64-bit values are as exact as `Scalar` allows)
 /// and the signed-byte one (BITPIX 8 with BZERO = -128). An integer equal to `BLANK` becomes NaN.
 /// Values are in FITS order: `NAXIS1` varies fastest, so a 2-D image is a `NAXIS2 x NAXIS1`
-/// row-major matrix (`matrix()`). Cost O(pixels), parallel over chunks for large images.
+/// row-major matrix (`matrix()`). Cost O(pixels), parallel over chunks from 2^20 pixels on (do not
+/// call it from inside another parallel loop for such images).
 ///
 /// ```swift
 /// let image = try FITSFile(contentsOf: url).hdus[0].image()     // FITSImage<Double>
@@ -42,7 +43,7 @@ extension FITSHDU {
     /// Decodes this HDU's image (the primary or an `IMAGE` extension) to physical values.
     public func image<Scalar: MatrixScalar>(as type: Scalar.Type = Double.self) throws -> FITSImage<Scalar> {
         guard kind == .primary || kind == .image else {
-            throw error("is a \(kind) extension, not an image; read it with binaryTable()", card: "XTENSION")
+            throw error("is a \(kind) extension, not an image; read a table with binaryTable() or asciiTable()", card: "XTENSION")
         }
         if index == 0 && header.logical("GROUPS") == true && axes.first == 0 {
             throw DataError.unsupported(source: source, feature: "random groups in \(label)")
@@ -68,7 +69,7 @@ extension FITSHDU {
             data.withUnsafeBytes { bytes in
                 FITSBigEndian.decode(
                     bytes, offset: 0, stride: storage.byteWidth, count: count, storage: storage, scale: scale, zero: zero,
-                    null: null, into: out.baseAddress!)
+                    null: null, threads: count >= 1 << 20 ? Parallel.threads : 1, into: out.baseAddress!)
             }
             initialized = count
         }
