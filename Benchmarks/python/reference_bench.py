@@ -329,7 +329,8 @@ def spectra():
     """astropy reads the 8 SDSS files (COADD flux, loglam, ivar), the same preparation as
     SpectraCollection.load (rest frame, ivar == 0 dropped, SpectRes onto the common 1e-4 dex grid,
     median normalisation), and NumPy generates 68,000 x 3,600 semi-synthetic float32 spectra
-    the way SemiSyntheticSpectra does (in blocks of 4,096 rows). Needs astropy and spectres."""
+    with the same model as SemiSyntheticSpectra (in blocks of 4,096 rows; the continuum by scipy's
+    median filter, so the values differ, the work is the same). Needs astropy, spectres, scipy."""
     from astropy.io import fits
     from spectres import spectres
     folder = os.path.join(SHARED, "datasets", "sdss-spectra")
