@@ -106,7 +106,10 @@ let package = Package(
         // Shared by the test targets: fixture loading and the estimator conformance suite.
         .target(name: "AlmagestTestSupport", dependencies: ["AlmagestCore", "AlmagestLearn"], path: "Tests/AlmagestTestSupport"),
         .testTarget(name: "AlmagestCoreTests", dependencies: ["AlmagestCore", "AlmagestTestSupport"]),
-        .testTarget(name: "AlmagestDataTests", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestTestSupport"]),
+        .testTarget(
+            name: "AlmagestDataTests", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestTestSupport"],
+            // FITS golden values and a small FITS file written by Tests/Reference/make_fits_reference.py.
+            resources: [.copy("Resources")]),
         .testTarget(name: "AlmagestNeuralTests", dependencies: ["AlmagestCore", "AlmagestNeural"]),
         .testTarget(
             name: "AlmagestLearnTests",

@@ -15,6 +15,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("dashboard", dashboardBenchmarks),
     ("scale", scaleBenchmarks),
     ("serve", serveBenchmarks),
+    ("spectra", spectraBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

@@ -405,12 +405,93 @@ def serve():
             library="scikit-learn " + sklearn_version())
 
 
+def spectra():
+    """astropy reads the 8 SDSS files (COADD flux, loglam, ivar), the same preparation as
+    SpectraCollection.load (rest frame, ivar == 0 dropped, SpectRes onto the common 1e-4 dex grid,
+    median normalisation), and NumPy generates 68,000 x 3,600 semi-synthetic float32 spectra
+    with the same model as SemiSyntheticSpectra (in blocks of 4,096 rows; the continuum by scipy's
+    median filter, so the values differ, the work is the same). Needs astropy, spectres, scipy."""
+    from astropy.io import fits
+    from spectres import spectres
+    folder = os.path.join(SHARED, "datasets", "sdss-spectra")
+    files = sorted(f for f in os.listdir(folder) if f.endswith(".fits"))
+
+    def decode():
+        n = 0
+        for name in files:
+            with fits.open(os.path.join(folder, name), memmap=True) as f:
+                d = f["COADD"].data
+                n += len(np.asarray(d["flux"], dtype=np.float64)) + len(np.asarray(d["loglam"], dtype=np.float64)) \
+                    + len(np.asarray(d["ivar"], dtype=np.float64))
+        return {"values": n}
+    measure("fits_decode_sdss_8_files", decode, repeats=5)
+
+    def read_all():
+        out = []
+        for name in files:
+            with fits.open(os.path.join(folder, name)) as f:
+                d = f["COADD"].data
+                z = float(f["SPECOBJ"].data["Z"][0])
+                w = 10.0 ** np.asarray(d["loglam"], dtype=np.float64) / (1 + z)
+                keep = np.asarray(d["ivar"]) > 0
+                out.append((w[keep], np.asarray(d["flux"], dtype=np.float64)[keep], w[0], w[-1]))
+        return out
+
+    def load():
+        spectra_ = read_all()
+        step, half = 1e-4, 10 ** 0.5e-4
+        start, end = max(s[2] for s in spectra_) * half, min(s[3] for s in spectra_) / half
+        n = int(np.floor(np.log10(end / start) / step + 1e-9)) + 1
+        grid = start * 10 ** (np.arange(n) * step)
+        rows = np.array([spectres(grid, w, f, fill=np.nan, verbose=False) for w, f, _, _ in spectra_])
+        rows /= np.nanmedian(rows, axis=1, keepdims=True)
+        return {"rows": rows.shape[0], "columns": rows.shape[1]}
+    measure("spectra_load_sdss_8_files", load, repeats=5)
+
+    grid = 3760.0 * (8600.0 / 3760.0) ** (np.arange(3600) / 3599)
+    templates = []
+    for w, f, _, _ in read_all():
+        t = spectres(grid, w, f, fill=np.nan, verbose=False)
+        templates.append(t / np.nanmedian(t))
+    templates = np.array(templates)
+    from scipy.ndimage import median_filter
+    continuum = median_filter(templates, size=(1, 51), mode="nearest")
+    lines = templates - continuum
+    scale = np.median(np.abs(templates), axis=1)
+    k, width = templates.shape
+    span = np.log(8600.0 / 3760.0)
+
+    def generate():
+        rng = np.random.default_rng(0)
+        out = np.empty((68_000, width), dtype=np.float32)
+        cols = np.arange(width, dtype=np.float64)
+        for r0 in range(0, 68_000, 4096):
+            m = min(4096, 68_000 - r0)
+            a = rng.integers(0, k, m)
+            b = (a + 1 + rng.integers(0, k - 1, m)) % k
+            wgt = 0.2 * rng.random(m)
+            dz = 0.001 * rng.standard_normal(m)
+            s = np.exp(0.3 * rng.standard_normal(m))
+            pos = np.clip(cols[None, :] - (np.log1p(dz) / span * (width - 1))[:, None], 0, width - 1)
+            i0 = np.minimum(pos.astype(np.int64), width - 2)
+            t = pos - i0
+            def at(rows, table):
+                lo = table[rows[:, None], i0]
+                return lo + t * (table[rows[:, None], i0 + 1] - lo)
+            va = at(a, continuum) + s[:, None] * at(a, lines)
+            vb = at(b, continuum) + s[:, None] * at(b, lines)
+            noise = 0.05 * scale[a][:, None] * rng.standard_normal((m, width))
+            out[r0:r0 + m] = (1 - wgt)[:, None] * va + wgt[:, None] * vb + noise
+        return {"rows": out.shape[0], "columns": out.shape[1]}
+    measure("spectra_generate_68000x3600", generate, repeats=1, threads=1)
+
+
 def sklearn_version():
     import sklearn
     return sklearn.__version__
 
 
 groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
-          "serve": serve}
+          "serve": serve, "spectra": spectra}
 for name in (sys.argv[1:] or groups):
     groups[name]()

@@ -21,6 +21,10 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowsOutOfRange(source: String, requested: Range<Int>, available: Int)
     /// A dataset whose parts do not fit together (label count vs rows, names vs columns, ...).
     case invalidDataset(reason: String)
+    /// A FITS file that breaks the standard: `hdu` names the header-data unit (0-based index and
+    /// EXTNAME, e.g. "HDU 1 (COADD)"), `card` the card (1-based position and keyword) when one is
+    /// at fault.
+    case malformedFITS(source: String, hdu: String, card: String?, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +43,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .rowsOutOfRange(source, requested, available):
             return "\(source) has \(available) rows; the requested rows \(requested.lowerBound)..<\(requested.upperBound) are not inside 0..<\(available)"
         case let .invalidDataset(reason): return "invalid dataset: \(reason)"
+        case let .malformedFITS(source, hdu, card, reason):
+            return "\(source), \(hdu)\(card.map { ", \($0)" } ?? ""): \(reason)"
         }
     }
 }
