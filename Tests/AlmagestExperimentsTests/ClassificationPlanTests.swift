@@ -82,6 +82,15 @@ import Testing
         #expect(try store.runs().filter { $0.experiment == "magic-plan" }.count == 3 + 2)
     }
 
+    /// The README's example file reads, names the shared MAGIC file, and every model checks out.
+    @Test func theExampleFileIsValid() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/magic-classify.yaml")
+        let plan = try ClassificationPlan.load(from: url)
+        #expect(plan.input.hasSuffix("/shared/datasets/magic-gamma/magic04.data"))
+        #expect(try plan.experiments().map(\.model.name) == plan.models.map(\.name) && plan.models.count == 7)
+    }
+
     @Test func badPlansAreRefusedBeforeReadingData() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
