@@ -183,8 +183,31 @@ def tabular():
         return {"training_accuracy": round(float((predicted == y).mean()), 4), "support_vectors": int(model.n_support_.sum()),
                 "iterations": int(model.n_iter_[0]), "fit_s": round(t1 - t0, 3), "predict_s": round(t2 - t1, 3)}
 
+    def knn():
+        from sklearn.neighbors import KNeighborsClassifier
+        model = KNeighborsClassifier(n_neighbors=5, algorithm="brute", n_jobs=2).fit(x, y)
+        return {"training_accuracy": round(float((model.predict(x[:4000]) == y[:4000]).mean()), 4)}
+
+    def smote():
+        try:
+            from imblearn.over_sampling import SMOTE
+        except ImportError:
+            return {"skipped": "pip install imbalanced-learn"}
+        xs, _ = SMOTE(k_neighbors=5, random_state=0).fit_resample(x, y)
+        return {"rows_added": int(len(xs) - len(x))}
+
+    def grid_search():
+        from sklearn.model_selection import GridSearchCV, StratifiedKFold
+        from sklearn.tree import DecisionTreeClassifier
+        search = GridSearchCV(DecisionTreeClassifier(random_state=0),
+                              {"max_depth": [2, 4, 6, 8, 10, 12], "min_samples_leaf": [1, 5, 10, 20]},
+                              cv=StratifiedKFold(5, shuffle=True, random_state=0), n_jobs=2).fit(raw, y)
+        return {"best_cv_accuracy": round(float(search.best_score_), 4), "candidates": len(search.cv_results_["params"])}
+
     for task, body, repeats in (("yeo_johnson_fit_magic", yeo_johnson, 5), ("logistic_regression_fit_predict_magic", logistic, 5),
-                                ("gaussian_nb_fit_predict_magic", naive_bayes, 5), ("svm_rbf_fit_predict_magic", svm, 3)):
+                                ("gaussian_nb_fit_predict_magic", naive_bayes, 5), ("svm_rbf_fit_predict_magic", svm, 3),
+                                ("kneighbors_fit_predict_4000_magic", knn, 3), ("smote_magic", smote, 3),
+                                ("grid_search_tree_24x5_magic", grid_search, 2)):
         body()
         measure(task, body, repeats=repeats, **extra)
 
