@@ -83,6 +83,21 @@ import Testing
         #expect(figure.contains(">\(top)<") && figure.contains("accuracy lost"))
     }
 
+    /// The run's learning and validation curves are drawn from its files, one point per logged value.
+    @Test func learningAndValidationCurvesFromTheRun() throws {
+        let f = try PipelineFixture.get()
+        let html = f.page("/run/\(f.multiclassID)").html
+        let learning = try f.json(f.multiclassID, "learning_curve.json", as: LearningCurveArtifact.self).curve
+        let validation = try f.json(f.multiclassID, "validation_curve.json", as: ValidationCurveArtifact.self).curve
+        #expect(learning.test.count == 2 && validation.labels == ["0.001", "0.01"])
+        let learningFigure = slice(html, from: "id=\"learning-curve\"", to: "</figure>")
+        let validationFigure = slice(html, from: "id=\"validation-curve\"", to: "</figure>")
+        #expect(learningFigure.contains("data-name=\"held-out accuracy\"") && learningFigure.contains("training rows"))
+        #expect(validationFigure.contains("data-name=\"training accuracy\"") && validationFigure.contains("learning_rate"))
+        // No curves on a run that asked for none.
+        #expect(!f.page("/run/\(f.binaryID)").html.contains("id=\"learning-curve\""))
+    }
+
     @Test func trainingCurveHasOneSeriesPerLoggedColumnWithEveryEpoch() throws {
         let f = try PipelineFixture.get()
         for id in [f.binaryID, f.multiclassID] {

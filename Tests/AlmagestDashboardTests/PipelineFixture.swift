@@ -45,7 +45,11 @@ struct PipelineFixture: SiteFixture, Sendable {
             "hidden_layer_sizes": "16", "learning_rate": 1e-2, "batch_size": 64, "epochs": 3, "early_stopping": false, "seed": 1,
         ])
         multiclassID = try logged(
-            ClassificationExperiment(experiment: "digits-mlp", model: multiclass, seed: 0).run(on: digits, store: store).runID)
+            ClassificationExperiment(
+                experiment: "digits-mlp", model: multiclass, seed: 0,
+                curves: CurveSettings(learningFractions: [0.5, 1], validation: .init(option: "learning_rate", values: [1e-3, 1e-2]),
+                                      folds: 3)
+            ).run(on: digits, store: store).runID)
 
         let images = try FactorizationData.mnist(directory: Reference.url("datasets/mnist"), rows: 0..<40)
         let specs = [2, 3, 4].map { FactorizationSpec(method: .mu, rank: $0, iterations: 20, trackEvery: 2, initialization: .nndsvd) }

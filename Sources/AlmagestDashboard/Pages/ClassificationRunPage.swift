@@ -49,6 +49,20 @@ public struct ClassificationRunPage: RunPage {
         if run.has(ImportanceArtifact.fileName) {
             body += try run.memo(ImportanceArtifact.fileName, "importance") { try importanceFigure(run.artifact(ImportanceArtifact.self)) }
         }
+        if run.has(LearningCurveArtifact.fileName) {
+            body += try run.memo(LearningCurveArtifact.fileName, "learning") {
+                HTML.figure(try run.artifact(LearningCurveArtifact.self).chart(),
+                            caption: "accuracy against training rows, cross-validated on the training part (learning_curve.json)",
+                            id: "learning-curve")
+            }
+        }
+        if run.has(ValidationCurveArtifact.fileName) {
+            body += try run.memo(ValidationCurveArtifact.fileName, "validation") {
+                let artifact = try run.artifact(ValidationCurveArtifact.self)
+                return HTML.figure(artifact.chart(), caption: "accuracy against \(HTML.escape(artifact.curve.parameter)), cross-validated on the "
+                    + "training part (validation_curve.json)", id: "validation-curve")
+            }
+        }
         body += "</section>"
         body += perClassTable(classes: confusion.classes, metrics: metrics)
         if run.has("search.json") { body += try searchTable(run.json("search.json", as: [SearchCandidate].self)) }
