@@ -125,9 +125,7 @@ public struct ClassificationPlan: Codable, Sendable, Equatable {
             let steps = entry.preprocessing ?? preprocessing
             _ = try Pipeline(steps: steps, final: spec)
             if let search = entry.search {
-                _ = try ModelSearch(steps: steps, model: spec, space: search.space,
-                                    strategy: search.kind == .grid ? .grid : .random(candidates: search.candidates),
-                                    folds: search.folds, repeats: search.repeats, seed: seed).candidates()
+                _ = try search.modelSearch(steps: steps, model: spec, seed: seed).candidates()
             }
             return ClassificationExperiment(experiment: experiment, model: spec, preprocessing: steps, testFraction: testFraction,
                                             seed: seed, search: entry.search, groupColumn: groupColumn, curves: curves)

@@ -39,6 +39,12 @@ public struct SearchSettings: Codable, Sendable, Equatable {
         candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? 10
         repeats = try c.decodeIfPresent(Int.self, forKey: .repeats) ?? 1
     }
+
+    /// The search these settings describe over the pipeline of `steps` and `model`.
+    public func modelSearch(steps: [EstimatorSpec], model: EstimatorSpec, seed: Int) -> ModelSearch {
+        ModelSearch(steps: steps, model: model, space: space, strategy: kind == .grid ? .grid : .random(candidates: candidates),
+                    folds: folds, repeats: repeats, seed: seed)
+    }
 }
 
 extension ClassificationExperiment {
@@ -50,10 +56,7 @@ extension ClassificationExperiment {
         _ settings: SearchSettings, dataset: Dataset, names: [String], y: [Int], groups: [Int]?, split: TrainTestIndices,
         store: RunStore?, progress: ProgressLog
     ) throws -> (pipeline: Pipeline, candidates: [ModelSearchCandidate]) {
-        let search = ModelSearch(
-            steps: preprocessing, model: model, space: settings.space,
-            strategy: settings.kind == .grid ? .grid : .random(candidates: settings.candidates), folds: settings.folds,
-            repeats: settings.repeats, seed: seed)
+        let search = settings.modelSearch(steps: preprocessing, model: model, seed: seed)
         let count = try search.candidates().count
         let plan = FoldPlan(folds: settings.folds, repeats: settings.repeats, seed: seed)
         let result = try progress.phase("\(settings.kind.rawValue) search: \(count) candidates x \(plan.label(grouped: groups != nil))") {
