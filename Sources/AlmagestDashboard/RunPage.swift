@@ -77,11 +77,12 @@ public struct RunPageRegistry: Sendable {
         self.pages = pages
     }
 
-    /// The pages of Almagest's own pipelines: clustering first (it claims any run with
-    /// `projection.csv` or `labels.csv`), then classification (`confusion_matrix.json`) and NMF
-    /// (`history.csv` + `summary.json`).
+    /// The pages of Almagest's own pipelines: spectra clustering first (runs with
+    /// `cluster_spectra.json`), then clustering (it claims any run with `projection.csv` or
+    /// `labels.csv`), classification (`confusion_matrix.json`) and NMF (`history.csv` +
+    /// `summary.json`).
     public static var standard: RunPageRegistry {
-        RunPageRegistry(pages: [ClusteringRunPage(), ClassificationRunPage(), FactorizationRunPage()])
+        RunPageRegistry(pages: [SpectraRunPage(), ClusteringRunPage(), ClassificationRunPage(), FactorizationRunPage()])
     }
 
     /// Adds a page, tried before the ones already registered.

@@ -7,13 +7,15 @@ import ArgumentParser
 import Foundation
 
 /// `almagest cluster`: any registered clusterer (k-means by default) on a user's own CSV or NPY
-/// file, with the demo's outputs.
+/// file, or on spectra (a folder of SDSS FITS files, one FITS file), with the demo's outputs.
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Cluster the rows of a CSV or NPY file (k-means or any registered clusterer) and log the run.",
+        abstract: "Cluster the rows of a CSV or NPY file, or spectra from FITS files, with any registered clusterer and log the run.",
         discussion: """
-            Each row is one sample. With --features hog or histogram the rows are images in row-major order \
+            Each row is one sample. A folder of FITS files (or one .fits file) is read as SDSS spectra: shifted to \
+            the rest frame, resampled on a common wavelength grid, normalised by their median; their CLASS gives \
+            the true labels. --spectra reads a CSV/NPY matrix the same way (columns named by wavelength). With --features hog or histogram the rows are images in row-major order \
             (give --image-size, or square images are assumed). With --target, that column holds the true \
             labels: it is left out of the features and the external scores (AMI, ARI, ...) are computed. \
             --algorithm names any registered clusterer (almagest models --kind clusterer), --option KEY=VALUE \
@@ -22,8 +24,11 @@ struct ClusterCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
-    @Option(name: .long, help: "Data file: .csv, .csv.gz, .tsv or .npy.")
+    @Option(name: .long, help: "Data: a .csv, .csv.gz, .tsv or .npy file, a folder of FITS spectra, or a .fits file.")
     var input: String
+
+    @Flag(name: .long, help: "Read the rows as spectra (prepared as FITS spectra are; implied for FITS input).")
+    var spectra = false
 
     @Option(name: .long, help: "Number of clusters k (at most the number of rows).")
     var clusters: Int
@@ -65,7 +70,7 @@ struct ClusterCommand: ParsableCommand {
             let url = URL(fileURLWithPath: input)
             let selector = target.map(ColumnSelector.init(commandLine:))
             let progress = ProgressLog.standardError
-            let dataset = try progress.phase("read \(input)") { try Dataset.load(from: url, target: selector) }
+            let dataset = try load(url, target: selector, progress: progress)
             let settings = try featureSettings(for: dataset)
             let chosen = try estimator.options(for: algorithm, shorthands: [("restarts", "restarts", restarts)])
             _ = try EstimatorSpec(algorithm, options: chosen).clusterer()  // said before reading the data
@@ -81,6 +86,21 @@ struct ClusterCommand: ParsableCommand {
                 print("\nrun \(result.runID ?? "-") -> \(result.directory?.path ?? "")")
             }
         }
+    }
+
+    /// The data set: spectra for a folder, a FITS file or `--spectra`; a table otherwise.
+    private func load(_ url: URL, target: ColumnSelector?, progress: ProgressLog) throws -> Dataset {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+        let fits = ["fits", "fit"].contains(url.pathExtension.lowercased())
+        guard spectra || fits || (exists && isFolder.boolValue) else {
+            return try progress.phase("read \(input)") { try Dataset.load(from: url, target: target) }
+        }
+        let collection = try SpectraCollection.load(from: url, target: target, progress: progress)
+        var notes = collection.dropped.prefix(5).map { "left out \($0.source): \($0.reason)\n" }.joined()
+        if collection.dropped.count > 5 { notes += "... and \(collection.dropped.count - 5) more spectra left out\n" }
+        FileHandle.standardError.write(Data(notes.utf8))
+        return try collection.dataset()
     }
 
     private func featureSettings(for dataset: Dataset) throws -> FeatureSettings {

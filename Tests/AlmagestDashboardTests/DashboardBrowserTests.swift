@@ -79,6 +79,27 @@ extension LiveDashboardTests {
         }
     }
 
+    /// The spectra page in the browser: its script runs without errors, the cluster in the address
+    /// shows that cluster's spectra block only, and the Sankey against another run is drawn.
+    @Test func spectraPageShowsTheSelectedClustersSpectra() async throws {
+        guard let chromium = try browser() else { return }
+        let f = try SpectraFixture.shared.get()
+        let id = try #require(f.kmeans.runID), other = try #require(f.minibatch.runID)
+        let clusters = Array(Set(f.kmeans.labels)).sorted()
+        try await withDashboard(f.store) { port in
+            for k in [clusters[0], clusters[clusters.count - 1]] {
+                let url = "http://127.0.0.1:\(port)/run/\(id)?against=\(other)#cluster=\(k)"
+                let (dom, log) = try await Chromium.dumpDOM(chromium, url: url)
+                #expect(dom.contains("data-script=\"ready\""), "the page's script did not run")
+                #expect(dom.contains("data-page-kind=\"spectra\"") && dom.contains("data-selected=\"\(k)\""))
+                #expect(count("class=\"examples spectra\" data-cluster=\"\(k)\" data-count=\"3\">", in: dom) == 1)
+                #expect(count("class=\"examples spectra\" data-cluster=\"\\d+\" data-count=\"3\" hidden", in: dom) == clusters.count - 1)
+                #expect(count("<polygon[^>]*class=\"ribbon\"", in: dom) >= clusters.count)
+                Chromium.expectNoErrors(dom: dom, log: log)
+            }
+        }
+    }
+
     /// The scatter's colour of each cluster, as the page sends it (`data-colors`).
     private func clusterColors(_ html: String) throws -> [Int: String] {
         let text = try #require(attribute("data-colors", in: html)).replacingOccurrences(of: "&quot;", with: "\"")

@@ -47,7 +47,8 @@ import Testing
             let directory = try #require(result.directory)
             #expect(run.id == result.runID)
             #expect(Set(run.artifacts) == [
-                "parameters.json", "metrics.json", "labels.csv", "projection.csv", "silhouette.csv", "model.json", "examples.json",
+                "parameters.json", "metrics.json", "labels.csv", "projection.csv", "silhouette.json", "silhouette.csv",
+                "silhouette.svg", "model.json", "examples.json",
             ])
             // examples.json: up to 12 images per cluster, each the row's pixels, in its cluster.
             let examples = try JSONDecoder().decode(

@@ -31,6 +31,23 @@ import Testing
         #expect(!labels.contains("0.1") && !labels.contains("10"))
     }
 
+    /// A band is one polygon under its line, spanning the lower and upper values, and widens the
+    /// y range; a band whose length differs from the series' is refused.
+    @Test func bandsAreShadedUnderTheirSeries() throws {
+        let chart = LineChart(series: [LineSeries(
+            "mean flux", x: [1, 2, 3], y: [1, 2, 1], band: (lower: [0.5, 1.5, -1], upper: [1.5, 2.5, 4]))])
+        let xml = try #require(XMLCheck.parse(try chart.svg()))
+        let band = try #require(xml.elements(named: "polygon", withClass: "band").first)
+        #expect((band.attributes["points"] ?? "").split(separator: " ").count == 6)
+        let root = try #require(xml.elements(named: "svg").first?.attributes)
+        let yMin = try #require(root["data-y-min"].flatMap(Double.init)), yMax = try #require(root["data-y-max"].flatMap(Double.init))
+        #expect(yMin <= -1 && yMax >= 4)
+        let ragged = LineChart(series: [LineSeries("m", x: [1, 2], y: [1, 2], band: (lower: [0], upper: [2, 3]))])
+        #expect(throws: PlotError.self) { try ragged.svg() }
+        let logBand = LineChart(series: [LineSeries("m", x: [1, 2], y: [1, 2], band: (lower: [0, 1], upper: [2, 3]))], yScale: .logarithmic)
+        #expect(throws: PlotError.nonPositiveOnLogScale(what: "line series \"m\" band lower", index: 0, value: 0)) { try logBand.svg() }
+    }
+
     /// A marker label stays inside the plot: right of its line, or left of it near the right edge.
     @Test func markerLabelsStayInsideThePlot() throws {
         for (x, anchor) in [(1.0, nil as String?), (30.0, "end")] {

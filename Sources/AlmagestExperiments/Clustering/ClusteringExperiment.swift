@@ -13,9 +13,13 @@ import Foundation
 /// has such options. Each run directory holds `parameters.json` (the clusterer's options,
 /// flattened, and the experiment's settings), `metrics.json`, `labels.csv` (row, true label,
 /// cluster), `projection.csv` (`ProjectionArtifact`: 3-D PCA coordinates with true label and
-/// cluster), `silhouette.csv` (per-cluster size and mean silhouette), `model.json` (the fitted
-/// clusterer, with its registered name) and, when the rows are images, `examples.json` (a few
-/// images per cluster, `ClusterExamples`). Cost: the clusterer's fit (k-means: O(k n d T) per
+/// cluster), `silhouette.json` (`SilhouetteArtifact`: per-cluster size, mean and silhouette
+/// profile, with `silhouette.csv` and the plot beside it), `training_curve.csv` when the clusterer
+/// records one (GEMINI's score per epoch, FisherEM's log-likelihood per iteration), `model.json`
+/// (the fitted clusterer, with its registered name) and, when the rows are images,
+/// `examples.json` (a few images per cluster, `ClusterExamples`), or, when they are spectra
+/// (columns named by increasing wavelengths), `cluster_spectra.json` (`ClusterSpectraArtifact`:
+/// mean spectrum, spread and typical members per cluster). Cost: the clusterer's fit (k-means: O(k n d T) per
 /// restart) plus O(n²) for the silhouette.
 ///
 /// ```swift
@@ -130,7 +134,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
             let comparison = try ClusteringComparison(labelsTrue: truth, labelsPredicted: model.labels)
             metrics.merge(comparison.dictionary) { $1 }
         }
-        var silhouette: SilhouetteAnalysis?
+        var silhouette: SilhouetteArtifact?
         if Set(model.labels).count >= 2 && Set(model.labels).count < features.rows {
             silhouette = try progress.phase("\(name): silhouette (\(self.silhouette))") {
                 try sampledSilhouette(features, labels: model.labels, metrics: &metrics)
@@ -149,7 +153,11 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
                 try run.writeJSON("metrics.json", metrics)
                 try run.writeArtifact("labels.csv", contents: labelsCSV(truth: dataset.labels, predicted: model.labels))
                 try run.write(ProjectionArtifact(coordinates: projection, truth: dataset.labels, clusters: model.labels))
-                if let silhouette { try run.writeArtifact("silhouette.csv", contents: silhouetteCSV(silhouette)) }
+                if let silhouette { try run.write(silhouette) }
+                if let curves = model.trainingCurves { try run.write(TrainingCurveArtifact(curves)) }
+                if descriptor == .none, let wavelengths = dataset.spectralWavelengths {
+                    try run.write(ClusterSpectraArtifact(flux: dataset.features, wavelengths: wavelengths, labels: model.labels))
+                }
                 try run.writeJSON("model.json", model)
                 if descriptor != .none && settings.imageHeight * settings.imageWidth == dataset.featureCount {
                     try run.writeJSON("examples.json", ClusterExamples(
@@ -170,12 +178,12 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
     /// two clusters; a sampled run also logs `silhouette_sample_size`.
     private func sampledSilhouette(
         _ features: Matrix<Double>, labels: [Int], metrics: inout [String: Double]
-    ) throws -> SilhouetteAnalysis? {
+    ) throws -> SilhouetteArtifact? {
         if silhouette == .off { return nil }
         guard let rows = silhouette.rows(labels: labels, seed: seed) else {
             let analysis = try SilhouetteAnalysis(features, labels: labels)
             metrics["silhouette"] = analysis.score
-            return analysis
+            return try SilhouetteArtifact(values: analysis.samples, labels: labels)
         }
         let sampled = rows.map { labels[$0] }
         let found = Set(sampled).count
@@ -183,7 +191,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         let analysis = try SilhouetteAnalysis(features.rows(at: rows), labels: sampled)
         metrics["silhouette"] = analysis.score
         metrics["silhouette_sample_size"] = Double(rows.count)
-        return analysis
+        return try SilhouetteArtifact(values: analysis.samples, labels: sampled)
     }
 
     private func labelsCSV(truth: [Int]?, predicted: [Int]) -> Data {
@@ -194,11 +202,6 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         return Data(text.utf8)
     }
 
-    private func silhouetteCSV(_ s: SilhouetteAnalysis) -> Data {
-        var text = "cluster,size,mean_silhouette\n"
-        for (k, label) in s.clusterLabels.enumerated() { text += "\(label),\(s.clusterSizes[k]),\(s.clusterMeans[k])\n" }
-        return Data(text.utf8)
-    }
 }
 
 /// What one descriptor's run produced.

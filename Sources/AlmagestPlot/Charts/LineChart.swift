@@ -6,13 +6,25 @@ public struct LineSeries: Sendable, Equatable {
     public var isDashed: Bool
     /// Draw a small disc at every point.
     public var showsMarkers: Bool
+    /// A shaded band around the curve (lower and upper value at each x, such as mean ± one
+    /// standard deviation), drawn under the line in the series' colour; nil for none.
+    public var band: (lower: [Double], upper: [Double])?
 
-    public init(_ name: String, x: [Double], y: [Double], isDashed: Bool = false, showsMarkers: Bool = false) {
+    public init(
+        _ name: String, x: [Double], y: [Double], isDashed: Bool = false, showsMarkers: Bool = false,
+        band: (lower: [Double], upper: [Double])? = nil
+    ) {
         self.name = name
         self.x = x
         self.y = y
         self.isDashed = isDashed
         self.showsMarkers = showsMarkers
+        self.band = band
+    }
+
+    public static func == (a: LineSeries, b: LineSeries) -> Bool {
+        a.name == b.name && a.x == b.x && a.y == b.y && a.isDashed == b.isDashed && a.showsMarkers == b.showsMarkers
+            && a.band?.lower == b.band?.lower && a.band?.upper == b.band?.upper
     }
 
     /// A series over x = 0, 1, 2, ...
@@ -48,7 +60,8 @@ public struct VerticalMarker: Sendable, Equatable {
 ///
 /// Each series is a `<g class="series">` with `data-name`, `data-index` and its points as
 /// space-separated `data-x`/`data-y` values, holding its `<polyline>` (and point markers
-/// `<circle data-point="i">`, i the point's position in the series); intervals are
+/// `<circle data-point="i">`, i the point's position in the series, and its band, when it has one,
+/// as a `<polygon class="band">` under the line); intervals are
 /// `<rect class="interval">` with `data-from`/`data-to`, markers `<line class="marker">`, legend
 /// entries `<g class="legend-entry">` with `data-series` (the series' index). The root `<svg>`
 /// carries the plot area and its data ranges (`data-plot-x`, `-y`, `-width`, `-height`,
@@ -94,7 +107,7 @@ public struct LineChart: Chart {
                 } : [],
             fontSize: style.fontSize)
         let xs = series.flatMap(\.x) + intervals.flatMap { [$0.from, $0.to] } + markers.map(\.x)
-        let ys = series.flatMap(\.y)
+        let ys = series.flatMap { $0.y + ($0.band?.lower ?? []) + ($0.band?.upper ?? []) }
         let probe = AxisMapping.fitted(to: ys, scale: yScale, pixels: (1, 0))
         let frame = ChartFrame(
             style: style, titles: titles,
@@ -142,9 +155,17 @@ public struct LineChart: Chart {
             let color = style.palette.color(at: k)
             let points = zip(s.x, s.y).map { Point(xMap.position(of: $0), yMap.position(of: $1)) }
             let point = { (i: Int) in Attributes(data: [("point", "\(i)")]) }
-            var items: [Node] = [points.count == 1
+            var items: [Node] = []
+            if let band = s.band, s.x.count > 1 {
+                let upper = zip(s.x, band.upper).map { Point(xMap.position(of: $0), yMap.position(of: $1)) }
+                let lower = zip(s.x, band.lower).map { Point(xMap.position(of: $0), yMap.position(of: $1)) }
+                var fill = color
+                fill.alpha = 0.18
+                items.append(.polygon(upper + lower.reversed(), style: .fill(fill), attributes: Attributes(classes: ["band"])))
+            }
+            items.append(points.count == 1
                 ? .circle(center: points[0], radius: 3, style: .fill(color), attributes: point(0))
-                : .polyline(points, style: .stroke(color, width: 2, dash: s.isDashed ? [6, 4] : []))]
+                : .polyline(points, style: .stroke(color, width: 2, dash: s.isDashed ? [6, 4] : [])))
             if s.showsMarkers && points.count > 1 {
                 items += points.enumerated().map { .circle(center: $1, radius: 2.5, style: .fill(color), attributes: point($0)) }
             }
@@ -177,8 +198,17 @@ public struct LineChart: Chart {
             try Validate.finite(s.x, name + " x")
             try Validate.finite(s.y, name + " y")
             try Validate.length(s.y.count, name + " y", equals: s.x.count, "its x")
+            if let band = s.band {
+                try Validate.finite(band.lower, name + " band lower")
+                try Validate.finite(band.upper, name + " band upper")
+                try Validate.length(band.lower.count, name + " band lower", equals: s.x.count, "its x")
+                try Validate.length(band.upper.count, name + " band upper", equals: s.x.count, "its x")
+            }
             if yScale == .logarithmic, let i = s.y.firstIndex(where: { $0 <= 0 }) {
                 throw PlotError.nonPositiveOnLogScale(what: name + " y", index: i, value: s.y[i])
+            }
+            if yScale == .logarithmic, let lower = s.band?.lower, let i = lower.firstIndex(where: { $0 <= 0 }) {
+                throw PlotError.nonPositiveOnLogScale(what: name + " band lower", index: i, value: lower[i])
             }
         }
         for (i, interval) in intervals.enumerated() {
