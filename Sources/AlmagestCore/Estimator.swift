@@ -80,6 +80,9 @@ public protocol FittedClassifier<Input>: Codable, Sendable {
     /// ensembles; sums to 1); nil for models without. Permutation importance works for any model
     /// (`PermutationImportance`).
     var impurityImportances: [Double]? { get }
+    /// How many splits of the model's trees test each input feature (trees, forests and boosted
+    /// trees; XGBoost's `weight` importance); nil for models without trees.
+    var featureSplitCounts: [Int]? { get }
 }
 
 /// A configuration that learns a classifier from labelled samples.
@@ -117,6 +120,7 @@ extension FittedClassifier {
     public var trainingCurves: TrainingCurves? { nil }
     public func safetensorsFile(metadata: [String: String]) throws -> Data? { nil }
     public var impurityImportances: [Double]? { nil }
+    public var featureSplitCounts: [Int]? { nil }
 }
 
 extension Matrix: EstimatorInput {

@@ -78,7 +78,7 @@ import Testing
         let expected = ["parameters.json", "metrics.json", "model.json", "split.json", "predictions.csv",
                         "confusion_matrix.json", "confusion_matrix.csv", "confusion_matrix.svg", "roc.csv", "roc.svg",
                         "training_curve.csv", "training_curve.svg", "training_curve.png", "weights.safetensors",
-                        "importances.json", "importances.svg"]
+                        "importances.json", "importances.svg", "importances.csv"]
         for name in expected {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name) missing")
         }
@@ -142,6 +142,12 @@ import Testing
         // Constant pixels (the image border) are never split on, and shuffling them costs nothing.
         let constant = (0..<64).filter { j in Set((0..<500).map { digits.features[$0, j] }).count == 1 }
         #expect(!constant.isEmpty && constant.allSatisfy { impurity[$0] == 0 && result.importance!.permutationMeans[$0] == 0 })
+        // Split counts: one per internal node of the tree, none on a constant pixel, and a feature
+        // with impurity decrease has at least one split.
+        let splits = try #require(result.importance?.splitCounts)
+        let tree = try #require(result.model.final.base as? DecisionTreeClassifierModel).tree
+        #expect(splits.reduce(0, +) == tree.nodeCount - tree.leafCount)
+        #expect(constant.allSatisfy { splits[$0] == 0 } && (0..<64).allSatisfy { impurity[$0] == 0 || splits[$0] > 0 })
     }
 
     @Test func sameSeedSameResult() throws {

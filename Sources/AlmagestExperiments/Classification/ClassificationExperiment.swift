@@ -238,7 +238,7 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
         }
         let importance = ImportanceArtifact(
             features: dataset.featureNames, permutationMeans: permutation.means, permutationDeviations: permutation.deviations,
-            impurity: model.impurityImportances)
+            impurity: model.impurityImportances, splitCounts: model.featureSplitCounts)
         let report = try names.count == 2
             ? ClassificationReport(truth: truth, predicted: predicted, scores: (0..<probabilities.rows).map { probabilities[$0, 1] })
             : ClassificationReport(truth: truth, predicted: predicted, probabilities: probabilities)

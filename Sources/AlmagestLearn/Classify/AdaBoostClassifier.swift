@@ -155,4 +155,11 @@ extension AdaBoostClassifierModel {
         }
         return sum.map { $0 / total }
     }
+
+    /// Splits per feature over every boosted tree.
+    public var featureSplitCounts: [Int]? {
+        trees.reduce(into: [Int](repeating: 0, count: featureCount)) { total, tree in
+            for (j, c) in tree.splitCounts(features: featureCount).enumerated() { total[j] += c }
+        }
+    }
 }

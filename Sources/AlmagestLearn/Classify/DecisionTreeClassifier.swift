@@ -144,4 +144,6 @@ extension DecisionTreeClassifier: RegisteredEstimator {
 extension DecisionTreeClassifierModel {
     /// `featureImportances`, as every fitted classifier offers them.
     public var impurityImportances: [Double]? { featureImportances }
+    /// The tree's splits per feature.
+    public var featureSplitCounts: [Int]? { tree.splitCounts(features: featureImportances.count) }
 }

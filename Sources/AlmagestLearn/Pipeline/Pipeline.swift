@@ -156,5 +156,10 @@ public struct PipelineModel: FittedClassifier, Equatable {
         final.impurityImportances.flatMap { $0.count == featureNames.count ? $0 : nil }
     }
 
+    /// The final classifier's splits per feature, under the same condition.
+    public var featureSplitCounts: [Int]? {
+        final.featureSplitCounts.flatMap { $0.count == featureNames.count ? $0 : nil }
+    }
+
     public func safetensorsFile(metadata: [String: String]) throws -> Data? { try final.safetensorsFile(metadata: metadata) }
 }

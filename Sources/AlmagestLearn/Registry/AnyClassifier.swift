@@ -60,6 +60,7 @@ public struct AnyFittedClassifier<Input: EstimatorInput>: FittedClassifier, Equa
     public var trainingCurves: TrainingCurves? { base.trainingCurves }
     public func safetensorsFile(metadata: [String: String]) throws -> Data? { try base.safetensorsFile(metadata: metadata) }
     public var impurityImportances: [Double]? { base.impurityImportances }
+    public var featureSplitCounts: [Int]? { base.featureSplitCounts }
 
     public init(from decoder: Decoder) throws {
         self = try ErasedCoding.decodeModel(Self.self, from: decoder, kind: "classifier")

@@ -73,6 +73,8 @@ struct DecisionTreeGoldenTests {
             for k in 0..<3 { #expect(abs(counts[k] / total - expected.value[node][k]) < 1e-14) }
         }
         for (a, b) in zip(model.featureImportances, reference.featureImportances) { #expect(abs(a - b) < 1e-12) }
+        // Split counts: how many of scikit-learn's internal nodes test each feature.
+        #expect(model.featureSplitCounts == (0..<4).map { j in expected.feature.filter { $0 == j }.count })
         let p = try model.predictProbabilities(xTest)
         var largest = 0.0
         for i in 0..<p.rows { for k in 0..<3 { largest = max(largest, abs(p[i, k] - reference.predictProba[i][k])) } }

@@ -105,6 +105,8 @@ public struct GradientBoostingModel: FittedClassifier, Equatable {
 
     /// `gainImportances`, as every fitted classifier offers them.
     public var impurityImportances: [Double]? { gainImportances }
+    /// `splitCounts`, as every fitted classifier offers them.
+    public var featureSplitCounts: [Int]? { splitCounts }
 }
 
 // MARK: - Private

@@ -64,6 +64,13 @@ public struct DecisionTree: Codable, Sendable, Equatable {
         return node
     }
 
+    /// How many internal nodes split on each of `count` features.
+    public func splitCounts(features count: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: count)
+        for node in 0..<nodeCount where !isLeaf(node) { counts[features[node]] += 1 }
+        return counts
+    }
+
     /// Impurity decrease of every feature, weighted by the share of training weight at each node
     /// and normalised to sum 1 (all zeros for a tree that is a single leaf): scikit-learn's
     /// `feature_importances_`.

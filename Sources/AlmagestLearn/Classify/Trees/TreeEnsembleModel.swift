@@ -86,4 +86,10 @@ extension TreeEnsembleModel {
 extension TreeEnsembleModel {
     /// `featureImportances`, as every fitted classifier offers them.
     public var impurityImportances: [Double]? { featureImportances }
+    /// Splits per feature over every tree of the forest.
+    public var featureSplitCounts: [Int]? {
+        trees.reduce(into: [Int](repeating: 0, count: featureImportances.count)) { total, tree in
+            for (j, c) in tree.splitCounts(features: featureImportances.count).enumerated() { total[j] += c }
+        }
+    }
 }
