@@ -1,3 +1,4 @@
+import AlmagestCore
 import Foundation
 
 #if canImport(Glibc)
@@ -28,7 +29,8 @@ public final class ProgressLog: @unchecked Sendable {
         self.isTerminal = isTerminal
     }
 
-    /// Runs `body` as the phase `name`, telling its start (live) and its duration.
+    /// Runs `body` as the phase `name`, telling its start (live) and its duration. On a terminal
+    /// the live line also shows the fit's last `FitProgress` report (restart, iteration, epoch).
     public func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         guard let write else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
@@ -39,7 +41,9 @@ public final class ProgressLog: @unchecked Sendable {
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now() + 1, repeating: 1)
             timer.setEventHandler {
-                running.ifRunning { write("\u{1B}[2K\r\(name) … \(Self.seconds(since: start))") }
+                running.ifRunning { detail in
+                    write("\u{1B}[2K\r\(name) … \(Self.seconds(since: start))" + (detail.map { " · \($0)" } ?? ""))
+                }
             }
             timer.resume()
             ticker = timer
@@ -49,7 +53,8 @@ public final class ProgressLog: @unchecked Sendable {
             ticker?.cancel()
             write((isTerminal ? "\u{1B}[2K\r" : "") + "\(name): \(Self.seconds(since: start))\n")
         }
-        return try body()
+        guard isTerminal else { return try body() }
+        return try FitProgress.listening({ running.detail($0) }, body)
     }
 
     // MARK: - Private
@@ -58,8 +63,11 @@ public final class ProgressLog: @unchecked Sendable {
     private final class Running: @unchecked Sendable {
         private let lock = NSLock()
         private var isRunning = true
+        private var last: String?
 
-        func ifRunning(_ body: () -> Void) { lock.withLock { if isRunning { body() } } }
+        /// Calls `body` with the last detail while the phase runs.
+        func ifRunning(_ body: (String?) -> Void) { lock.withLock { if isRunning { body(last) } } }
+        func detail(_ text: String) { lock.withLock { last = text } }
         func stop() { lock.withLock { isRunning = false } }
     }
 

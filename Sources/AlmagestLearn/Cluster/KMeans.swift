@@ -93,6 +93,7 @@ public struct KMeans: Clusterer, Codable, Sendable, Equatable {
         let problem = LloydProblem(x: x, tolerance: tolerance, maxIterations: maxIterations)
         let config = self
         let runs = Parallel.map(restarts) { restart in
+            FitProgress.report("restart \(restart + 1)/\(config.restarts)")
             var rng = RandomStream(seed: config.seed, stream: restart)
             let start: Matrix<Double>
             switch config.initialization {

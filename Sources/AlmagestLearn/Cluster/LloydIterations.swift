@@ -29,6 +29,7 @@ struct LloydProblem: Sendable {
         var converged = false
         while iterations < maxIterations {
             iterations += 1
+            FitProgress.report("k-means iteration \(iterations)")
             let changed = assign(centroids, labels: &labels, distances: &minDistances)
             if !changed && iterations > 1 {
                 converged = true

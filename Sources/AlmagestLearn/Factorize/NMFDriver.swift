@@ -61,6 +61,7 @@ struct NMFDriver {
         var iteration = 0
         if every > 0 { points.append(try point(solver, iteration: 0, norm2: norm2, start: start)) }
         while iteration < stopping.maxIterations {
+            FitProgress.report("iteration \(iteration + 1)/\(stopping.maxIterations)")
             solver.step()
             iteration += 1
             guard every > 0, iteration % every == 0 || iteration == stopping.maxIterations else { continue }

@@ -48,6 +48,7 @@ public struct Trainer: Sendable {
         let progress = ProgressLine(enabled: options.showsProgress)
 
         for epoch in 0..<options.epochs {
+            FitProgress.report("epoch \(epoch + 1)/\(options.epochs)")
             let start = DispatchTime.now().uptimeNanoseconds
             optimizer.learningRate = options.schedule.rate(base: baseRate, epoch: epoch)
             model.setTraining(true)

@@ -36,6 +36,7 @@ struct BoostingTraining {
         var best = (round: 0, loss: Double.infinity)
         let allTrainRows = Array(0..<n), allValidationRows = Array(0..<(validation?.x.rows ?? 0))
         for round in 0..<c.rounds {
+            FitProgress.report("round \(round + 1)/\(c.rounds)")
             // The mean loss of the scores so far is the previous round's training loss.
             let previousLoss = loss.derivatives(scores: scores, labels: y, gradients: &gradients, hessians: &hessians)
             if round > 0 { trainingLoss.append(previousLoss) }
