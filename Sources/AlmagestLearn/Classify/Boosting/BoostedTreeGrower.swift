@@ -169,11 +169,11 @@ private struct GrowthState {
     mutating func split(_ batch: [Int]) -> [Int] {
         var children: [Int] = []
         var jobs: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)] = []
-        for index in batch {
+        let middles = partition(batch.map { nodes[$0] })
+        for (index, middle) in zip(batch, middles) {
             let node = nodes[index], split = node.split!
             gains[split.feature] += split.gain
             splitCounts[split.feature] += 1
-            let middle = partition(node, split)
             let left = nodes.count, right = nodes.count + 1
             nodes.append(DraftNode(start: node.start, end: middle, depth: node.depth + 1, stats: split.left, split: nil, children: nil))
             nodes.append(DraftNode(start: middle, end: node.end, depth: node.depth + 1, stats: split.right, split: nil, children: nil))
@@ -207,16 +207,32 @@ private struct GrowthState {
         // Gradients and hessians of each child's rows, in the rows' order.
         let orderedCount = requests.reduce(0) { $0 + nodes[$1.child].end - nodes[$1.child].start }
         var ordered = [Double](repeating: 0, count: 2 * orderedCount)
+        var starts = [0]
+        for request in requests { starts.append(starts.last! + nodes[request.child].end - nodes[request.child].start) }
+        let offsets = starts, segments = requests.map { nodes[$0.child].start }
+        ordered.withUnsafeMutableBufferPointer { o in
+            rows.withUnsafeBufferPointer { r in
+                let (out, rowBase) = (SharedPointer(o.baseAddress!), SharedReadPointer(r.baseAddress!))
+                let (g, h) = (SharedReadPointer(gradients), SharedReadPointer(hessians))
+                let chunks = segments.indices.flatMap { k in
+                    stride(from: offsets[k], to: offsets[k + 1], by: 8_192).map { (k, $0, min($0 + 8_192, offsets[k + 1])) }
+                }
+                Parallel.forEach(chunks.count, threads: orderedCount < 32_768 ? 1 : nil) { c in
+                    let (k, from, to) = chunks[c]
+                    let source = segments[k] - offsets[k]
+                    for t in from..<to {
+                        let row = Int(rowBase[source + t])
+                        out[t] = g[row]
+                        out[orderedCount + t] = h[row]
+                    }
+                }
+            }
+        }
         var jobs: [HistogramJob] = []
         var offset = 0
         for request in requests {
             let node = nodes[request.child]
             let count = node.end - node.start
-            for t in 0..<count {
-                let r = Int(rows[node.start + t])
-                ordered[offset + t] = gradients[r]
-                ordered[orderedCount + offset + t] = hessians[r]
-            }
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: grower.layout.values)
             jobs.append(HistogramJob(child: request.child, findChild: request.findChild, sibling: request.sibling,
                                      childStats: node.stats, siblingStats: request.sibling.map { nodes[$0].stats },
@@ -262,26 +278,41 @@ private struct GrowthState {
         }
     }
 
-    /// Partitions the node's rows stably (left first) and returns where the right part starts.
-    mutating func partition(_ node: DraftNode, _ split: SplitCandidate) -> Int {
-        let column = codes.base + split.feature * grower.binned.rows
-        let missing = grower.binning.missingBin(split.feature)
-        var (l, r) = (node.start, 0)
-        rows.withUnsafeMutableBufferPointer { rowBuffer in
+    /// Partitions each node's rows stably (left first) and returns where each right part starts;
+    /// the nodes' row segments are disjoint, so large levels partition in parallel.
+    mutating func partition(_ batch: [DraftNode]) -> [Int] {
+        let total = batch.reduce(0) { $0 + $1.end - $1.start }
+        let (binning, n, codes) = (grower.binning, grower.binned.rows, self.codes)
+        return rows.withUnsafeMutableBufferPointer { rowBuffer in
             scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                // Branch-free: every row is written to both sides and the side it belongs to advances.
-                for t in node.start..<node.end {
-                    let row = rowBuffer[t]
-                    let b = Int(column[Int(row)])
-                    let goesLeft = b == missing ? split.missingGoesLeft : b <= split.bin
-                    rowBuffer[l] = row
-                    scratchBuffer[r] = row
-                    l &+= goesLeft ? 1 : 0
-                    r &+= goesLeft ? 0 : 1
+                let (rowsOut, scratchOut) = (SharedPointer(rowBuffer.baseAddress!), SharedPointer(scratchBuffer.baseAddress!))
+                return Parallel.map(batch.count, threads: total < 32_768 || batch.count == 1 ? 1 : nil) { k in
+                    let node = batch[k], split = node.split!
+                    return Self.partition(
+                        rows: rowsOut.base, scratch: scratchOut.base, range: node.start..<node.end,
+                        column: codes.base + split.feature * n, missing: binning.missingBin(split.feature), split: split)
                 }
             }
         }
-        for t in 0..<r { rows[l + t] = scratch[t] }
+    }
+
+    /// One node's stable partition: branch-free, every row is written to both sides and the side
+    /// it belongs to advances; the right side goes through `scratch` (the same segment of it).
+    private static func partition(
+        rows: UnsafeMutablePointer<Int32>, scratch: UnsafeMutablePointer<Int32>, range: Range<Int>,
+        column: UnsafePointer<UInt8>, missing: Int, split: SplitCandidate
+    ) -> Int {
+        var (l, r) = (range.lowerBound, range.lowerBound)
+        for t in range {
+            let row = rows[t]
+            let b = Int(column[Int(row)])
+            let goesLeft = b == missing ? split.missingGoesLeft : b <= split.bin
+            rows[l] = row
+            scratch[r] = row
+            l &+= goesLeft ? 1 : 0
+            r &+= goesLeft ? 0 : 1
+        }
+        (rows + l).update(from: scratch + range.lowerBound, count: r - range.lowerBound)
         return l
     }
 
