@@ -38,6 +38,42 @@ enum CSVParallelReader {
         special: (delimiter: UInt8, quote: UInt8?, comment: UInt8?), target: ColumnSelector?, dropping: [ColumnSelector]
     ) throws -> Dataset? {
         guard isPlain(p, quote: special.quote) else { return nil }
+        guard let plan = try plan(head: p, source: source, options: options, special: special, target: target, dropping: dropping)
+        else { return nil }
+        guard let (features, targets) = try parse(p, from: plan.start, firstLine: plan.line, layout: plan.layout) else { return nil }
+        var labels: [Int]? = nil
+        var classNames: [String] = []
+        if let targets, let targetColumn = plan.targetColumn {
+            for (k, range) in targets.enumerated() where plan.layout.isMissing(p, range) {
+                throw DataError.missingValue(
+                    source: source, line: lineOf(row: k, p, from: plan.start, firstLine: plan.line, layout: plan.layout),
+                    column: targetColumn + 1)
+            }
+            (labels, classNames) = try CSVParser.labels(
+                count: targets.count, number: { FastDecimal.number(p, targets[$0]) },
+                text: { String(decoding: p[targets[$0]], as: UTF8.self) })
+        }
+        return try Dataset(
+            features: features, labels: labels, featureNames: plan.names, classNames: classNames,
+            provenance: Dataset.Provenance(source: source))
+    }
+
+    /// What the first records decide, as the general path decides it: the header, the columns
+    /// kept (`names`), the target column, where the data start (byte and line) and the layout.
+    struct Plan {
+        let layout: Layout
+        let names: [String]
+        let targetColumn: Int?
+        let start: Int
+        let line: Int
+    }
+
+    /// The plan from the file's first bytes (`head` must hold its first 22 records, or all of it);
+    /// nil when there is no record.
+    static func plan(
+        head p: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions,
+        special: (delimiter: UInt8, quote: UInt8?, comment: UInt8?), target: ColumnSelector?, dropping: [ColumnSelector]
+    ) throws -> Plan? {
         let begin = p.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
         // The first records decide the header and the columns, as the general path does.
         let head = prefixEnd(p, from: begin, records: 21, comment: special.comment)
@@ -60,30 +96,16 @@ enum CSVParallelReader {
             width: width, slots: (0..<width).map { c in c == targetColumn ? -2 : featureColumns.firstIndex(of: c) ?? -1 },
             features: featureColumns.count, delimiter: special.delimiter, comment: special.comment,
             missing: options.missingValues.map { Array($0.utf8) }, source: source)
-        guard let (features, targets) = try parse(p, from: start, firstLine: line, layout: layout) else { return nil }
-        var labels: [Int]? = nil
-        var classNames: [String] = []
-        if let targets, let targetColumn {
-            for (k, range) in targets.enumerated() where layout.isMissing(p, range) {
-                throw DataError.missingValue(source: source, line: lineOf(row: k, p, from: start, firstLine: line, layout: layout),
-                                             column: targetColumn + 1)
-            }
-            (labels, classNames) = try CSVParser.labels(
-                count: targets.count, number: { FastDecimal.number(p, targets[$0]) },
-                text: { String(decoding: p[targets[$0]], as: UTF8.self) })
-        }
-        return try Dataset(
-            features: features, labels: labels, featureNames: featureColumns.map { names[$0] }, classNames: classNames,
-            provenance: Dataset.Provenance(source: source))
+        return Plan(layout: layout, names: featureColumns.map { names[$0] }, targetColumn: targetColumn, start: start, line: line)
     }
 
     // MARK: - Private
 
-    private static let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D, blockBytes = 1 << 21
+    static let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D, blockBytes = 1 << 21
 
     /// What the parser needs to know of the columns: `slots[c]` is the feature index of column c,
     /// -2 for the target, -1 for a dropped column.
-    private struct Layout: @unchecked Sendable {
+    struct Layout: @unchecked Sendable {
         let width: Int
         let slots: [Int]
         let features: Int
@@ -98,7 +120,7 @@ enum CSVParallelReader {
     }
 
     /// No quote character, and every CR followed by LF.
-    private static func isPlain(_ p: UnsafeBufferPointer<UInt8>, quote: UInt8?) -> Bool {
+    static func isPlain(_ p: UnsafeBufferPointer<UInt8>, quote: UInt8?) -> Bool {
         let q = Int(quote ?? 0x0A)
         let n = p.count
         guard let base = p.baseAddress else { return false }
@@ -113,7 +135,7 @@ enum CSVParallelReader {
     }
 
     /// The end of the line holding the `records`-th record after `from` (the whole data when shorter).
-    private static func prefixEnd(_ p: UnsafeBufferPointer<UInt8>, from: Int, records: Int, comment: UInt8?) -> Int {
+    static func prefixEnd(_ p: UnsafeBufferPointer<UInt8>, from: Int, records: Int, comment: UInt8?) -> Int {
         var i = from, seen = 0
         while i < p.count {
             let isRecord = p[i] != lf && p[i] != cr && p[i] != comment
@@ -125,7 +147,7 @@ enum CSVParallelReader {
     }
 
     /// The byte after the first record's line, and that line's number + 1.
-    private static func afterFirstRecord(_ p: UnsafeBufferPointer<UInt8>, from: Int, comment: UInt8?) -> (Int, Int) {
+    static func afterFirstRecord(_ p: UnsafeBufferPointer<UInt8>, from: Int, comment: UInt8?) -> (Int, Int) {
         var i = from, line = 1
         while i < p.count {
             let isRecord = p[i] != lf && p[i] != cr && p[i] != comment
@@ -138,7 +160,7 @@ enum CSVParallelReader {
     }
 
     /// Block boundaries after `start`: every ~2 MB, moved to the next line start.
-    private static func blocks(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
+    static func blocks(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> [Range<Int>] {
         var cuts = [start]
         var next = start + blockBytes
         while next < p.count {
@@ -153,7 +175,7 @@ enum CSVParallelReader {
     }
 
     /// Records and line breaks of a block (memchr from line to line).
-    private static func count(_ p: UnsafeBufferPointer<UInt8>, _ block: Range<Int>, comment: UInt8?) -> (records: Int, lines: Int) {
+    static func count(_ p: UnsafeBufferPointer<UInt8>, _ block: Range<Int>, comment: UInt8?) -> (records: Int, lines: Int) {
         guard let base = p.baseAddress else { return (0, 0) }
         var records = 0, lines = 0, i = block.lowerBound
         while i < block.upperBound {
@@ -208,7 +230,7 @@ enum CSVParallelReader {
     }
 
     /// One block: split each record at the delimiter and convert its feature fields in place.
-    private static func parseBlock(
+    static func parseBlock(
         _ p: UnsafeBufferPointer<UInt8>, _ block: Range<Int>, row firstRow: Int, line firstLine: Int, layout: Layout,
         out: UnsafeMutableBufferPointer<Double>, targets: UnsafeMutableBufferPointer<Range<Int>>
     ) throws {
@@ -269,7 +291,7 @@ enum CSVParallelReader {
     }
 
     /// The line number of data row `row` (only for error messages: a sequential walk).
-    private static func lineOf(row: Int, _ p: UnsafeBufferPointer<UInt8>, from start: Int, firstLine: Int, layout: Layout) -> Int {
+    static func lineOf(row: Int, _ p: UnsafeBufferPointer<UInt8>, from start: Int, firstLine: Int, layout: Layout) -> Int {
         var i = start, line = firstLine, seen = -1
         while i < p.count {
             let c = p[i]
@@ -280,17 +302,17 @@ enum CSVParallelReader {
         return line
     }
 
-    private struct SendableBytes: @unchecked Sendable {
+    struct SendableBytes: @unchecked Sendable {
         let p: UnsafeBufferPointer<UInt8>
         init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
     }
 
-    private struct SendableValues: @unchecked Sendable {
+    struct SendableValues: @unchecked Sendable {
         let p: UnsafeMutableBufferPointer<Double>
         init(_ p: UnsafeMutableBufferPointer<Double>) { self.p = p }
     }
 
-    private struct SendableRanges: @unchecked Sendable {
+    struct SendableRanges: @unchecked Sendable {
         let p: UnsafeMutableBufferPointer<Range<Int>>
         init(_ p: UnsafeMutableBufferPointer<Range<Int>>) { self.p = p }
     }

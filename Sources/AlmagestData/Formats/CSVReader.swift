@@ -20,10 +20,35 @@ import Foundation
 /// ```
 public enum CSVReader {
     /// Reads `url` (`.csv`, `.tsv`, or either gzip'd); see the type's documentation.
+    /// A plain (not gzip'd) file of `streamingThreshold` bytes or more is read in windows
+    /// (`readStreaming`), so reading holds the matrix and one window rather than the whole file.
     public static func read(
         from url: URL, options: CSVOptions = .csv, target: ColumnSelector? = nil, dropping: [ColumnSelector] = []
     ) throws -> Dataset {
-        try read(readFile(url), source: url.path, options: options, target: target, dropping: dropping)
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+        if let size, size >= streamingThreshold, !Gzip.isGzip(url) {
+            return try readStreaming(from: url, options: options, target: target, dropping: dropping)
+        }
+        return try read(readFile(url), source: url.path, options: options, target: target, dropping: dropping)
+    }
+
+    /// Files of at least this many bytes are read in windows by `read(from:)`.
+    public static let streamingThreshold = 64 << 20
+
+    /// Reads a plain CSV file through a window of whole lines of `windowBytes` (32 MB by default):
+    /// the same data set as `read(from:)`, holding the matrix and one window instead of the whole
+    /// file. Files with quoted fields fall back to the general reader (which holds the file).
+    public static func readStreaming(
+        from url: URL, options: CSVOptions = .csv, target: ColumnSelector? = nil, dropping: [ColumnSelector] = [],
+        windowBytes: Int = 32 << 20
+    ) throws -> Dataset {
+        let special = try options.bytes(source: url.path)
+        if let data = try CSVStreamingReader.read(
+            url, source: url.path, options: options, special: special, target: target, dropping: dropping, windowBytes: windowBytes)
+        {
+            return data
+        }
+        return try read(readFile(url), source: url.path, options: options, target: target, dropping: dropping)
     }
 
     /// Reads CSV bytes (gzip'd or not); `source` names the input in errors and provenance.

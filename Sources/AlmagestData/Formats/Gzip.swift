@@ -18,6 +18,13 @@ public enum Gzip {
     }
 
     /// Inflates gzip data when it has the gzip magic; returns other data unchanged.
+    /// Whether the file at `url` starts with the gzip magic bytes (false when it cannot be read).
+    public static func isGzip(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        return isGzip((try? handle.read(upToCount: 2)) ?? Data())
+    }
+
     public static func decompressIfNeeded(_ data: Data, source: String = "data") throws -> Data {
         isGzip(data) ? try decompress(data, source: source) : data
     }
