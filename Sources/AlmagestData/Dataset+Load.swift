@@ -37,16 +37,19 @@ extension Dataset {
 
     /// Reads `url` with the reader its name implies; `target` names the label column (CSV: by
     /// name or index; NPY: by index); `csvOptions` overrides the CSV defaults (the delimiter of a
-    /// `.tsv` file is then the caller's).
-    public static func load(from url: URL, target: ColumnSelector? = nil, csvOptions: CSVOptions? = nil) throws -> Dataset {
+    /// `.tsv` file is then the caller's); `categorical` CSV columns may hold text, read as the codes
+    /// of their sorted distinct texts (`categories`; missing cells NaN).
+    public static func load(
+        from url: URL, target: ColumnSelector? = nil, csvOptions: CSVOptions? = nil, categorical: [ColumnSelector] = []
+    ) throws -> Dataset {
         guard let format = FileFormat(url: url) else {
             throw DataError.unsupported(
                 source: url.path,
                 feature: "the file name \"\(url.lastPathComponent)\" (expected .csv, .tsv, .data or .txt, optionally .gz; .npy; or an MNIST-style -idx3-ubyte file)")
         }
         switch format {
-        case .csv: return try CSVReader.read(from: url, options: csvOptions ?? .csv, target: target)
-        case .tsv: return try CSVReader.read(from: url, options: csvOptions ?? .tsv, target: target)
+        case .csv: return try CSVReader.read(from: url, options: csvOptions ?? .csv, target: target, categorical: categorical)
+        case .tsv: return try CSVReader.read(from: url, options: csvOptions ?? .tsv, target: target, categorical: categorical)
         case .npy: return try loadNPY(url, target: target)
         case .idx:
             if let target {

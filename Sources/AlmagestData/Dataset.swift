@@ -27,6 +27,9 @@ public struct Dataset: Codable, Sendable, Equatable {
     public private(set) var classNames: [String]
     /// Where the data came from.
     public var provenance: Provenance
+    /// The texts of each categorical column read from text (`CSVReader`'s `categorical`), by
+    /// feature name: the column holds codes, `categories[name]![code]` is the text of a code.
+    public private(set) var categories: [String: [String]] = [:]
 
     /// Where a data set came from: a path or a name, and the citation or licence to honour.
     public struct Provenance: Codable, Sendable, Equatable {
@@ -45,13 +48,14 @@ public struct Dataset: Codable, Sendable, Equatable {
     /// `column_1`, `column_2`, ... (1-based, like the line and column numbers in error messages).
     public init(
         features: Matrix<Double>, labels: [Int]? = nil, featureNames: [String]? = nil, classNames: [String] = [],
-        provenance: Provenance = Provenance(source: "memory")
+        provenance: Provenance = Provenance(source: "memory"), categories: [String: [String]] = [:]
     ) throws {
         self.features = features
         self.labels = labels
         self.featureNames = featureNames ?? Dataset.defaultFeatureNames(count: features.columns)
         self.classNames = classNames
         self.provenance = provenance
+        self.categories = categories
         try validate()
     }
 
@@ -88,6 +92,7 @@ public struct Dataset: Codable, Sendable, Equatable {
         let kept = featureNames.indices.filter { $0 != j }
         copy.features = Matrix(rows: count, columns: kept.count) { i, c in features[i, kept[c]] }
         copy.featureNames = kept.map { featureNames[$0] }
+        copy.categories[name] = nil
         return (copy, features.column(j))
     }
 
@@ -96,6 +101,9 @@ public struct Dataset: Codable, Sendable, Equatable {
         guard featureNames.count == features.columns else {
             throw DataError.invalidDataset(
                 reason: "\(featureNames.count) feature names for \(features.columns) feature columns")
+        }
+        if let name = categories.keys.sorted().first(where: { !featureNames.contains($0) }) {
+            throw DataError.invalidDataset(reason: "categories for \"\(name)\", which is not a feature column")
         }
         guard let labels else { return }
         guard labels.count == features.rows else {
@@ -112,7 +120,7 @@ public struct Dataset: Codable, Sendable, Equatable {
 
     // MARK: - Codable (validated on decode)
 
-    private enum CodingKeys: String, CodingKey { case features, labels, featureNames, classNames, provenance }
+    private enum CodingKeys: String, CodingKey { case features, labels, featureNames, classNames, provenance, categories }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -121,6 +129,7 @@ public struct Dataset: Codable, Sendable, Equatable {
         featureNames = try c.decode([String].self, forKey: .featureNames)
         classNames = try c.decodeIfPresent([String].self, forKey: .classNames) ?? []
         provenance = try c.decode(Provenance.self, forKey: .provenance)
+        categories = try c.decodeIfPresent([String: [String]].self, forKey: .categories) ?? [:]
         do { try validate() } catch {
             throw DecodingError.dataCorruptedError(forKey: .labels, in: c, debugDescription: "\(error)")
         }
@@ -133,5 +142,6 @@ public struct Dataset: Codable, Sendable, Equatable {
         try c.encode(featureNames, forKey: .featureNames)
         try c.encode(classNames, forKey: .classNames)
         try c.encode(provenance, forKey: .provenance)
+        if !categories.isEmpty { try c.encode(categories, forKey: .categories) }
     }
 }

@@ -136,13 +136,15 @@ struct ClassifyCommand: ParsableCommand {
             _ = try Pipeline(steps: steps, final: spec)
             let settings = try searchSettings()
             let curves = try curveSettings()
+            let categoricalNames = categorical.map { $0.split(separator: ",").map(String.init) } ?? []
             let dataset = try progress.phase("read \(input)") {
-                try ClassificationExperiment.loadDataset(from: URL(fileURLWithPath: input), target: ColumnSelector(commandLine: target))
+                try ClassificationExperiment.loadDataset(
+                    from: URL(fileURLWithPath: input), target: ColumnSelector(commandLine: target),
+                    categorical: categoricalNames.map(ColumnSelector.init(commandLine:)))
             }
             let config = ClassificationExperiment(
                 experiment: experiment, model: spec, preprocessing: steps, testFraction: testFraction, seed: options.seed,
-                search: settings, groupColumn: groups, curves: curves,
-                categorical: categorical.map { $0.split(separator: ",").map(String.init) } ?? [])
+                search: settings, groupColumn: groups, curves: curves, categorical: categoricalNames)
             let result = try config.run(on: dataset, store: store, progress: progress)
             print("\(dataset.count) rows x \(dataset.featureCount) features from \(input); classes "
                   + result.model.classNames.joined(separator: ", "))

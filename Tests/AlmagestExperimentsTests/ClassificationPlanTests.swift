@@ -154,3 +154,40 @@ import Testing
         }
     }
 }
+
+/// A categorical column of text: read as the codes of its sorted texts (missing cells NaN), kept
+/// with the data set, one-hot encoded by the experiment, and its texts written with the run.
+@Suite struct TextCategoricalColumnTests {
+    @Test func textColumnIsReadAsCodesAndOneHotEncoded() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-text-cat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        var rng = RandomStream(seed: 2)
+        var csv = "size,colour,weight,label\n"
+        let colours = ["red", "green", "blue"]
+        for i in 0..<240 {
+            let c = i % 3, size = Double.random(in: 0...1, using: &rng)
+            // The class is the colour (blue or not), so the encoding carries the signal.
+            csv += "\(size),\(i == 7 ? "NA" : " \(colours[c])"),\(Double.random(in: 0...1, using: &rng)),\(c == 2 ? "b" : "o")\n"
+        }
+        let url = root.appendingPathComponent("table.csv")
+        try Data(csv.utf8).write(to: url)
+        let data = try Dataset.load(from: url, target: "label", categorical: ["colour"])
+        #expect(data.categories == ["colour": ["blue", "green", "red"]])
+        let codes = data.features.column(1)
+        #expect(codes[0] == 2 && codes[1] == 1 && codes[2] == 0 && codes[7].isNaN)
+        #expect(throws: DataError.self) { try Dataset.load(from: url, target: "label") }  // text is not a number without it
+        #expect(throws: DataError.self) { try Dataset.load(from: url, target: "label", categorical: ["shade"]) }
+        // Encoded and learnt end to end (rows with a missing colour are not in this data).
+        let clean = try data.subset((0..<240).filter { $0 != 7 })
+        let result = try ClassificationExperiment(model: EstimatorSpec("logistic-regression"), seed: 0, categorical: ["colour"])
+            .run(on: clean, store: try RunStore(root: root))
+        #expect(result.report.accuracy == 1)
+        let saved = try JSONDecoder().decode([String: [String]].self, from: Data(contentsOf: try #require(result.directory)
+            .appendingPathComponent("categories.json")))
+        #expect(saved == data.categories)
+        // The data set keeps its categories through encoding.
+        let decoded = try JSONDecoder().decode(Dataset.self, from: JSONEncoder().encode(clean))
+        #expect(decoded.categories == data.categories)
+    }
+}

@@ -23,8 +23,12 @@ public enum CSVReader {
     /// A plain (not gzip'd) file of `streamingThreshold` bytes or more is read in windows
     /// (`readStreaming`), so reading holds the matrix and one window rather than the whole file.
     public static func read(
-        from url: URL, options: CSVOptions = .csv, target: ColumnSelector? = nil, dropping: [ColumnSelector] = []
+        from url: URL, options: CSVOptions = .csv, target: ColumnSelector? = nil, dropping: [ColumnSelector] = [],
+        categorical: [ColumnSelector] = []
     ) throws -> Dataset {
+        if !categorical.isEmpty {
+            return try read(readFile(url), source: url.path, options: options, target: target, dropping: dropping, categorical: categorical)
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
         if let size, size >= streamingThreshold, !Gzip.isGzip(url) {
             return try readStreaming(from: url, options: options, target: target, dropping: dropping)
@@ -54,11 +58,11 @@ public enum CSVReader {
     /// Reads CSV bytes (gzip'd or not); `source` names the input in errors and provenance.
     public static func read(
         _ data: Data, source: String = "CSV data", options: CSVOptions = .csv, target: ColumnSelector? = nil,
-        dropping: [ColumnSelector] = []
+        dropping: [ColumnSelector] = [], categorical: [ColumnSelector] = []
     ) throws -> Dataset {
         let special = try options.bytes(source: source)
         let plain = try Gzip.decompressIfNeeded(data, source: source)
-        let fast = try plain.withUnsafeBytes { raw in
+        let fast = !categorical.isEmpty ? nil : try plain.withUnsafeBytes { raw in
             try CSVParallelReader.read(raw.bindMemory(to: UInt8.self), source: source, options: options, special: special,
                                        target: target, dropping: dropping)
         }
@@ -66,7 +70,8 @@ public enum CSVReader {
         let bytes = [UInt8](plain)
         let table = try CSVTokenizer.tokenize(
             bytes, source: source, delimiter: special.delimiter, quote: special.quote, comment: special.comment)
-        return try CSVParser(table: table, source: source, options: options).dataset(target: target, dropping: dropping)
+        return try CSVParser(table: table, source: source, options: options)
+            .dataset(target: target, dropping: dropping, categorical: categorical)
     }
 
     /// Only the header decision: true when `options.header` is `.present`, or `.detect` finds one.
@@ -118,7 +123,7 @@ struct CSVParser {
         }
     }
 
-    func dataset(target: ColumnSelector?, dropping: [ColumnSelector]) throws -> Dataset {
+    func dataset(target: ColumnSelector?, dropping: [ColumnSelector], categorical: [ColumnSelector] = []) throws -> Dataset {
         guard table.count > 0 else { throw DataError.malformed(source: source, reason: "no rows (the file is empty or only comments)") }
         let width = table.fieldCount(0)
         for record in 1..<table.count where table.fieldCount(record) != width {
@@ -134,13 +139,27 @@ struct CSVParser {
         var excluded = Set(try dropping.map { try resolve($0, names: header ? names : nil, width: width) })
         if let targetColumn { excluded.insert(targetColumn) }
         let featureColumns = (0..<width).filter { !excluded.contains($0) }
+        // Categorical columns: the distinct texts of their non-missing cells, sorted; a cell's value is its text's code.
+        var codes = [Int: [String: Int]](), categories = [String: [String]]()
+        for selector in categorical {
+            let column = try resolve(selector, names: header ? names : nil, width: width)
+            guard featureColumns.contains(column) else {
+                throw DataError.invalidDataset(reason: "the categorical column \(selector) is also the target or dropped")
+            }
+            let texts = Set((firstData..<table.count).map { table.field($0, column) }
+                .filter { !table.isMissing($0, tokens: missing) }.map { table.trimmedString($0) }).sorted()
+            codes[column] = Dictionary(uniqueKeysWithValues: texts.enumerated().map { ($1, $0) })
+            categories[names[column]] = texts
+        }
 
         var elements = [Double]()
         elements.reserveCapacity(rows * featureColumns.count)
         for record in firstData..<table.count {
             for column in featureColumns {
                 let cell = table.field(record, column)
-                if let value = table.number(cell) {
+                if let code = codes[column] {
+                    elements.append(table.isMissing(cell, tokens: missing) ? .nan : Double(code[table.trimmedString(cell)]!))
+                } else if let value = table.number(cell) {
                     elements.append(value)
                 } else if table.isMissing(cell, tokens: missing) {
                     elements.append(.nan)
@@ -158,7 +177,7 @@ struct CSVParser {
         }
         return try Dataset(
             features: features, labels: labels, featureNames: featureColumns.map { names[$0] }, classNames: classNames,
-            provenance: Dataset.Provenance(source: source))
+            provenance: Dataset.Provenance(source: source), categories: categories)
     }
 
     /// Integer labels as they are, or text labels as indices into their sorted distinct texts.

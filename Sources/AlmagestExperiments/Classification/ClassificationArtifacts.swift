@@ -25,6 +25,8 @@ struct ClassificationArtifacts {
         try run.writeJSON("metrics.json", result.metrics)
         try run.writeJSON("model.json", model)
         try run.writeJSON("split.json", result.split)
+        // The texts behind the codes of categorical columns: a client of the model sends codes.
+        if !dataset.categories.isEmpty { try run.writeJSON("categories.json", dataset.categories) }
         try run.writeArtifact("predictions.csv", contents: Data(predictionsCSV().utf8))
         try run.write(ConfusionArtifact(classes: names, counts: result.report.confusion.counts))
         if let roc = result.report.rocCurve {

@@ -61,9 +61,12 @@ public struct ClassificationExperiment: Codable, Sendable, Equatable {
     }
 
     /// Reads a labelled table (CSV, TSV or NPY, by its name) whose `target` column holds the
-    /// classes; throws `DataError` for an unknown column or a non-numeric feature cell.
-    public static func loadDataset(from url: URL, target: ColumnSelector, csvOptions: CSVOptions? = nil) throws -> Dataset {
-        try Dataset.load(from: url, target: target, csvOptions: csvOptions)
+    /// classes; `categorical` columns of a CSV may hold text (read as codes, `Dataset.categories`).
+    /// Throws `DataError` for an unknown column or a non-numeric feature cell.
+    public static func loadDataset(
+        from url: URL, target: ColumnSelector, csvOptions: CSVOptions? = nil, categorical: [ColumnSelector] = []
+    ) throws -> Dataset {
+        try Dataset.load(from: url, target: target, csvOptions: csvOptions, categorical: categorical)
     }
 
     /// Splits, scales, fits, scores; logs a run in `store` when one is given. Throws

@@ -37,6 +37,9 @@ public struct ClassificationPlan: Codable, Sendable, Equatable {
     public var seed: Int
     /// A feature column of group ids (see `ClassificationExperiment.groupColumn`).
     public var groupColumn: String?
+    /// Categorical feature columns, one-hot encoded before the other steps; a column of text is
+    /// read as the codes of its sorted distinct texts.
+    public var categorical: [String]
     /// Steps before every model that has none of its own.
     public var preprocessing: [EstimatorSpec]
     public var models: [Model]
@@ -70,13 +73,15 @@ public struct ClassificationPlan: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case experiment, input, target, seed, preprocessing, models, curves
+        case categorical
         case testFraction = "test_fraction"
         case groupColumn = "group_column"
     }
 
     public init(experiment: String = "classify", input: String, target: String, testFraction: Double = 0.2, seed: Int = 0,
                 groupColumn: String? = nil, preprocessing: [EstimatorSpec] = [EstimatorSpec("standard-scaler")], models: [Model],
-                curves: CurveSettings? = nil) {
+                curves: CurveSettings? = nil, categorical: [String] = []) {
+        self.categorical = categorical
         self.experiment = experiment
         self.input = input
         self.target = target
@@ -100,6 +105,7 @@ public struct ClassificationPlan: Codable, Sendable, Equatable {
         testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction) ?? 0.2
         seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 0
         groupColumn = try c.decodeIfPresent(String.self, forKey: .groupColumn)
+        categorical = try c.decodeIfPresent([String].self, forKey: .categorical) ?? []
         preprocessing = try c.decodeIfPresent([EstimatorSpec].self, forKey: .preprocessing) ?? [EstimatorSpec("standard-scaler")]
         models = try c.decode([Model].self, forKey: .models)
         curves = try c.decodeIfPresent(CurveSettings.self, forKey: .curves)
@@ -128,7 +134,8 @@ public struct ClassificationPlan: Codable, Sendable, Equatable {
                 _ = try search.modelSearch(steps: steps, model: spec, seed: seed).candidates()
             }
             return ClassificationExperiment(experiment: experiment, model: spec, preprocessing: steps, testFraction: testFraction,
-                                            seed: seed, search: entry.search, groupColumn: groupColumn, curves: curves)
+                                            seed: seed, search: entry.search, groupColumn: groupColumn, curves: curves,
+                                            categorical: categorical)
         }
     }
 
@@ -136,7 +143,9 @@ public struct ClassificationPlan: Codable, Sendable, Equatable {
     public func run(store: RunStore?, progress: ProgressLog = .silent) throws -> [ClassificationResult] {
         let experiments = try experiments()
         let dataset = try progress.phase("read \(input)") {
-            try ClassificationExperiment.loadDataset(from: URL(fileURLWithPath: input), target: ColumnSelector(commandLine: target))
+            try ClassificationExperiment.loadDataset(
+                from: URL(fileURLWithPath: input), target: ColumnSelector(commandLine: target),
+                categorical: categorical.map(ColumnSelector.init(commandLine:)))
         }
         return try experiments.map { try $0.run(on: dataset, store: store, progress: progress) }
     }
