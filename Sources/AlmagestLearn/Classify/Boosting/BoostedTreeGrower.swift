@@ -215,9 +215,9 @@ private struct GrowthState {
                 let (out, rowBase) = (SharedPointer(o.baseAddress!), SharedReadPointer(r.baseAddress!))
                 let (g, h) = (SharedReadPointer(gradients), SharedReadPointer(hessians))
                 let chunks = segments.indices.flatMap { k in
-                    stride(from: offsets[k], to: offsets[k + 1], by: 8_192).map { (k, $0, min($0 + 8_192, offsets[k + 1])) }
+                    stride(from: offsets[k], to: offsets[k + 1], by: 4_096).map { (k, $0, min($0 + 4_096, offsets[k + 1])) }
                 }
-                Parallel.forEach(chunks.count, threads: orderedCount < 32_768 ? 1 : nil) { c in
+                Parallel.forEach(chunks.count, threads: orderedCount < 8_192 ? 1 : nil) { c in
                     let (k, from, to) = chunks[c]
                     let source = segments[k] - offsets[k]
                     for t in from..<to {
@@ -286,7 +286,7 @@ private struct GrowthState {
         return rows.withUnsafeMutableBufferPointer { rowBuffer in
             scratch.withUnsafeMutableBufferPointer { scratchBuffer in
                 let (rowsOut, scratchOut) = (SharedPointer(rowBuffer.baseAddress!), SharedPointer(scratchBuffer.baseAddress!))
-                return Parallel.map(batch.count, threads: total < 32_768 || batch.count == 1 ? 1 : nil) { k in
+                return Parallel.map(batch.count, threads: total < 8_192 || batch.count == 1 ? 1 : nil) { k in
                     let node = batch[k], split = node.split!
                     return Self.partition(
                         rows: rowsOut.base, scratch: scratchOut.base, range: node.start..<node.end,
