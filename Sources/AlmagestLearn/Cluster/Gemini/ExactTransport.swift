@@ -79,14 +79,7 @@ public struct ExactTransport: Sendable, Equatable {
             tree.build(cells: cells, n: n)
             tree.potentials(cost: c, u: &u, v: &v)
             // Pricing (Dantzig): the most negative reduced cost.
-            var best = -tolerance * scale, entering = -1
-            for r in 0..<m {
-                let ur = u[r], base = r * n
-                for s in 0..<n where !basic[base + s] {
-                    let reduced = c[base + s] - ur - v[s]
-                    if reduced < best { best = reduced; entering = base + s }
-                }
-            }
+            let entering = Self.price(c, basic, u, v, m: m, n: n, threshold: -tolerance * scale)
             if entering < 0 { optimal = true; break }
             if pivots >= limit { break }
             pivots += 1
@@ -112,6 +105,29 @@ public struct ExactTransport: Sendable, Equatable {
 }
 
 // MARK: - Private
+
+extension ExactTransport {
+    /// The non-basic cell of most negative reduced cost below `threshold`, or −1.
+    fileprivate static func price(_ c: [Double], _ basic: [Bool], _ u: [Double], _ v: [Double], m: Int, n: Int, threshold: Double) -> Int {
+        c.withUnsafeBufferPointer { c in
+            basic.withUnsafeBufferPointer { basic in
+                v.withUnsafeBufferPointer { v in
+                    var best = threshold, entering = -1
+                    for r in 0..<m {
+                        let ur = u[r], base = r * n
+                        var s = 0
+                        while s < n {
+                            let reduced = c[base + s] - ur - v[s]
+                            if reduced < best && !basic[base + s] { best = reduced; entering = base + s }
+                            s += 1
+                        }
+                    }
+                    return entering
+                }
+            }
+        }
+    }
+}
 
 /// The basis as a tree over nodes 0..<m (rows) and m..<m+n (columns).
 private struct Tree {

@@ -56,15 +56,16 @@ import Testing
     @Test(arguments: [false, true])
     func sinkhornApproachesExactWithExactGradient(ovo: Bool) throws {
         let f = try GeminiObjectiveTests.fixture.get()
-        let x = try Matrix(f.inputs.X), y = try Matrix(f.inputs.Y)
+        // The first 16 samples (debug builds are slow): Sinkhorn's iterations are O(n²) each.
+        let x = try Matrix(Array(f.inputs.X.prefix(16))), y = try Matrix(Array(f.inputs.Y.prefix(16)))
         let distances = WassersteinGemini.euclideanDistances(x)
         let exact = try WassersteinGemini(ovo: ovo).evaluate(y, distances: distances).value
-        let sinkhorn = WassersteinGemini(ovo: ovo, transport: .sinkhorn(regularization: 0.1))
+        let sinkhorn = WassersteinGemini(ovo: ovo, transport: .sinkhorn(regularization: 0.2))
         let (value, gradient) = try sinkhorn.evaluate(y, distances: distances)
         // Entropic bias: 0 ≤ W_ε − W ≤ ε log(n²) per problem, times Σ weights ≤ 1.
-        #expect(value >= exact - 1e-9 && value - exact < 0.1 * 2 * Foundation.log(40.0), "\(value) vs exact \(exact)")
+        #expect(value >= exact - 1e-9 && value - exact < 0.2 * 2 * Foundation.log(16.0), "\(value) vs exact \(exact)")
         let step = 1e-6
-        for (i, c) in [(0, 0), (7, 1), (39, 2), (20, 1)] {
+        for (i, c) in [(0, 0), (15, 2)] {
             var plus = y, minus = y
             plus[i, c] += step
             minus[i, c] -= step
