@@ -509,12 +509,37 @@ def spectra():
     measure("spectra_generate_68000x3600", generate, repeats=1, threads=1)
 
 
+def gemini():
+    """gemclus 1.1.1 on the digits (scikit-learn's StandardScaler on the pixels, 10 clusters,
+    gemclus's defaults: 1000 full-batch Adam steps at 1e-3) for the three configurations issue 11
+    quotes, at one thread (threadpoolctl) and at the machine's default. Needs: pip install gemclus."""
+    from gemclus.linear import LinearMMD
+    from gemclus.mlp import MLPMMD
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+    x, y = digits()
+    x = StandardScaler().fit_transform(x)
+    configurations = [
+        ("linear_mmd_ovo_linear", lambda: LinearMMD(n_clusters=10, ovo=True, kernel="linear", random_state=0)),
+        ("linear_mmd_ovo_rbf", lambda: LinearMMD(n_clusters=10, ovo=True, kernel="rbf", random_state=0)),
+        ("mlp20_mmd_ovo_rbf", lambda: MLPMMD(n_clusters=10, ovo=True, kernel="rbf", n_hidden_dim=20, random_state=0)),
+    ]
+    for threads in (1, 2):
+        for name, make in configurations:
+            def run():
+                labels = make().fit_predict(x)
+                return {"ari": float(adjusted_rand_score(y, labels)), "clusters_found": int(len(set(labels)))}
+            with threadpool_limits(limits=threads):
+                measure(f"gemini_digits_{name}_threads{threads}", run, repeats=1, library_name="gemclus 1.1.1")
+
+
 def sklearn_version():
     import sklearn
     return sklearn.__version__
 
 
 groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
-          "serve": serve, "spectra": spectra}
+          "serve": serve, "spectra": spectra, "gemini": gemini}
 for name in (sys.argv[1:] or groups):
     groups[name]()

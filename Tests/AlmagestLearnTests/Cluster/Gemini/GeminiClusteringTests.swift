@@ -78,4 +78,56 @@ import Testing
         let model = try GeminiMMDClustering(clusters: 3, epochs: 2).fit(x)
         #expect(throws: FitError.self) { try model.predict(try Matrix(rows: 2, columns: 5, elements: Array(repeating: 0, count: 10))) }
     }
+
+    /// The Wasserstein GEMINI finds the same groups on mini-batches: Sinkhorn one-vs-one, and
+    /// exact transport over squared distances. (Exact transport over a full batch of 120 rows is
+    /// minutes in a debug build: the benchmark covers it.)
+    @Test(arguments: [
+        GeminiWassersteinClustering(clusters: 4, ovo: true, transport: .sinkhorn, learningRate: 0.05, epochs: 40, batchSize: 50),
+        GeminiWassersteinClustering(clusters: 4, ovo: true, metric: .sqeuclidean, learningRate: 0.05, epochs: 30, batchSize: 40),
+    ])
+    func wassersteinFindsSeparatedGroups(_ config: GeminiWassersteinClustering) throws {
+        var rng = RandomStream(seed: 9)
+        let truth = (0..<120).map { $0 % 4 }
+        let centres = [[0.0, 0, 0], [6, 0, 0], [0, 6, 0], [0, 0, 6]]
+        let raw = Matrix<Double>(rows: 120, columns: 3) { i, j in centres[truth[i]][j] + rng.nextNormal() }
+        let x = try StandardScaler().fit(raw).transform(raw)
+        let model = try config.fit(x)
+        let ari = try ClusteringComparison(labelsTrue: truth, labelsPredicted: model.labels).adjustedRandIndex
+        #expect(ari > 0.95, "\(config.metric) \(config.transport) \(config.model) ovo \(config.ovo): ARI \(ari)")
+        #expect(model.clustersFound == 4 && model.scores.count == config.epochs)
+        #expect(model.geminiScore > model.scores[0])
+        #expect(try config.fit(x) == model)
+    }
+
+    /// The distances the Wasserstein GEMINI transports over equal their definitions.
+    @Test func wassersteinDistancesMatchTheirDefinitions() throws {
+        let x = try Self.data().rows(at: Array(0..<7))
+        for metric in GeminiWassersteinClustering.Metric.allCases {
+            let d = GeminiWassersteinClustering(clusters: 2, metric: metric).distanceMatrix(x)
+            for i in 0..<7 {
+                for j in 0..<7 {
+                    let diffs = (0..<x.columns).map { x[i, $0] - x[j, $0] }
+                    let expected: Double
+                    switch metric {
+                    case .euclidean: expected = diffs.map { $0 * $0 }.reduce(0, +).squareRoot()
+                    case .sqeuclidean: expected = diffs.map { $0 * $0 }.reduce(0, +)
+                    case .manhattan: expected = diffs.map(abs).reduce(0, +)
+                    }
+                    #expect(abs(d[i, j] - expected) <= 1e-12 * max(1, expected))
+                }
+            }
+        }
+    }
+
+    @Test func wassersteinBadSettingsAreTypedErrors() throws {
+        let x = try Self.data()
+        #expect(throws: FitError.self) { try GeminiWassersteinClustering(clusters: 1).fit(x) }
+        #expect(throws: FitError.self) { try GeminiWassersteinClustering(clusters: 3, regularization: 0).fit(x) }
+        let tooBig = #expect(throws: FitError.self) { try GeminiWassersteinClustering(clusters: 3, distanceLimit: 10).fit(x) }
+        #expect("\(tooBig!)".contains("batch_size"))
+        var bad = x
+        bad[0, 0] = .infinity
+        #expect(throws: FitError.self) { try GeminiWassersteinClustering(clusters: 3, epochs: 2).fit(bad) }
+    }
 }

@@ -1,0 +1,81 @@
+import AlmagestCore
+import AlmagestData
+import AlmagestLearn
+import Foundation
+
+/// GEMINI clustering: the three digits configurations whose gemclus 1.1.1 times and ARIs issue 11
+/// quotes (standardised pixels, 10 clusters, 1000 full-batch Adam steps at 1e-3, one-vs-one: the
+/// linear model with the linear kernel, the linear model with the RBF kernel, the 20-unit MLP with
+/// the RBF kernel) at 1 and 2 threads, then GEMINI MMD with the linear kernel on semi-synthetic
+/// spectra (default 68,000 x 3,600; `ALMAGEST_BENCH_SPECTRA_ROWS` sets the rows) with mini-batches,
+/// reporting seconds, peak memory and the ARI against the generator's classes.
+/// Benchmarks/python/reference_bench.py `gemini` runs the same digits configurations in gemclus.
+func geminiBenchmarks() -> [BenchResult] {
+    var results = [BenchResult]()
+    do {
+        let digits = try EmbeddedDatasets.digits()
+        let x = try StandardScaler().fit(digits.features).transform(digits.features)
+        let truth = digits.labels ?? []
+        let configurations: [(String, GeminiMMDClustering)] = [
+            ("linear_mmd_ovo_linear", GeminiMMDClustering(clusters: 10, ovo: true)),
+            ("linear_mmd_ovo_rbf", GeminiMMDClustering(clusters: 10, ovo: true, kernel: .rbf)),
+            ("mlp20_mmd_ovo_rbf", GeminiMMDClustering(clusters: 10, ovo: true, kernel: .rbf, model: .mlp, hidden: 20)),
+        ]
+        for threads in [1, 2] {
+            for (name, config) in configurations {
+                results.append(try measure("gemini_digits_\(name)_threads\(threads)", repeats: 1) {
+                    let model = try Parallel.withThreads(threads) { try config.fit(x) }
+                    let ari = try ClusteringComparison(labelsTrue: truth, labelsPredicted: model.labels).adjustedRandIndex
+                    return ["ari": ari, "gemini_score": model.geminiScore, "clusters_found": model.clustersFound]
+                })
+            }
+        }
+        results.append(try spectraRun())
+    } catch {
+        results.append(failedBenchmark("gemini", error))
+    }
+    return results
+}
+
+/// GEMINI MMD (linear kernel, one-vs-all, linear model) on semi-synthetic spectra: generated in
+/// Double, standardised in place (one copy of the matrix), 30 epochs of 2,048-row Adam steps.
+private func spectraRun() throws -> BenchResult {
+    let environment = ProcessInfo.processInfo.environment
+    let rows = Int(environment["ALMAGEST_BENCH_SPECTRA_ROWS"] ?? "") ?? 68_000
+    let shared = environment["ALMAGEST_SHARED"] ?? "../shared"
+    let folder = URL(fileURLWithPath: shared).appendingPathComponent("datasets/sdss-spectra")
+    var preparation = SpectraPreparation()
+    preparation.grid = WavelengthGrid(start: 3760, end: 8600, count: 3600)
+    let templates = try SpectralTemplates(collection: SpectraCollection.load(from: folder, preparation: preparation))
+    return try measure("gemini_mmd_linear_spectra_\(rows)x3600", repeats: 1) {
+        let generated = try SemiSyntheticSpectra(
+            count: rows, mixing: 0.2, redshiftJitter: 0.001, lineStrength: 0.3, noise: 0.05, seed: 0
+        ).generate(from: templates, as: Double.self)
+        var x = generated.flux
+        let truth = generated.labels
+        standardiseInPlace(&x)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let model = try GeminiMMDClustering(
+            clusters: templates.count, learningRate: 1e-3, epochs: 30, batchSize: 2_048, seed: 0
+        ).fit(x)
+        let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let ari = try ClusteringComparison(labelsTrue: truth, labelsPredicted: model.labels).adjustedRandIndex
+        return ["ari": ari, "fit_s": fitSeconds, "clusters_found": model.clustersFound, "clusters_asked": templates.count,
+                "gemini_score": model.geminiScore, "threads": Parallel.threads]
+    }
+}
+
+/// Columns to mean 0 and standard deviation 1 (constant columns to 0), without a second matrix.
+private func standardiseInPlace(_ x: inout Matrix<Double>) {
+    let n = x.rows, d = x.columns
+    var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
+    x.withUnsafeMutableBufferPointer { p in
+        for i in 0..<n { for j in 0..<d { let v = p[i * d + j]; mean[j] += v; square[j] += v * v } }
+        let scale = (0..<d).map { j -> Double in
+            mean[j] /= Double(n)
+            let variance = max(square[j] / Double(n) - mean[j] * mean[j], 0)
+            return variance > 1e-24 ? 1 / variance.squareRoot() : 0
+        }
+        for i in 0..<n { for j in 0..<d { p[i * d + j] = (p[i * d + j] - mean[j]) * scale[j] } }
+    }
+}
