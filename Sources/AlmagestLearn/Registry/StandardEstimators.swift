@@ -16,6 +16,7 @@ extension EstimatorRegistry {
         try register(sampler: ZScoreOutlierFilter.self)
         try register(clusterer: KMeans.self)
         try register(clusterer: MiniBatchKMeans.self)
+        try register(clusterer: FisherEM.self)
         try register(classifier: MLPClassifier.self)
         try register(classifier: DecisionTreeClassifier.self)
         try register(classifier: RandomForestClassifier.self)
