@@ -7,13 +7,15 @@ import AlmagestCore
 /// Reference: C. Bouveyron and C. Brunet, "Simultaneous model-based clustering and visualization
 /// in the Fisher discriminative subspace", Statistics and Computing 22:301-324 (2012); the R
 /// package FisherEM (`fem`, default method `svd`, i.e. `fstep.fisher`). Differences from the R
-/// package, on purpose: maximum-likelihood variances (R divides by n_k − 1, which breaks EM's
-/// monotonicity for fixed U), a relative variance floor (R floors β at the absolute value 1e-3),
-/// the ICL sign (R adds the classification entropy instead of subtracting it), the F-step computed
-/// through the rank-K factor of the between-class covariance (see `FisherSubspace`), the same exact
-/// pseudo-inverse route when p > n (R switches to a ridge-regularised kernel form there), and a
-/// random start that draws K rows as centres (R draws a uniform random partition, whose Fisher
-/// subspace is noise).
+/// package, on purpose: the E-step follows the paper's model, whose class means differ only inside
+/// the subspace (R centres the noise on each full-space class mean, see `FisherEMSteps`);
+/// maximum-likelihood variances (R divides by n_k − 1; either breaks EM's monotonicity for a
+/// fixed U); a relative variance floor (R floors β at the absolute value 1e-3); the ICL sign (R
+/// adds the classification entropy instead of subtracting it); the F-step computed through the
+/// rank-K factor of the between-class covariance (see `FisherSubspace`), by the same exact
+/// pseudo-inverse when p > n (R switches to a ridge-regularised kernel form there); and a random
+/// start that draws K rows as centres (R draws a uniform random partition, whose Fisher subspace
+/// is noise).
 ///
 /// Cost: an O(n·p² + p³) set-up once per fit (the total covariance and its eigen-decomposition;
 /// O(n²·p + n³) through the Gram matrix when p > n), then O(n·p·K) per iteration through GEMM;
@@ -113,6 +115,7 @@ public struct FisherEM: Clusterer, Codable, Sendable, Equatable {
         for start in 0..<starts {
             FitProgress.report("Fisher-EM start \(start + 1)/\(starts)")
             let labels = try initialLabels(x, start: start)
+            FitProgress.report("Fisher-EM start \(start + 1)/\(starts): initial partition made")
             guard let run = loop.run(from: Self.indicator(labels, clusters: clusters)) else { continue }
             if best == nil || run.logLikelihood > best!.logLikelihood { best = run }
         }

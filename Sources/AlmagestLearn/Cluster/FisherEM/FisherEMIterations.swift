@@ -13,8 +13,8 @@ import AlmagestCore
 /// the third iteration on as in the R package. What is guaranteed: for a fixed U the E and M steps
 /// are those of EM and never decrease the likelihood (`runWithFixedSubspace`).
 ///
-/// Cost per iteration: three GEMMs with the n x p data (class means, projection, distances to
-/// the means), O(n·p·K) each, plus the F-step's O(p·r·K).
+/// Cost per iteration: two GEMMs with the n x p data (class means and projection), O(n·p·K),
+/// plus the F-step's O(p·r·K).
 struct FisherEMIterations: Sendable {
     let steps: FisherEMSteps
     let dimension: Int
@@ -53,7 +53,7 @@ struct FisherEMIterations: Sendable {
             if counts.contains(where: { !($0 > smallest) }) { break }
             let u = fixedSubspace ?? steps.subspace.subspace(means: means, counts: counts, dimension: dimension)
             let estimate = steps.maximize(t: t, counts: counts, means: means, u: u)
-            let joint = estimate.parameters.logJoint(projected: estimate.projected, squaredDistances: estimate.squaredDistances)
+            let joint = estimate.parameters.logJoint(projected: estimate.projected, residuals: estimate.residuals)
             let (posteriors, logLikelihood) = FisherEMParameters.posteriors(joint)
             guard logLikelihood.isFinite else { break }
             logLikelihoods.append(logLikelihood)

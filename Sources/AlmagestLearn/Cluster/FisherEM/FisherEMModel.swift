@@ -109,13 +109,12 @@ public struct FisherEMModel: FittedClusterer, Codable, Sendable, Equatable {
     // MARK: - Private
 
     private func logJoint(_ x: Matrix<Double>) -> Matrix<Double> {
-        // The mixture's mean Σ π_k m_k is the training data's mean: a good centre for the distances.
         let p = parameters.means.columns
-        var center = [Double](repeating: 0, count: p)
-        for (c, pi) in parameters.proportions.enumerated() { for j in 0..<p { center[j] += pi * parameters.means[c, j] } }
+        let center = parameters.center
         let norms = (0..<x.rows).map { i in (0..<p).reduce(0.0) { s, j in let v = x[i, j] - center[j]; return s + v * v } }
-        let distances = FisherEMSteps.squaredDistances(x, means: parameters.means, center: center, centeredSquaredNorms: norms)
         let projected = try! Matrix.product(x, parameters.subspace)
-        return parameters.logJoint(projected: projected, squaredDistances: distances)
+        let residuals = FisherEMSteps.residuals(projected: projected, subspace: parameters.subspace, center: center,
+                                                centeredSquaredNorms: norms)
+        return parameters.logJoint(projected: projected, residuals: residuals)
     }
 }

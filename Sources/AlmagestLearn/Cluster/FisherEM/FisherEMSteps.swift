@@ -2,31 +2,38 @@ import AlmagestCore
 
 /// The M-step and E-step of Fisher-EM for a fixed subspace U, in log space.
 ///
-/// Reference: Bouveyron & Brunet (2012), Section 3.1 (E-step) and Section 3.3 (M-step). The class
-/// density is Gaussian with mean m_k (in the observation space) and covariance
-/// `U·Σ_k·Uᵀ + β_k·(I − U·Uᵀ)`, so that, with `y = Uᵀx`, `μ_k = Uᵀm_k`,
-/// `−2·log(π_k·f_k(x)) = (y − μ_k)ᵀΣ_k⁻¹(y − μ_k) + ‖(I − UUᵀ)(x − m_k)‖²/β_k + log|Σ_k|
-///  + (p − d)·log β_k − 2·log π_k + p·log 2π` (the paper's cost function Γ_k of the E-step).
-/// The residual `‖(I − UUᵀ)(x − m_k)‖² = ‖x − m_k‖² − ‖y − μ_k‖²` needs only the n x K matrix of
-/// squared distances to the class means (one GEMM) and the n x d projection (one GEMM): no p x p
-/// matrix and nothing per sample beyond O(K·d²). Posteriors and the log-likelihood use
-/// log-sum-exp over classes, so nothing underflows even when each log-density is near −10⁵.
+/// Reference: Bouveyron & Brunet (2012), Section 2.1 (the DLM model) and Section 3 (E-step,
+/// M-step). In the model, `x = U·y + ε` with the data centred: class k's mean lies in the
+/// subspace, `x̄ + U·(μ_k − Uᵀx̄)` with `μ_k = Uᵀm_k`, and its covariance is
+/// `U·Σ_k·Uᵀ + β_k·(I − U·Uᵀ)`; with `y = Uᵀx`,
+/// `−2·log(π_k·f_k(x)) = (y − μ_k)ᵀΣ_k⁻¹(y − μ_k) + ‖(I − UUᵀ)(x − x̄)‖²/β_k + log|Σ_k|
+///  + (p − d)·log β_k − 2·log π_k + p·log 2π` (the cost function Γ_k of the paper's E-step).
+/// The residual outside the subspace is the same for every class,
+/// `‖(I − UUᵀ)(x − x̄)‖² = ‖x − x̄‖² − ‖Uᵀ(x − x̄)‖²`, so an iteration needs the n x d projection (one
+/// GEMM) and nothing per sample beyond O(K·d²): no p x p matrix. Posteriors and the
+/// log-likelihood use log-sum-exp over classes, so nothing underflows even when each log-density
+/// is near −10⁵ (3,600 dimensions).
 ///
-/// The M-step maximises the expected complete log-likelihood in the means, proportions, Σ_k and
-/// β_k for the given U (maximum-likelihood denominators n_k, where the R package divides by
-/// n_k − 1), which makes an E-step followed by an M-step never decrease the likelihood while U is
-/// fixed. Cost per iteration: O(n·p·(K + d)) through GEMM plus O(n·K·d²).
+/// The M-step maximises the expected complete log-likelihood of this model for the given U:
+/// proportions, latent means and Σ_k as in the paper, and
+/// `β_k = Σ_i t_ik·‖(I − UUᵀ)(x_i − x̄)‖² / (n_k·(p − d))`, the maximum-likelihood value of the
+/// model whose noise is centred on x̄ (the paper writes trace(C_k) − Σ_j u_jᵀC_k·u_j with C_k centred
+/// on the class mean, which is not the maximiser of that model). The R package instead centres the
+/// noise on each class mean m_k in its E-step, which makes the complement of the subspace
+/// discriminative as well and the fit close to k-means in the full space; and it divides by
+/// n_k − 1. With exact maximisation an E-step followed by an M-step never decreases the likelihood
+/// while U is fixed. Cost per iteration: O(n·p·(K + d)) through GEMM plus O(n·K·d²).
 struct FisherEMSteps: Sendable {
     let x: Matrix<Double>
     let subspace: FisherSubspace
     let model: FisherEM.DLM
 
-    /// Everything one M-step yields, with the n x d projection and squared distances the next
-    /// E-step reuses.
+    /// Everything one M-step yields, with the n x d projection and the residuals outside the
+    /// subspace that the next E-step reuses.
     struct Estimate: Sendable {
         var parameters: FisherEMParameters
         var projected: Matrix<Double>
-        var squaredDistances: Matrix<Double>
+        var residuals: [Double]
     }
 
     /// Class sizes n_k and means m_k (K x p) of the soft partition `t` (n x K).
@@ -47,53 +54,43 @@ struct FisherEMSteps: Sendable {
         let proportions = counts.map { $0 / total }
         let projected = BLAS.withThreads(Parallel.threads) { try! Matrix.product(x, u) }   // n x d
         let latentMeans = try! Matrix.product(means, u)                                     // K x d
-        let distances = Self.squaredDistances(x, means: means, center: subspace.center,
-                                              centeredSquaredNorms: subspace.centeredSquaredNorms)
+        let residuals = Self.residuals(projected: projected, subspace: u, center: subspace.center,
+                                       centeredSquaredNorms: subspace.centeredSquaredNorms)
         var raw = [Matrix<Double>](repeating: Matrix(rows: d, columns: d), count: k)
         var noise = [Double](repeating: 0, count: k)
         for c in 0..<k {
             var sigma = [Double](repeating: 0, count: d * d)
-            var trace = 0.0
+            var outside = 0.0
             var diff = [Double](repeating: 0, count: d)
             for i in 0..<n {
                 let w = t[i, c]
                 if w == 0 { continue }
                 for a in 0..<d { diff[a] = projected[i, a] - latentMeans[c, a] }
                 for a in 0..<d { for b in 0...a { sigma[a * d + b] += w * diff[a] * diff[b] } }
-                trace += w * distances[i, c]
+                outside += w * residuals[i]
             }
             for a in 0..<d { for b in 0...a { sigma[a * d + b] /= counts[c]; sigma[b * d + a] = sigma[a * d + b] } }
             raw[c] = try! Matrix(rows: d, columns: d, elements: sigma)
-            let latentTrace = (0..<d).reduce(0.0) { $0 + sigma[$1 * d + $1] }
-            noise[c] = (trace / counts[c] - latentTrace) / Double(p - d)
+            noise[c] = outside / (counts[c] * Double(p - d))
         }
         let floor = 1e-10 * subspace.meanVariance
         let (latent, betas) = model.constrain(raw: raw, noise: noise, proportions: proportions)
         let parameters = FisherEMParameters(
-            proportions: proportions, means: means, subspace: u, latentMeans: latentMeans,
+            proportions: proportions, means: means, center: subspace.center, subspace: u, latentMeans: latentMeans,
             latentCovariances: latent, noiseVariances: betas.map { Swift.max($0, floor) }, varianceFloor: floor)
-        return Estimate(parameters: parameters, projected: projected, squaredDistances: distances)
+        return Estimate(parameters: parameters, projected: projected, residuals: residuals)
     }
 
-    /// ‖x_i − m_k‖² (n x K) as ‖x_i − c‖² − 2(x_i − c)·(m_k − c) + ‖m_k − c‖² with c near the data's
-    /// centre, which keeps the cancellation small; one GEMM.
-    static func squaredDistances(_ x: Matrix<Double>, means: Matrix<Double>, center: [Double],
-                                 centeredSquaredNorms: [Double]) -> Matrix<Double> {
-        let (n, p, k) = (x.rows, x.columns, means.rows)
-        let shifted = Matrix<Double>(rows: k, columns: p) { c, j in means[c, j] - center[j] }
-        let shiftNorms = shifted.rowSquaredNorms()
-        let centerDots = (0..<k).map { c in (0..<p).reduce(0.0) { $0 + center[$1] * shifted[c, $1] } }
-        var cross = BLAS.withThreads(Parallel.threads) { try! Matrix.product(x, transposed: false, shifted, transposed: true) }   // n x K
-        cross.withUnsafeMutableBufferPointer { e in
-            for i in 0..<n {
-                for c in 0..<k {
-                    let dot: Double = e[i * k + c] - centerDots[c]
-                    let value: Double = centeredSquaredNorms[i] - 2 * dot + shiftNorms[c]
-                    e[i * k + c] = Swift.max(value, 0)
-                }
-            }
+    /// ‖(I − UUᵀ)(x_i − c)‖² = ‖x_i − c‖² − ‖Uᵀx_i − Uᵀc‖² for each row, from the projection.
+    static func residuals(projected: Matrix<Double>, subspace u: Matrix<Double>, center: [Double],
+                          centeredSquaredNorms: [Double]) -> [Double] {
+        let (p, d) = (u.rows, u.columns)
+        let centerProjection = (0..<d).map { a in (0..<p).reduce(0.0) { $0 + u[$1, a] * center[$1] } }
+        return (0..<projected.rows).map { i in
+            var inside = 0.0
+            for a in 0..<d { let v = projected[i, a] - centerProjection[a]; inside += v * v }
+            return Swift.max(centeredSquaredNorms[i] - inside, 0)
         }
-        return cross
     }
 }
 
@@ -101,8 +98,11 @@ struct FisherEMSteps: Sendable {
 public struct FisherEMParameters: Codable, Sendable, Equatable {
     /// Mixture proportions π_k.
     public let proportions: [Double]
-    /// Class means m_k in the observation space (K x p).
+    /// Class means m_k in the observation space (K x p): the weighted means of the data. The
+    /// model's class mean is their part in the subspace, x̄ + UUᵀ(m_k − x̄).
     public let means: Matrix<Double>
+    /// The data's mean x̄, the centre of the noise outside the subspace.
+    public let center: [Double]
     /// Orthonormal basis U of the discriminative subspace (p x d).
     public let subspace: Matrix<Double>
     /// Class means μ_k = Uᵀm_k in the latent space (K x d).
@@ -114,9 +114,9 @@ public struct FisherEMParameters: Codable, Sendable, Equatable {
     /// Smallest variance allowed (a tiny fraction of the data's mean feature variance).
     public let varianceFloor: Double
 
-    /// log(π_k·f_k(x_i)) (n x K) from the projection `projected` (n x d) and the squared
-    /// distances (n x K) to the class means.
-    func logJoint(projected: Matrix<Double>, squaredDistances: Matrix<Double>) -> Matrix<Double> {
+    /// log(π_k·f_k(x_i)) (n x K) from the projection `projected` (n x d) and the residuals
+    /// ‖(I − UUᵀ)(x_i − x̄)‖² (n).
+    func logJoint(projected: Matrix<Double>, residuals: [Double]) -> Matrix<Double> {
         let (n, k, d, p) = (projected.rows, proportions.count, latentMeans.columns, means.columns)
         // Σ_k = Q·Λ·Qᵀ; whitened coordinates z = Λ^{-1/2}·Qᵀ(y − μ_k).
         var transforms: [[Double]] = []   // d x d, row a = q_aᵀ/√λ_a
@@ -142,16 +142,14 @@ public struct FisherEMParameters: Codable, Sendable, Equatable {
             var diff = [Double](repeating: 0, count: d)
             for i in 0..<n {
                 for c in 0..<k {
-                    var inside = 0.0
-                    for a in 0..<d { diff[a] = projected[i, a] - latentMeans[c, a]; inside += diff[a] * diff[a] }
+                    for a in 0..<d { diff[a] = projected[i, a] - latentMeans[c, a] }
                     var mahalanobis = 0.0
                     for a in 0..<d {
                         var z = 0.0
                         for b in 0..<d { z += transforms[c][a * d + b] * diff[b] }
                         mahalanobis += z * z
                     }
-                    let residual = Swift.max(squaredDistances[i, c] - inside, 0)
-                    o[i * k + c] = constants[c] - 0.5 * (mahalanobis + residual * inverseNoise[c])
+                    o[i * k + c] = constants[c] - 0.5 * (mahalanobis + residuals[i] * inverseNoise[c])
                 }
             }
         }

@@ -112,9 +112,11 @@ struct FisherSubspace: Sendable {
             }
         }
         block = []
+        FitProgress.report("Fisher-EM: total covariance (\(p) x \(p)) formed")
         let covariance = try Matrix(rows: p, columns: p, elements: s)
         s = []
         let eig = try BLAS.withThreads(Parallel.threads) { try covariance.symmetricEigen() }
+        FitProgress.report("Fisher-EM: total covariance decomposed")
         let top = eig.values.last ?? 0
         let kept = (0..<p).filter { eig.values[$0] > Double.ulpOfOne.squareRoot() * top && eig.values[$0] > 0 }
         return Matrix(rows: p, columns: kept.count) { i, c in eig.vectors[i, kept[c]] / eig.values[kept[c]].squareRoot() }

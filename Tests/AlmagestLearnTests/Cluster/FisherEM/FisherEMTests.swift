@@ -65,7 +65,7 @@ import Testing
 
     /// BIC, AIC and ICL choose the true number of clusters among 2...5.
     @Test func bicChoosesTheTrueNumberOfClusters() throws {
-        let sim = FisherEMSimulation(seed: 21)
+        let sim = FisherEMSimulation(perClass: 100, features: 40, seed: 21)
         let choice = try FisherEM(clusters: 2, model: .akjB, seed: 0).selectClusters(sim.x, candidates: 2...5, by: .bic)
         #expect(choice.best.clustersAsked == 3, "BIC table: \(choice.table.map { ($0.clusters, $0.bic) })")
         #expect(choice.table.map(\.clusters) == [2, 3, 4, 5])

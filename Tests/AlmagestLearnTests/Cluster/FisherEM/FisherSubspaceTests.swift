@@ -66,8 +66,8 @@ import Testing
     }
 }
 
-/// The E-step's log-densities against a full p-dimensional Gaussian density with covariance
-/// U·Σ_k·Uᵀ + β_k·(I − U·Uᵀ), computed through a Cholesky factor.
+/// The E-step's log-densities against a full p-dimensional Gaussian density with mean
+/// x̄ + U·Uᵀ(m_k − x̄) and covariance U·Σ_k·Uᵀ + β_k·(I − U·Uᵀ), computed through a Cholesky factor.
 @Suite struct FisherEMStepsTests {
     @Test(arguments: [FisherEM.DLM.dkBk, .akjB, .aB])
     func logDensitiesEqualTheFullGaussian(model: FisherEM.DLM) throws {
@@ -78,7 +78,7 @@ import Testing
         let (counts, means) = steps.classMeans(t)
         let u = steps.subspace.subspace(means: means, counts: counts, dimension: 2)
         let estimate = steps.maximize(t: t, counts: counts, means: means, u: u)
-        let joint = estimate.parameters.logJoint(projected: estimate.projected, squaredDistances: estimate.squaredDistances)
+        let joint = estimate.parameters.logJoint(projected: estimate.projected, residuals: estimate.residuals)
         let theta = estimate.parameters
         for c in 0..<k {
             let inner = try Matrix.product(u, try Matrix.product(theta.latentCovariances[c], transposed: false, u, transposed: true))
@@ -88,8 +88,10 @@ import Testing
             }
             let l = try covariance.cholesky()
             let logDet = 2 * (0..<p).reduce(0.0) { $0 + log(l[$1, $1]) }
+            let shift = (0..<p).map { theta.means[c, $0] - theta.center[$0] }
+            let mean = (0..<p).map { a in theta.center[a] + (0..<p).reduce(0.0) { $0 + projector[a, $1] * shift[$1] } }
             for i in stride(from: 0, to: x.rows, by: 7) {
-                let diff = try Matrix<Double>(rows: p, columns: 1, elements: (0..<p).map { x[i, $0] - theta.means[c, $0] })
+                let diff = try Matrix<Double>(rows: p, columns: 1, elements: (0..<p).map { x[i, $0] - mean[$0] })
                 let solved = try covariance.choleskySolve(diff)
                 let quadratic = (0..<p).reduce(0.0) { $0 + diff[$1, 0] * solved[$1, 0] }
                 let expected = log(theta.proportions[c]) - 0.5 * (quadratic + logDet + Double(p) * log(2 * Double.pi))
@@ -104,8 +106,8 @@ import Testing
         }
     }
 
-    /// The M-step's β_k and Σ_k against their definitions with the weighted class covariance C_k
-    /// formed in the full space: Σ_k = UᵀC_kU and β_k = (trace C_k − trace Σ_k)/(p − d).
+    /// The M-step's Σ_k and β_k against their definitions formed in the full space: Σ_k = UᵀC_kU
+    /// with C_k the weighted class covariance, and β_k = Σ_i t_ik‖(I − UUᵀ)(x_i − x̄)‖²/(n_k(p − d)).
     @Test func mStepEqualsTheDefinitions() throws {
         let sim = FisherEMSimulation(perClass: 15, features: 9, seed: 6)
         let (x, p, k, d) = (sim.x, 9, 3, 2)
@@ -120,8 +122,13 @@ import Testing
             }
             let sigma = try Matrix.product(u, transposed: true, try Matrix.product(ck, u))
             #expect(sigma.maxAbsDifference(theta.latentCovariances[c]) < 1e-9)
-            let traceC = (0..<p).reduce(0.0) { $0 + ck[$1, $1] }
-            let beta = (traceC - sigma[0, 0] - sigma[1, 1]) / Double(p - d)
+            let projector = try Matrix.product(u, transposed: false, u, transposed: true)
+            let mean = (0..<p).map { j in (0..<x.rows).reduce(0.0) { $0 + x[$1, j] } / Double(x.rows) }
+            let outside = (0..<x.rows).reduce(0.0) { sum, i in
+                let r = (0..<p).map { a in (x[i, a] - mean[a]) - (0..<p).reduce(0.0) { $0 + projector[a, $1] * (x[i, $1] - mean[$1]) } }
+                return sum + t[i, c] * r.reduce(0.0) { $0 + $1 * $1 }
+            }
+            let beta = outside / (counts[c] * Double(p - d))
             #expect(abs(beta - theta.noiseVariances[c]) < 1e-9 * beta)
         }
     }
