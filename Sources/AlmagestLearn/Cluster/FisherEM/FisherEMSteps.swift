@@ -39,7 +39,7 @@ struct FisherEMSteps: Sendable {
     /// Class sizes n_k and means m_k (K x p) of the soft partition `t` (n x K).
     func classMeans(_ t: Matrix<Double>) -> (counts: [Double], means: Matrix<Double>) {
         let counts = t.sum(axis: .rows).elements
-        var means = BLAS.withThreads(Parallel.threads) { try! Matrix.product(t, transposed: true, x) }
+        var means = FisherEMProducts.transposedProduct(t, x)
         means.withUnsafeMutableBufferPointer { m in
             let p = x.columns
             for c in 0..<counts.count { for j in 0..<p { m[c * p + j] /= counts[c] } }
@@ -52,7 +52,7 @@ struct FisherEMSteps: Sendable {
         let (n, p, k, d) = (x.rows, x.columns, t.columns, u.columns)
         let total = counts.reduce(0, +)
         let proportions = counts.map { $0 / total }
-        let projected = BLAS.withThreads(Parallel.threads) { try! Matrix.product(x, u) }   // n x d
+        let projected = FisherEMProducts.product(x, u)                                    // n x d
         let latentMeans = try! Matrix.product(means, u)                                     // K x d
         let residuals = Self.residuals(projected: projected, subspace: u, center: subspace.center,
                                        centeredSquaredNorms: subspace.centeredSquaredNorms)

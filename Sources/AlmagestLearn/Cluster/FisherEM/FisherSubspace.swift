@@ -90,32 +90,12 @@ struct FisherSubspace: Sendable {
 
     /// S = X_cᵀ·X_c/n accumulated over centred blocks of rows, then S⁺ = V_r·Λ_r⁻¹·V_rᵀ.
     private static func whiteningFromCovariance(_ x: Matrix<Double>, mean: [Double]) throws -> Matrix<Double> {
-        let (n, p) = (x.rows, x.columns)
-        let blockRows = 1024
-        var s = [Double](repeating: 0, count: p * p)
-        var block = [Double](repeating: 0, count: blockRows * p)
-        BLAS.withThreads(Parallel.threads) {
-            x.withUnsafeBufferPointer { e in
-                var start = 0
-                while start < n {
-                    let rows = Swift.min(blockRows, n - start)
-                    for i in 0..<rows { for j in 0..<p { block[i * p + j] = e[(start + i) * p + j] - mean[j] } }
-                    block.withUnsafeBufferPointer { b in
-                        s.withUnsafeMutableBufferPointer { out in
-                            Double.gemm(transposeA: true, transposeB: false, m: p, n: p, k: rows, alpha: 1 / Double(n),
-                                        a: b.baseAddress!, lda: p, b: b.baseAddress!, ldb: p, beta: 1,
-                                        c: out.baseAddress!, ldc: p)
-                        }
-                    }
-                    start += rows
-                }
-            }
-        }
-        block = []
+        let p = x.columns
+        let covariance = FisherEMProducts.covariance(x, mean: mean)
         FitProgress.report("Fisher-EM: total covariance (\(p) x \(p)) formed")
-        let covariance = try Matrix(rows: p, columns: p, elements: s)
-        s = []
-        let eig = try BLAS.withThreads(Parallel.threads) { try covariance.symmetricEigen() }
+        // One BLAS thread: threaded tridiagonalisation sums in an order that depends on the thread
+        // count, and the fit must not.
+        let eig = try BLAS.withThreads(1) { try covariance.symmetricEigen() }
         FitProgress.report("Fisher-EM: total covariance decomposed")
         let top = eig.values.last ?? 0
         let kept = (0..<p).filter { eig.values[$0] > Double.ulpOfOne.squareRoot() * top && eig.values[$0] > 0 }
@@ -126,14 +106,15 @@ struct FisherSubspace: Sendable {
     private static func whiteningFromGram(_ x: Matrix<Double>, mean: [Double]) throws -> Matrix<Double> {
         let (n, p) = (x.rows, x.columns)
         let centred = Matrix<Double>(rows: n, columns: p) { i, j in x[i, j] - mean[j] }
-        let eig = try BLAS.withThreads(Parallel.threads) { try Matrix.product(centred, transposed: false, centred, transposed: true).symmetricEigen() }   // Σ² ascending
+        let gram = BLAS.withThreads(1) { try! Matrix.product(centred, transposed: false, centred, transposed: true) }
+        let eig = try BLAS.withThreads(1) { try gram.symmetricEigen() }   // Σ² ascending
         let top = eig.values.last ?? 0
         // Eigenvalues of S are Σ²/n; MASS's ginv keeps those above √ε times the largest.
         let kept = (0..<n).filter { eig.values[$0] > Double.ulpOfOne.squareRoot() * top && eig.values[$0] > 0 }
         let scaledVectors = Matrix<Double>(rows: n, columns: kept.count) { i, c in
             eig.vectors[i, kept[c]] * Double(n).squareRoot() / eig.values[kept[c]]
         }
-        return try BLAS.withThreads(Parallel.threads) { try Matrix.product(centred, transposed: true, scaledVectors) }
+        return try BLAS.withThreads(1) { try Matrix.product(centred, transposed: true, scaledVectors) }
     }
 
     /// Orthonormal columns spanning `basis` (Gram-Schmidt, twice), completed by unit
