@@ -18,6 +18,7 @@ extension EstimatorRegistry {
         try register(clusterer: MiniBatchKMeans.self)
         try register(clusterer: GeminiMMDClustering.self)
         try register(clusterer: GeminiWassersteinClustering.self)
+        try register(clusterer: FisherEM.self)
         try register(classifier: MLPClassifier.self)
         try register(classifier: DecisionTreeClassifier.self)
         try register(classifier: RandomForestClassifier.self)
