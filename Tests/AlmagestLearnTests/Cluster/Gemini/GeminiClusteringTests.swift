@@ -79,11 +79,11 @@ import Testing
         #expect(throws: FitError.self) { try model.predict(try Matrix(rows: 2, columns: 5, elements: Array(repeating: 0, count: 10))) }
     }
 
-    /// The Wasserstein GEMINI finds the same groups on mini-batches: Sinkhorn one-vs-one, and
-    /// exact transport over squared distances. (Exact transport over a full batch of 120 rows is
+    /// The Wasserstein GEMINI finds the same groups on mini-batches with exact transport over
+    /// squared distances. (Sinkhorn training runs are minutes in a debug build: its objective is
+    /// checked against gemclus in WassersteinGeminiTests.) (Exact transport over a full batch of 120 rows is
     /// minutes in a debug build: the benchmark covers it.)
     @Test(arguments: [
-        GeminiWassersteinClustering(clusters: 4, ovo: true, transport: .sinkhorn, learningRate: 0.05, epochs: 40, batchSize: 50),
         GeminiWassersteinClustering(clusters: 4, ovo: true, metric: .sqeuclidean, learningRate: 0.05, epochs: 30, batchSize: 40),
     ])
     func wassersteinFindsSeparatedGroups(_ config: GeminiWassersteinClustering) throws {
