@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "AlmagestCore", dependencies: ["CBLAS"], swiftSettings: optimise),
         // Readers and writers per format, Dataset, embedded data sets.
         .target(
-            name: "AlmagestData", dependencies: ["AlmagestCore", "CZlib"],
+            name: "AlmagestData", dependencies: ["AlmagestCore", "AlmagestPlot", "CZlib"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-CITATION.md")],
             swiftSettings: optimise),
         // Tensor with reverse-mode autograd, layers, losses, optimisers, training.
