@@ -96,3 +96,41 @@ public struct Image: Sendable, Equatable, Codable {
         return out
     }
 }
+
+/// ImageNet's per-channel statistics of RGB values in [0, 1] (as torchvision's pretrained models
+/// expect them).
+public enum ImageNetStatistics {
+    public static let mean: [Float] = [0.485, 0.456, 0.406]
+    public static let standardDeviation: [Float] = [0.229, 0.224, 0.225]
+}
+
+extension Image {
+    /// The central `height` x `width` window (offsets rounded as torchvision's `center_crop`:
+    /// `Int(((H - h) / 2).rounded())`).
+    public func centreCropped(height h: Int, width w: Int) throws -> Image {
+        guard h > 0, w > 0, h <= height, w <= width else {
+            throw DataError.invalidDataset(reason: "centre crop \(h) x \(w) of a \(height) x \(width) image: expected a window inside the image")
+        }
+        let top = Int((Double(height - h) / 2).rounded()), left = Int((Double(width - w) / 2).rounded())
+        var out = Image(height: h, width: w, channels: channels)
+        for y in 0..<h {
+            let from = ((top + y) * width + left) * channels
+            out.pixels.replaceSubrange((y * w * channels)..<((y + 1) * w * channels),
+                                       with: pixels[from..<(from + w * channels)])
+        }
+        return out
+    }
+
+    /// (value - mean[c]) / std[c] per channel; `mean` and `std` have one entry per channel.
+    public func normalised(mean: [Float], standardDeviation std: [Float]) throws -> Image {
+        guard mean.count == channels, std.count == channels, std.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw DataError.invalidDataset(
+                reason: "normalisation with \(mean.count) means and \(std.count) standard deviations for \(channels) channels: expected one each, deviations > 0")
+        }
+        var out = self
+        for i in 0..<(height * width) {
+            for c in 0..<channels { out.pixels[i * channels + c] = (pixels[i * channels + c] - mean[c]) / std[c] }
+        }
+        return out
+    }
+}
