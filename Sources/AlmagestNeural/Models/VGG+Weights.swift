@@ -6,7 +6,10 @@ import Foundation
 /// Import accepts torchvision's `state_dict` names unchanged (`features.0.weight`,
 /// `features.1.running_var`, `classifier.6.bias`) and timm's (`pre_logits.fc1.weight` as a
 /// `[4096, 512, 7, 7]` convolution, `pre_logits.fc2.weight` as `[4096, 4096, 1, 1]`, `head.fc.*`),
-/// which are renamed and reshaped to torchvision's. Every tensor is checked by name and shape
+/// which are renamed and reshaped to torchvision's (timm's 7x7 `fc1` convolution equals the
+/// flattened linear layer when the last feature map is 7x7, i.e. 224x224 inputs; timm then pools
+/// globally, which differs for other sizes). PyTorch's integer `num_batches_tracked` counters are
+/// ignored. Every tensor is checked by name and shape
 /// before anything is assigned; the error names the first mismatch. For a grey network
 /// (`inputChannels == 1`) an RGB first convolution is summed over its three input channels, the
 /// usual way to keep the response to a grey image equal to the response to the same image
@@ -32,7 +35,7 @@ extension VGG {
     /// Loads file bytes; see `loadWeights(from:)`.
     public func loadWeights(data: Data, skippingClassifier: Bool = false) throws {
         var file: [String: Tensor] = [:]
-        for (name, tensor) in try Safetensors.decode(data) {
+        for (name, tensor) in try Safetensors.decode(data, skipping: { $0.hasSuffix(".num_batches_tracked") }) {
             let (mapped, shaped) = try Self.torchvisionName(name, tensor)
             file[mapped] = shaped
         }

@@ -3,8 +3,9 @@ import AlmagestCore
 import Foundation
 import Testing
 
-/// Reference logits from Tests/Reference/vgg/make_vgg_reference.py (an independent float64
-/// NumPy forward pass of torchvision's VGG layout, weights written as safetensors).
+/// Reference logits from Tests/Reference/vgg/make_vgg_reference.py (PyTorch/torchvision eval-mode
+/// logits, cross-checked by a float64 NumPy forward; weights as safetensors.torch writes them,
+/// with the int64 `num_batches_tracked` counters).
 struct VGGReference: Decodable {
     struct Net: Decodable { let file: String; let batchNorm: Bool; let logits: [Double] }
     let inputShape: [Int]

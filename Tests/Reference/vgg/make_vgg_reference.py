@@ -4,13 +4,14 @@ Builds small torchvision-layout VGG-11 networks (widths divided by 8, head 16-16
 with and without batch norm, with seeded random weights and running statistics; writes them as
 safetensors under torchvision's state_dict names and the eval-mode logits of two fixed inputs.
 
-PyTorch is not installable on the machine this was written on, so the forward pass is an
-independent float64 NumPy implementation of torchvision's VGG.forward in eval mode (Conv2d 3x3
-padding 1, BatchNorm2d with eps 1e-5, ReLU, MaxPool2d(2), AdaptiveAvgPool2d(7), flatten,
-Linear-ReLU-Dropout(identity)-Linear-ReLU-Dropout-Linear). With torch present,
-`python make_vgg_reference.py --check-torch` rebuilds the nets with torchvision and compares.
+With torch, torchvision and safetensors installed (pip install torch torchvision safetensors,
+from PyPI) the nets are torchvision.models.VGG built by torchvision's make_layers, the file is
+safetensors.torch.save_file(model.state_dict()) (so it holds the int64 num_batches_tracked
+counters too) and the logits are model.eval()'s; a float64 NumPy forward of the same layout is
+computed as well and must agree to 1e-5. Without torch only the NumPy forward is used.
 
 Run: python3 Tests/Reference/vgg/make_vgg_reference.py   (writes next to this file)
+Committed fixtures: torch 2.15.0, torchvision 0.29.2, safetensors 0.8.0.
 """
 import json, os, struct, sys
 import numpy as np
@@ -113,18 +114,30 @@ def main():
     for bn in (False, True):
         state = build(bn, rng)
         name = f"vgg11_div8_{'bn' if bn else 'plain'}.safetensors"
-        save_safetensors(os.path.join(HERE, name), state)
         logits = forward(state, bn, inputs)
-        out["nets"].append({"file": name, "batchNorm": bn, "logits": logits.ravel().tolist()})
-        if "--check-torch" in sys.argv:
-            import torch, torchvision
+        try:
+            import torch, torchvision, safetensors.torch
+        except ImportError:
+            torch = None
+        if torch is None:
+            save_safetensors(os.path.join(HERE, name), state)
+            source = "numpy"
+        else:
             m = torchvision.models.VGG(torchvision.models.vgg.make_layers(CFG, batch_norm=bn), num_classes=CLASSES)
             m.classifier = torch.nn.Sequential(*[l for j, h in enumerate(HIDDEN) for l in
-                                                 (torch.nn.Linear(CFG[-2] * 49 if j == 0 else HIDDEN[j - 1], h), torch.nn.ReLU(True), torch.nn.Dropout())],
+                                                 (torch.nn.Linear(CFG[-2] * 49 if j == 0 else HIDDEN[j - 1], h),
+                                                  torch.nn.ReLU(True), torch.nn.Dropout())],
                                                torch.nn.Linear(HIDDEN[-1], CLASSES))
-            m.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()}, strict=False)
+            missing = m.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()}, strict=False)
+            assert not missing.unexpected_keys and all(k.endswith("num_batches_tracked") for k in missing.missing_keys)
             m.eval()
-            print(name, np.abs(m(torch.from_numpy(inputs)).detach().numpy() - logits).max())
+            with torch.no_grad():
+                torch_logits = m(torch.from_numpy(inputs)).double().numpy()
+            assert np.abs(torch_logits - logits).max() < 1e-5, np.abs(torch_logits - logits).max()
+            safetensors.torch.save_file(m.state_dict(), os.path.join(HERE, name))
+            logits, source = torch_logits, "pytorch " + torch.__version__ + ", torchvision " + torchvision.__version__
+        out["nets"].append({"file": name, "batchNorm": bn, "source": source, "logits": logits.ravel().tolist()})
+        print(name, source)
     with open(os.path.join(HERE, "vgg_logits.json"), "w") as f:
         json.dump(out, f)
 
