@@ -1,6 +1,7 @@
 """The same benchmark tasks run with scikit-learn / scikit-image, for comparison with
 `make bench` (JSON lines with the same task names). Needs: pip install scikit-learn scikit-image
-(and torch for the PyTorch lines of the mlp group; they are skipped without it).
+(and torch for the PyTorch lines of the mlp group, torch + torchvision for the vgg group;
+they are skipped without it).
 Usage: python3 Benchmarks/python/reference_bench.py [group ...]"""
 import gzip, json, os, resource, sys, time
 import numpy as np
