@@ -1,6 +1,7 @@
 """The same benchmark tasks run with scikit-learn / scikit-image, for comparison with
 `make bench` (JSON lines with the same task names). Needs: pip install scikit-learn scikit-image
-(and torch for the PyTorch lines of the mlp group; they are skipped without it).
+(and torch for the PyTorch lines of the mlp group, torch + torchvision for the vgg group;
+they are skipped without it).
 Usage: python3 Benchmarks/python/reference_bench.py [group ...]"""
 import gzip, json, os, resource, sys, time
 import numpy as np
@@ -509,12 +510,60 @@ def spectra():
     measure("spectra_generate_68000x3600", generate, repeats=1, threads=1)
 
 
+def vgg():
+    """VGG-11 forward + backward (16 x 3 x 128 x 128) and frozen-feature epochs, as VGGBench.swift."""
+    try:
+        import torch, torchvision
+    except ImportError:
+        print("vgg: torch/torchvision not installed, skipped", file=sys.stderr)
+        return
+    torch.manual_seed(0)
+    net = torchvision.models.vgg11()
+    images = torch.randn(16, 3, 128, 128)
+    def step():
+        net.zero_grad()
+        net(images).mean().backward()
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        step()
+        measure(f"vgg11_forward_backward_threads{threads}", step, repeats=3, library="pytorch " + torch.__version__,
+                model="vgg11", batch=16, image="3x128x128", threads=threads)
+    torch.set_num_threads(2)
+    cfg = [32, "M", 64, "M", 128, 128, "M", 256, 256, "M", 256, 256, "M"]
+    frozen = torchvision.models.VGG(torchvision.models.vgg.make_layers(cfg, batch_norm=True), num_classes=3)
+    frozen.classifier = torch.nn.Sequential(torch.nn.Linear(256 * 49, 256), torch.nn.ReLU(True), torch.nn.Dropout(),
+                                            torch.nn.Linear(256, 3))
+    for p in frozen.features.parameters():
+        p.requires_grad_(False)
+    frozen.features.eval()
+    x, y = torch.randn(256, 3, 64, 64), torch.arange(256) % 3
+    opt = torch.optim.Adam(frozen.classifier.parameters(), lr=1e-3)
+    def head_epoch(features_of):
+        order = torch.randperm(256)
+        for s in range(0, 256, 32):
+            rows = order[s:s + 32]
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(frozen.classifier(features_of(rows)), y[rows]).backward()
+            opt.step()
+    def recomputed_features(rows):
+        with torch.no_grad():
+            return torch.flatten(frozen.avgpool(frozen.features(x[rows])), 1)
+    extra = dict(library="pytorch " + torch.__version__, model="vgg11_bn/2", images=256, image="3x64x64", batch=32, threads=2)
+    measure("vgg_frozen_epoch_recomputed", lambda: head_epoch(recomputed_features), repeats=2, **extra)
+    cache = {}
+    def build():
+        with torch.no_grad():
+            cache["f"] = torch.cat([recomputed_features(torch.arange(s, s + 32)) for s in range(0, 256, 32)])
+    measure("vgg_frozen_cache_build", build, repeats=1, **extra)
+    measure("vgg_frozen_epoch_cached", lambda: head_epoch(lambda rows: cache["f"][rows]), repeats=3, **extra)
+
+
 def sklearn_version():
     import sklearn
     return sklearn.__version__
 
 
 groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
-          "serve": serve, "spectra": spectra}
+          "serve": serve, "spectra": spectra, "vgg": vgg}
 for name in (sys.argv[1:] or groups):
     groups[name]()
