@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "AlmagestExperiments",
             dependencies: [
-                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot",
+                "AlmagestCore", "AlmagestData", "AlmagestNeural", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: optimise),

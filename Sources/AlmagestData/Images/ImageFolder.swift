@@ -183,11 +183,7 @@ public final class ImageFolder: @unchecked Sendable {
                 throw DataError.invalidDataset(
                     reason: "\(files[indices[n]].path) is \(image.height) x \(image.width), the batch's first image \(h) x \(w): set a size to resize")
             }
-            var chw = image.chw()
-            if let mean = options.mean, let std = options.standardDeviation {
-                for c in 0..<k { for i in 0..<(h * w) { chw[c * h * w + i] = (chw[c * h * w + i] - mean[c]) / std[c] } }
-            }
-            values.replaceSubrange((n * plane)..<((n + 1) * plane), with: chw)
+            values.replaceSubrange((n * plane)..<((n + 1) * plane), with: Self.planar(image, options: options))
         }
         return Batch(values: values, shape: [images.count, k, h, w], labels: indices.map { labels[$0] }, indices: indices)
     }
@@ -203,13 +199,10 @@ public final class ImageFolder: @unchecked Sendable {
         }
     }
 
-    // MARK: - Private
-
-    private let cache: ImageCache
-
-    private func prepare(_ index: Int) throws -> Image {
-        var image = try ImageDecoder.read(files[index])
-        image = options.colour == .grey ? image.toGrey() : image.toRGB()
+    /// `image` as the options prepare it: grey or RGB, then (with `size`) the shorter side resized
+    /// to `size` and the central square kept. Not normalised.
+    public static func prepared(_ image: Image, options: Options) throws -> Image {
+        var image = options.colour == .grey ? image.toGrey() : image.toRGB()
         if let size = options.size {
             let scale = Double(size) / Double(min(image.height, image.width))
             let h = max(size, Int((Double(image.height) * scale).rounded())), w = max(size, Int((Double(image.width) * scale).rounded()))
@@ -217,6 +210,24 @@ public final class ImageFolder: @unchecked Sendable {
             image = try image.centreCropped(height: size, width: size)
         }
         return image
+    }
+
+    /// The planar values [C, H, W] of a prepared image, normalised as the options say.
+    public static func planar(_ image: Image, options: Options) -> [Float] {
+        var chw = image.chw()
+        if let mean = options.mean, let std = options.standardDeviation {
+            let plane = image.height * image.width
+            for c in 0..<image.channels { for i in 0..<plane { chw[c * plane + i] = (chw[c * plane + i] - mean[c]) / std[c] } }
+        }
+        return chw
+    }
+
+    // MARK: - Private
+
+    private let cache: ImageCache
+
+    private func prepare(_ index: Int) throws -> Image {
+        try Self.prepared(ImageDecoder.read(files[index]), options: options)
     }
 }
 
