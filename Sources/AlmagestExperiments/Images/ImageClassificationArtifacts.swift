@@ -91,7 +91,7 @@ struct ImageClassificationArtifacts {
         }
     }
 
-    /// `misclassified.csv` and a grid of up to 24 misclassified test images ("true → predicted").
+    /// `misclassified.csv` and a grid of up to 24 misclassified test images ("true > predicted").
     private func writeMisclassified(to run: ActiveRun) throws {
         let classes = result.card.classes
         var csv = "file,true_class,predicted_class,probability\n"
@@ -104,14 +104,14 @@ struct ImageClassificationArtifacts {
                 let image = try folder.image(at: index).toGrey()
                 size = (image.height, image.width)
                 images.append(image.pixels.map(Double.init))
-                captions.append("\(classes[t]) → \(classes[p])")
+                captions.append("\(classes[t]) > \(classes[p])")
             }
         }
         try run.writeArtifact("misclassified.csv", contents: Data(csv.utf8))
         if !images.isEmpty {
             let grid = ImageGrid(images: images, imageWidth: size.1, imageHeight: size.0, columns: min(6, images.count),
-                                 captions: captions, colorMap: .grey, range: 0...1,
-                                 titles: ChartTitles("Misclassified test images (true → predicted)"))
+                                 captions: captions, colorMap: .grey, range: 0...1, cellSize: 150,
+                                 titles: ChartTitles("Misclassified test images (true > predicted)"))
             try run.writeArtifact("misclassified.png", contents: try grid.png())
         }
     }
