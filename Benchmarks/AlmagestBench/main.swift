@@ -17,6 +17,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("serve", serveBenchmarks),
     ("spectra", spectraBenchmarks),
     ("vgg", vggBenchmarks),
+    ("images", imagesBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

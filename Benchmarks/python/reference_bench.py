@@ -558,12 +558,50 @@ def vgg():
     measure("vgg_frozen_epoch_cached", lambda: head_epoch(lambda rows: cache["f"][rows]), repeats=3, **extra)
 
 
+def images():
+    """Decode 600 PNG files (64 x 64, the synthetic set written by `almagest make-images`, or
+    generated here with Pillow shapes when ALMAGEST_IMAGES is not set) and one epoch of decode,
+    resize to 48 x 48, rotate, flips, brightness, noise with Pillow + NumPy, 1 thread, as ImagesBench.swift."""
+    try:
+        from PIL import Image, ImageDraw
+    except ImportError:
+        print("images: Pillow not installed, skipped", file=sys.stderr)
+        return
+    import tempfile
+    root = os.environ.get("ALMAGEST_IMAGES")
+    if root is None:
+        root = tempfile.mkdtemp(prefix="almagest-bench-images-")
+        rng = np.random.default_rng(0)
+        for c in ("abnormal", "non-sperm", "normal"):
+            os.makedirs(os.path.join(root, c), exist_ok=True)
+            for i in range(200):
+                im = Image.fromarray((rng.normal(0.8, 0.04, (64, 64, 3)).clip(0, 1) * 255).astype(np.uint8))
+                ImageDraw.Draw(im).ellipse([20 + i % 10, 25, 40, 35 + i % 7], fill=(60, 60, 90))
+                im.save(os.path.join(root, c, "%05d.png" % i))
+    files = sorted(os.path.join(root, c, f) for c in sorted(os.listdir(root)) for f in sorted(os.listdir(os.path.join(root, c))))
+    def decode():
+        for f in files:
+            np.asarray(Image.open(f).convert("RGB"))
+    measure("images_decode_threads1", decode, images=len(files), library="pillow " + Image.__version__, threads=1)
+    rng = np.random.default_rng(1)
+    def epoch():
+        for f in files:
+            im = Image.open(f).convert("RGB").resize((48, 48), Image.BILINEAR)
+            im = im.rotate(rng.uniform(-180, 180), resample=Image.BILINEAR)
+            if rng.random() < 0.5: im = im.transpose(Image.FLIP_LEFT_RIGHT)
+            if rng.random() < 0.5: im = im.transpose(Image.FLIP_TOP_BOTTOM)
+            a = np.asarray(im, dtype=np.float32) / 255 * rng.uniform(0.8, 1.2)
+            a = (a + rng.normal(0, 0.05, a.shape)).clip(0, 1).transpose(2, 0, 1)
+    measure("images_epoch_threads1", epoch, images=len(files), size=48, library="pillow " + Image.__version__,
+            note="no random resized crop", threads=1)
+
+
 def sklearn_version():
     import sklearn
     return sklearn.__version__
 
 
 groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
-          "serve": serve, "spectra": spectra, "vgg": vgg}
+          "serve": serve, "spectra": spectra, "vgg": vgg, "images": images}
 for name in (sys.argv[1:] or groups):
     groups[name]()
