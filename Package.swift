@@ -38,12 +38,17 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libpng + libjpeg-turbo (Debian's libpng-dev, libjpeg62-turbo-dev) behind a C shim that
+        // catches their longjmp errors (Swift cannot): PNG and JPEG decoding for AlmagestData.
+        .target(
+            name: "CImageCodecs", path: "Sources/CImageCodecs",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
 
         // Matrix, BLAS/LAPACK wrappers, random streams, parallel loops, error types.
         .target(name: "AlmagestCore", dependencies: ["CBLAS"], swiftSettings: optimise),
         // Readers and writers per format, Dataset, embedded data sets.
         .target(
-            name: "AlmagestData", dependencies: ["AlmagestCore", "CZlib"],
+            name: "AlmagestData", dependencies: ["AlmagestCore", "AlmagestPlot", "CImageCodecs", "CZlib"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-CITATION.md")],
             swiftSettings: optimise),
         // Tensor with reverse-mode autograd, layers, losses, optimisers, training.
@@ -64,7 +69,7 @@ let package = Package(
         .target(
             name: "AlmagestExperiments",
             dependencies: [
-                "AlmagestCore", "AlmagestData", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot",
+                "AlmagestCore", "AlmagestData", "AlmagestNeural", "AlmagestLearn", "AlmagestTracking", "AlmagestPlot",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: optimise),
@@ -107,7 +112,7 @@ let package = Package(
         .target(name: "AlmagestTestSupport", dependencies: ["AlmagestCore", "AlmagestLearn"], path: "Tests/AlmagestTestSupport"),
         .testTarget(name: "AlmagestCoreTests", dependencies: ["AlmagestCore", "AlmagestTestSupport"]),
         .testTarget(
-            name: "AlmagestDataTests", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestTestSupport"],
+            name: "AlmagestDataTests", dependencies: ["AlmagestCore", "AlmagestData", "AlmagestPlot", "AlmagestTestSupport"],
             // FITS golden values and a small FITS file written by Tests/Reference/make_fits_reference.py.
             resources: [.copy("Resources")]),
         .testTarget(name: "AlmagestNeuralTests", dependencies: ["AlmagestCore", "AlmagestNeural"]),

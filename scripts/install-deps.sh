@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Almagest needs when they are missing: OpenBLAS (CBLAS), LAPACKE,
-# zlib, SQLite (for the run index, through GRDB) and pkg-config; with --browser also Chromium for
+# zlib, libpng and libjpeg-turbo (image decoding), SQLite (for the run index, through GRDB) and
+# pkg-config; with --browser also Chromium for
 # the dashboard's browser tests (a failed Chromium install is reported, not fatal: the browser
 # tests then say so loudly, and fail when CI is set).
 # Uses sudo when not root. Prints nothing when everything is already there.
@@ -13,8 +14,10 @@ if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists lapacke || want+=(liblapacke-dev)
   pkg-config --exists zlib || want+=(zlib1g-dev)
   pkg-config --exists sqlite3 || want+=(libsqlite3-dev)
+  pkg-config --exists libpng || want+=(libpng-dev)
+  pkg-config --exists libjpeg || want+=(libjpeg62-turbo-dev)
 else
-  want+=(libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev)
+  want+=(libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev libpng-dev libjpeg62-turbo-dev)
 fi
 browser=()
 if [ "${1:-}" = "--browser" ]; then

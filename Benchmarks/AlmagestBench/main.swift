@@ -18,6 +18,8 @@ let groups: [(String, () -> [BenchResult])] = [
     ("spectra", spectraBenchmarks),
     ("gemini", geminiBenchmarks),
     ("fisherem", fisherEMBenchmarks),
+    ("vgg", vggBenchmarks),
+    ("images", imagesBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

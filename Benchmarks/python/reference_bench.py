@@ -1,6 +1,7 @@
 """The same benchmark tasks run with scikit-learn / scikit-image, for comparison with
 `make bench` (JSON lines with the same task names). Needs: pip install scikit-learn scikit-image
-(and torch for the PyTorch lines of the mlp group; they are skipped without it).
+(and torch for the PyTorch lines of the mlp group, torch + torchvision for the vgg group;
+they are skipped without it).
 Usage: python3 Benchmarks/python/reference_bench.py [group ...]"""
 import gzip, json, os, resource, sys, time
 import numpy as np
@@ -532,6 +533,90 @@ def gemini():
                 return {"ari": float(adjusted_rand_score(y, labels)), "clusters_found": int(len(set(labels)))}
             with threadpool_limits(limits=threads):
                 measure(f"gemini_digits_{name}_threads{threads}", run, repeats=1, library_name="gemclus 1.1.1")
+def vgg():
+    """VGG-11 forward + backward (16 x 3 x 128 x 128) and frozen-feature epochs, as VGGBench.swift."""
+    try:
+        import torch, torchvision
+    except ImportError:
+        print("vgg: torch/torchvision not installed, skipped", file=sys.stderr)
+        return
+    torch.manual_seed(0)
+    net = torchvision.models.vgg11()
+    images = torch.randn(16, 3, 128, 128)
+    def step():
+        net.zero_grad()
+        net(images).mean().backward()
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        step()
+        measure(f"vgg11_forward_backward_threads{threads}", step, repeats=3, library="pytorch " + torch.__version__,
+                model="vgg11", batch=16, image="3x128x128", threads=threads)
+    torch.set_num_threads(2)
+    cfg = [32, "M", 64, "M", 128, 128, "M", 256, 256, "M", 256, 256, "M"]
+    frozen = torchvision.models.VGG(torchvision.models.vgg.make_layers(cfg, batch_norm=True), num_classes=3)
+    frozen.classifier = torch.nn.Sequential(torch.nn.Linear(256 * 49, 256), torch.nn.ReLU(True), torch.nn.Dropout(),
+                                            torch.nn.Linear(256, 3))
+    for p in frozen.features.parameters():
+        p.requires_grad_(False)
+    frozen.features.eval()
+    x, y = torch.randn(256, 3, 64, 64), torch.arange(256) % 3
+    opt = torch.optim.Adam(frozen.classifier.parameters(), lr=1e-3)
+    def head_epoch(features_of):
+        order = torch.randperm(256)
+        for s in range(0, 256, 32):
+            rows = order[s:s + 32]
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(frozen.classifier(features_of(rows)), y[rows]).backward()
+            opt.step()
+    def recomputed_features(rows):
+        with torch.no_grad():
+            return torch.flatten(frozen.avgpool(frozen.features(x[rows])), 1)
+    extra = dict(library="pytorch " + torch.__version__, model="vgg11_bn/2", images=256, image="3x64x64", batch=32, threads=2)
+    measure("vgg_frozen_epoch_recomputed", lambda: head_epoch(recomputed_features), repeats=2, **extra)
+    cache = {}
+    def build():
+        with torch.no_grad():
+            cache["f"] = torch.cat([recomputed_features(torch.arange(s, s + 32)) for s in range(0, 256, 32)])
+    measure("vgg_frozen_cache_build", build, repeats=1, **extra)
+    measure("vgg_frozen_epoch_cached", lambda: head_epoch(lambda rows: cache["f"][rows]), repeats=3, **extra)
+
+
+def images():
+    """Decode 600 PNG files (64 x 64, the synthetic set written by `almagest make-images`, or
+    generated here with Pillow shapes when ALMAGEST_IMAGES is not set) and one epoch of decode,
+    resize to 48 x 48, rotate, flips, brightness, noise with Pillow + NumPy, 1 thread, as ImagesBench.swift."""
+    try:
+        from PIL import Image, ImageDraw
+    except ImportError:
+        print("images: Pillow not installed, skipped", file=sys.stderr)
+        return
+    import tempfile
+    root = os.environ.get("ALMAGEST_IMAGES")
+    if root is None:
+        root = tempfile.mkdtemp(prefix="almagest-bench-images-")
+        rng = np.random.default_rng(0)
+        for c in ("abnormal", "non-sperm", "normal"):
+            os.makedirs(os.path.join(root, c), exist_ok=True)
+            for i in range(200):
+                im = Image.fromarray((rng.normal(0.8, 0.04, (64, 64, 3)).clip(0, 1) * 255).astype(np.uint8))
+                ImageDraw.Draw(im).ellipse([20 + i % 10, 25, 40, 35 + i % 7], fill=(60, 60, 90))
+                im.save(os.path.join(root, c, "%05d.png" % i))
+    files = sorted(os.path.join(root, c, f) for c in sorted(os.listdir(root)) for f in sorted(os.listdir(os.path.join(root, c))))
+    def decode():
+        for f in files:
+            np.asarray(Image.open(f).convert("RGB"))
+    measure("images_decode_threads1", decode, images=len(files), library="pillow " + Image.__version__, threads=1)
+    rng = np.random.default_rng(1)
+    def epoch():
+        for f in files:
+            im = Image.open(f).convert("RGB").resize((48, 48), Image.BILINEAR)
+            im = im.rotate(rng.uniform(-180, 180), resample=Image.BILINEAR)
+            if rng.random() < 0.5: im = im.transpose(Image.FLIP_LEFT_RIGHT)
+            if rng.random() < 0.5: im = im.transpose(Image.FLIP_TOP_BOTTOM)
+            a = np.asarray(im, dtype=np.float32) / 255 * rng.uniform(0.8, 1.2)
+            a = (a + rng.normal(0, 0.05, a.shape)).clip(0, 1).transpose(2, 0, 1)
+    measure("images_epoch_threads1", epoch, images=len(files), size=48, library="pillow " + Image.__version__,
+            note="no random resized crop", threads=1)
 
 
 def sklearn_version():
@@ -540,6 +625,6 @@ def sklearn_version():
 
 
 groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
-          "serve": serve, "spectra": spectra, "gemini": gemini}
+          "serve": serve, "spectra": spectra, "gemini": gemini, "vgg": vgg, "images": images}
 for name in (sys.argv[1:] or groups):
     groups[name]()

@@ -12,6 +12,7 @@ struct AlmagestCommand: AsyncParsableCommand {
         version: Almagest.version,
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, ModelsCommand.self,
+            TrainImagesCommand.self, PredictImagesCommand.self, MakeImagesCommand.self,
             RunsCommand.self, DashboardCommand.self, ServeCommand.self,
         ])
 

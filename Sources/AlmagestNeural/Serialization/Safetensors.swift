@@ -44,8 +44,15 @@ public enum Safetensors {
         try decodeWithMetadata(data).tensors
     }
 
+    /// The named tensors of a file except those `skipping` names (their dtype is not checked:
+    /// PyTorch's integer `num_batches_tracked` counters, for example).
+    public static func decode(_ data: Data, skipping: (String) -> Bool) throws -> [(name: String, tensor: Tensor)] {
+        try decodeWithMetadata(data, skipping: skipping).tensors
+    }
+
     /// The named tensors and the `__metadata__` strings of a file.
-    public static func decodeWithMetadata(_ data: Data) throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
+    public static func decodeWithMetadata(_ data: Data, skipping: (String) -> Bool = { _ in false })
+        throws -> (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
         let bytes = [UInt8](data)
         guard bytes.count >= 8 else { throw SafetensorsError.truncated(expected: 8, got: bytes.count) }
         let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
@@ -69,6 +76,7 @@ public enum Safetensors {
                 metadata = m
                 continue
             }
+            if skipping(name) { continue }
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shapeValues = entry["shape"] as? [NSNumber], let offsets = entry["data_offsets"] as? [NSNumber],
                   offsets.count == 2 else {
