@@ -12,7 +12,7 @@ struct AlmagestCommand: AsyncParsableCommand {
         version: Almagest.version,
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, ModelsCommand.self,
-            RunsCommand.self, DashboardCommand.self, ServeCommand.self,
+            RunsCommand.self, DashboardCommand.self, ServeCommand.self, SweepCommand.self,
         ])
 
     /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.
