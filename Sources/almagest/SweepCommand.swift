@@ -210,13 +210,16 @@ struct SweepTaskCommand: ParsableCommand {
 /// Checking every run of a plan with the subcommands' own parsers.
 enum SweepValidation {
     /// Parses every combination with its command's parser (unknown options, bad values, the
-    /// command's `validate()`), then its `SweepPreflight`; the first bad run is the error.
-    static func check(_ plan: SweepPlan) throws {
+    /// command's `validate()`), then its `SweepPreflight`; the first bad run is the error. Plans
+    /// of more than `exhaustiveLimit` runs check the runs that hold every value of every list
+    /// (`SweepPlan.coveringIndices`), since parsing costs about a millisecond a run.
+    static func check(_ plan: SweepPlan, exhaustiveLimit: Int = 256) throws {
         let commands = AlmagestCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" }
         guard commands.contains(plan.command), plan.command != "sweep" else {
             throw ValidationError("sweep file: unknown command \"\(plan.command)\"; expected one of \(commands.filter { $0 != "sweep" }.joined(separator: ", "))")
         }
-        for index in 0..<plan.count {
+        let indices = plan.count <= exhaustiveLimit ? Array(0..<plan.count) : plan.coveringIndices()
+        for index in indices {
             let c = try plan.combination(index)
             do {
                 let command = try AlmagestCommand.parseAsRoot(c.arguments)

@@ -129,8 +129,10 @@ public struct SlurmSweep: Sendable {
                 } else {
                     status.running += 1
                 }
-            case .failed?, .interrupted?:
+            case .failed?:
                 status.failures.append((index: index, key: c.key, reason: state?.error ?? "failed"))
+            case .interrupted?:
+                status.failures.append((index: index, key: c.key, reason: "interrupted: " + (state?.error ?? "stopped")))
             default:
                 status.notSubmitted += 1
             }

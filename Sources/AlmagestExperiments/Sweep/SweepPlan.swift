@@ -123,6 +123,23 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         return SweepCombination(index: index, command: command, options: resolved)
     }
 
+    /// Runs that between them hold every grid value, every explicit option set and every seed
+    /// (each value with the first value of the other keys), sorted: O(sum of the list lengths)
+    /// runs instead of their product, for checking a large plan's options before it starts.
+    public func coveringIndices() -> [Int] {
+        let seedCount = max(1, seeds?.count ?? 1)
+        var indices = Set(0..<seedCount)
+        if gridCount > 0, let grid {
+            var stride = 1
+            for key in gridKeys.reversed() {
+                for digit in 0..<grid[key]!.count { indices.insert(digit * stride * seedCount) }
+                stride *= grid[key]!.count
+            }
+        }
+        for set in 0..<(runs?.count ?? 0) { indices.insert((gridCount + set) * seedCount) }
+        return indices.sorted()
+    }
+
     // MARK: - Private
 
     enum CodingKeys: String, CodingKey, CaseIterable {

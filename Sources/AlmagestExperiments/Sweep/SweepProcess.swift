@@ -83,7 +83,13 @@ public final class SweepProcess: @unchecked Sendable {
     /// The error to log for a run that failed: the last line the command wrote (its
     /// `almagest: ...` message), or how it ended.
     public func failure() -> String {
-        let how = (status ?? 0) < 0 ? "killed by signal \(-(status ?? 0))" : "exit code \(status ?? -1)"
+        if let status, status < 0 {
+            let names: [Int32: String] = [SIGTERM: "SIGTERM", SIGKILL: "SIGKILL", SIGINT: "SIGINT", SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT"]
+            let name = names[-status].map { " (\($0))" } ?? ""
+            let why = -status == SIGTERM || -status == SIGKILL ? ": stopped from outside (scancel, a time or memory limit, kill)" : ""
+            return "killed by signal \(-status)\(name)\(why)"
+        }
+        let how = "exit code \(status ?? -1)"
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         let lines = text.split(whereSeparator: \.isNewline).map { String($0) }
         if let message = lines.last(where: { $0.hasPrefix("almagest:") || $0.hasPrefix("Error:") }) ?? lines.last {
