@@ -66,7 +66,8 @@ head -c 1024 /dev/urandom > "$dir/munge/munge.key"
 chmod 0700 "$dir/munge"
 chmod 0400 "$dir/munge/munge.key"
 munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
-  --pid-file="$dir/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munge.seed"
+  --pid-file="$dir/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munge.seed" \
+  </dev/null >>"$dir/log/munged.out" 2>&1
 
 cat > "$dir/slurm.conf" <<EOF
 ClusterName=almagest-local
@@ -103,8 +104,10 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$dir/slurm.conf"
 
-slurmctld -i
-slurmd
+# The daemons' own output goes to files: a caller reading this script's output to its end must
+# not wait for them.
+slurmctld -i </dev/null >>"$dir/log/slurmctld.out" 2>&1
+slurmd </dev/null >>"$dir/log/slurmd.out" 2>&1
 for _ in $(seq 150); do
   state="$(sinfo -h -o %t 2>/dev/null || true)"
   [ "$state" = "idle" ] && break

@@ -16,6 +16,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("scale", scaleBenchmarks),
     ("serve", serveBenchmarks),
     ("spectra", spectraBenchmarks),
+    ("sweep", sweepBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {
