@@ -130,12 +130,20 @@ struct LocalSlurm {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = arguments[0].hasSuffix(".sh") ? arguments : ["-c", "exec \"$@\"", "sh"] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        // Files, not pipes: the daemons the start script leaves running must not hold our reader open.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-slurm-shell-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        guard let out = try? FileHandle(forWritingTo: outURL), let err = try? FileHandle(forWritingTo: errURL) else { return (-1, "", "no temporary files") }
+        process.standardOutput = out
+        process.standardError = err
         do { try process.run() } catch { return (-1, "", "\(error)") }
-        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try? out.close()
+        try? err.close()
+        let o = (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", e = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, o, e)
     }
 }
