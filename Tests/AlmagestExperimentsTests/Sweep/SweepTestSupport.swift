@@ -125,25 +125,28 @@ struct LocalSlurm {
         return false
     }
 
+    /// Runs a command with posix_spawn and a blocking waitpid, its output in files: the daemons
+    /// the start script leaves running must hold neither a pipe nor Foundation's child monitor.
     private static func shell(_ arguments: [String], environment: [String: String] = [:]) -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = arguments[0].hasSuffix(".sh") ? arguments : ["-c", "exec \"$@\"", "sh"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // Files, not pipes: the daemons the start script leaves running must not hold our reader open.
+        let argv0 = arguments[0].hasSuffix(".sh") ? ["/bin/bash"] + arguments : ["/bin/bash", "-c", "exec \"$@\"", "sh"] + arguments
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-slurm-shell-\(UUID().uuidString)")
-        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
-        guard let out = try? FileHandle(forWritingTo: outURL), let err = try? FileHandle(forWritingTo: errURL) else { return (-1, "", "no temporary files") }
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { return (-1, "", "\(error)") }
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
-        let o = (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", e = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, o, e)
+        let outPath = base.path + ".out", errPath = base.path + ".err"
+        defer { unlink(outPath); unlink(errPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        var cArgs = argv0.map { strdup($0) } + [nil]
+        var cEnv = env.map { strdup($0) } + [nil]
+        defer { for p in cArgs + cEnv { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/bash", &actions, nil, &cArgs, &cEnv) == 0 else { return (-1, "", "cannot start bash") }
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+        let o = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "", e = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return ((raw >> 8) & 0xff, o, e)
     }
 }
