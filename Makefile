@@ -1,6 +1,7 @@
 # Almagest — the two commands a new user runs are `make demo` and `make test`.
 # Both install missing Debian packages (OpenBLAS, LAPACKE, zlib, SQLite, pkg-config) first;
-# `make test` also installs Chromium for the dashboard's browser tests.
+# `make test` also installs Chromium for the dashboard's browser tests and Slurm + munge for the
+# sweep tests (which start a one-node cluster with scripts/slurm-local.sh).
 SWIFT ?= swift
 
 # OpenBLAS 0.3.21 does not recognise Sapphire Rapids and uses its Haswell kernels; its AVX-512
@@ -21,7 +22,7 @@ demo: deps
 	$(SWIFT) run -c release almagest demo
 
 test: deps
-	@bash scripts/install-deps.sh --browser
+	@bash scripts/install-deps.sh --browser --slurm
 	$(SWIFT) test
 
 bench: deps

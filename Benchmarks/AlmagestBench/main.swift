@@ -20,6 +20,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("fisherem", fisherEMBenchmarks),
     ("vgg", vggBenchmarks),
     ("images", imagesBenchmarks),
+    ("sweep", sweepBenchmarks),
 ]
 let wanted = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where wanted.isEmpty || wanted.contains(name) {

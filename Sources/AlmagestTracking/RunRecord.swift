@@ -35,6 +35,10 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// The process that writes the run, as `host:pid`, so that a store opened by another process
     /// can tell a run in progress from one whose process died (nil in logs from before 0.1.0).
     public var writer: String?
+    /// The sweep that started the run (`almagest sweep`) and the run's key in it, from the
+    /// environment of the process (`ALMAGEST_SWEEP`, `ALMAGEST_SWEEP_KEY`); nil outside sweeps.
+    public var sweep: String?
+    public var sweepKey: String?
 
     public init(
         id: String, experiment: String, algorithm: String, parameters: [String: ParameterValue],

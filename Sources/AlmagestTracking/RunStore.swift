@@ -53,9 +53,12 @@ public final class RunStore: Sendable {
         } catch {
             throw TrackingError.io(path: directory.path, reason: "\(error.localizedDescription)")
         }
-        let record = RunRecord(
+        var record = RunRecord(
             id: id, experiment: experiment, algorithm: algorithm, parameters: parameters, startedAt: started,
             version: Almagest.version, directory: relative, writer: RunWriter.current)
+        let environment = ProcessInfo.processInfo.environment
+        record.sweep = environment["ALMAGEST_SWEEP"]
+        record.sweepKey = environment["ALMAGEST_SWEEP_KEY"]
         try append(record)
         try AtomicFile.write(try Self.encoder.encode(parameters), to: directory.appendingPathComponent("parameters.json"))
         return ActiveRun(store: self, record: record, directory: directory)

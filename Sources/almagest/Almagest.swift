@@ -13,7 +13,7 @@ struct AlmagestCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, ModelsCommand.self,
             TrainImagesCommand.self, PredictImagesCommand.self, MakeImagesCommand.self,
-            RunsCommand.self, DashboardCommand.self, ServeCommand.self,
+            RunsCommand.self, DashboardCommand.self, ServeCommand.self, SweepCommand.self,
         ])
 
     /// Chooses OpenBLAS's AVX-512 kernels where the CPU has them (see `OpenBLASKernels`), then runs.
