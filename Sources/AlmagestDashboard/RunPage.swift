@@ -79,10 +79,12 @@ public struct RunPageRegistry: Sendable {
 
     /// The pages of Almagest's own pipelines: spectra clustering first (runs with
     /// `cluster_spectra.json`), then clustering (it claims any run with `projection.csv` or
-    /// `labels.csv`), classification (`confusion_matrix.json`) and NMF (`history.csv` +
-    /// `summary.json`).
+    /// `labels.csv`), image classification (`activation_views.json`), classification
+    /// (`confusion_matrix.json`) and NMF (`history.csv` + `summary.json`).
     public static var standard: RunPageRegistry {
-        RunPageRegistry(pages: [SpectraRunPage(), ClusteringRunPage(), ClassificationRunPage(), FactorizationRunPage()])
+        RunPageRegistry(pages: [
+            SpectraRunPage(), ClusteringRunPage(), ImageClassificationRunPage(), ClassificationRunPage(), FactorizationRunPage(),
+        ])
     }
 
     /// Adds a page, tried before the ones already registered.
@@ -164,13 +166,13 @@ public struct GenericRunPage: RunPage {
             + "<figcaption>\(HTML.escape(caption))</figcaption></figure>"
     }
 
-    // MARK: - Private
-
     /// `/files/<run directory>/<artifact>`, each path segment URL-encoded and HTML-escaped.
-    private static func fileURL(_ r: RunRecord, _ name: String) -> String {
+    static func fileURL(_ r: RunRecord, _ name: String) -> String {
         let segments = r.directory.split(separator: "/") + name.split(separator: "/")
         return "/files/" + segments.map { HTML.escape(Query.encode(String($0))) }.joined(separator: "/")
     }
+
+    // MARK: - Private
 
     private static func keyValues(_ title: String, _ values: [String: String], id: String? = nil) -> String {
         guard !values.isEmpty else { return "" }

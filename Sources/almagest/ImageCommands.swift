@@ -70,10 +70,10 @@ struct TrainImagesCommand: ParsableCommand {
     var learningRate: Double?
 
     @Option(name: .long, help: "Learning-rate schedule: constant or cosine.")
-    var schedule: ImageClassificationExperiment.ScheduleKind = .constant
+    var schedule: ImageClassificationExperiment.ScheduleKind = .cosine
 
     @Option(name: .long, help: "Passes over the training images.")
-    var epochs: Int = 10
+    var epochs: Int = 15
 
     @Option(name: .long, help: "Images per mini-batch.")
     var batchSize: Int = 32

@@ -1,4 +1,5 @@
 import AlmagestDashboard
+import AlmagestTracking
 import Foundation
 import Testing
 
@@ -62,6 +63,31 @@ extension LiveDashboardTests {
             #expect(count("<line class=\"hover-line\"[^>]*x1=", in: dom) == 3)
 
             try await expectScreenshot(chromium, url: "\(url)#x=10", name: "nmf")
+        }
+    }
+
+    @Test func imagePageLoadsEveryImageAndSwitchesViews() async throws {
+        guard let chromium = try Chromium.find() else { return }
+        let f = try PipelineFixture.get()
+        let id = f.imagesID
+        let views = try f.json(id, ActivationViewsArtifact.fileName, as: ActivationViewsArtifact.self)
+        let layer = try #require(views.featureMaps.last?.layer)
+        try await withDashboard(f.store) { port in
+            let url = "http://127.0.0.1:\(port)/run/\(id)"
+            let (dom, log) = try await Chromium.dumpDOM(chromium, url: "\(url)#gradcam=wrong&layer=\(layer)")
+            Chromium.expectNoErrors(dom: dom, log: log)
+            #expect(dom.contains("data-script=\"ready\"") && dom.contains("data-curves=\"1\""))
+            // Every image of the page decoded in the browser (Grad-CAM pairs in both views, one
+            // grid per convolution, filters, misclassified grid, augmentation, ROC per class).
+            let images = count("<img ", in: dom)
+            let wrong = views.gradCAM.filter { $0.trueClass != $0.predictedClass }.count
+            #expect(images >= 2 * (views.gradCAM.count + wrong) + views.featureMaps.count + 2)
+            #expect(dom.contains("data-images-loaded=\"\(images)\"") && dom.contains("data-images-broken=\"0\""))
+            // The address chose the misclassified view and the last convolution's maps.
+            #expect(dom.contains("id=\"gradcam\" data-shown=\"wrong\""))
+            #expect(dom.contains("id=\"feature-maps\" data-shown=\"\(layer)\""))
+            #expect(dom.contains("<div data-view=\"all\" hidden=\"\">") && dom.contains("<div data-view=\"\(layer)\">"))
+            try await expectScreenshot(chromium, url: url, name: "images")
         }
     }
 

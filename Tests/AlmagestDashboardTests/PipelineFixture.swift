@@ -10,7 +10,9 @@ import Foundation
 /// A second small real run store, for the classification, NMF and sweep pages: a binary MLP on a
 /// slice of MAGIC (ROC curve, early stopping so validation curves exist), a 10-class MLP on the
 /// first embedded digits (no ROC), an NMF rank sweep (MU ranks 2-4 and one Adam run) on 40 MNIST
-/// images, and one sweep run whose algorithm, parameter name and value are hostile strings.
+/// images, an image-classification run (the small VGG-style net, 3 epochs on 60 synthetic
+/// microscopy images of 16 x 16), and one sweep run whose algorithm, parameter name and value
+/// are hostile strings.
 struct PipelineFixture: SiteFixture, Sendable {
     let root: URL
     let store: RunStore
@@ -18,6 +20,7 @@ struct PipelineFixture: SiteFixture, Sendable {
     let multiclassID: String
     let nmfIDs: [String]
     let hostileID: String
+    let imagesID: String
     /// The experiment of the NMF runs (and of the hostile run).
     static let sweep = "nmf-sweep"
     /// The hostile run's parameter name and value.
@@ -56,6 +59,12 @@ struct PipelineFixture: SiteFixture, Sendable {
             + [FactorizationSpec(method: .gd, rank: 3, iterations: 10, trackEvery: 2)]
         let results = try FactorizationExperiment(experiment: Self.sweep, plotFormats: ["svg"]).run(specs, on: images, store: store)
         nmfIDs = try results.map { try logged($0.runID) }
+
+        let folder = root.appendingPathComponent("smids")
+        _ = try SyntheticMicroscopy(size: 16, count: 60, seed: 3).write(to: folder)
+        var imageRun = ImageClassificationExperiment(data: folder.path, model: "small", augmentation: try Augmentation(parsing: "hflip"))
+        (imageRun.size, imageRun.epochs, imageRun.validationFraction, imageRun.testFraction, imageRun.gradCAMImages) = (16, 3, 0.2, 0.2, 6)
+        imagesID = try logged(imageRun.run(store: store).runID)
 
         let hostile = try store.start(
             experiment: Self.sweep, algorithm: "<svg onload=alert(4)>",

@@ -111,6 +111,30 @@ import Testing
         #expect(sizes.features.column(1).reduce(0, +) == 120)
     }
 
+    /// Every registered clusterer's own scores (`fitReport`) have a spec in the catalog, so its
+    /// runs finish; GEMINI and FisherEM run through the experiment and log theirs.
+    @Test func everyClustererReportIsSpecifiedAndLogged() throws {
+        let subset = try EmbeddedDatasets.digits().subset(0..<120)
+        for entry in EstimatorRegistry.shared.entries(of: .clusterer) {
+            guard case .clusterer(let clusterer) = try EstimatorRegistry.shared.conformanceEstimator(entry.name) else { continue }
+            let model = try clusterer.fit(subset.features)
+            for key in model.fitReport.keys { #expect(MetricCatalog.spec(of: key) != nil, "\(entry.name) reports \(key) without a spec") }
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-gemini-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let specs = [EstimatorSpec("gemini-mmd", options: ["epochs": 20]), EstimatorSpec("fisherem", options: ["max_iterations": 20])]
+        for spec in specs {
+            let result = try ClusteringExperiment(clusterer: spec, clusters: 4, descriptors: [.none], seed: 1)
+                .run(on: subset, settings: .digits(), store: store)[0]
+            #expect(result.metrics["clusters_asked"] == 4)
+        }
+        let runs = try store.runs()
+        #expect(runs.count == 2 && runs.allSatisfy { $0.status == .finished })
+        #expect(runs[0].metrics["gemini_score"].map { $0 > 0 } == true && runs[0].metricSpecs?.first { $0.name == "gemini_score" }?.goal == .maximize)
+        #expect(runs[1].metrics["bic"] != nil && runs[1].metrics["log_likelihood"] != nil)
+    }
+
     @Test func badSettingsAreRefusedWithAFailedRun() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-bad-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -27,12 +27,18 @@ public struct ClassificationRunPage: RunPage {
     }
 
     public func render(_ run: RunArtifacts, context: PageContext) throws -> PageContent {
+        try render(run, context: context, kind: name, extras: (figures: "", sections: ""))
+    }
+
+    /// The page with `kind` in `data-page-kind` and a specialised page's own parts: `figures`
+    /// after the shared figures, `sections` after the per-class table (`ImageClassificationRunPage`).
+    func render(_ run: RunArtifacts, context: PageContext, kind: String, extras: (figures: String, sections: String)) throws -> PageContent {
         let r = run.record
         let metrics = run.has("metrics.json") ? try run.json("metrics.json", as: [String: Double].self) : r.metrics
         let confusion = try run.artifact(ConfusionArtifact.self)
 
         var body = GenericRunPage.header(r)
-        body += "<div class=\"classification-page\" data-page-kind=\"classification\" data-classes=\"\(confusion.classes.count)\">"
+        body += "<div class=\"classification-page\" data-page-kind=\"\(HTML.escape(kind))\" data-classes=\"\(confusion.classes.count)\">"
         body += HTML.headline(headline(metrics), id: "headline")
         body += "<section class=\"figures\">"
         body += run.memo("confusion_matrix.json", "confusion") { confusionFigure(confusion) }
@@ -63,8 +69,9 @@ public struct ClassificationRunPage: RunPage {
                     + "training part (validation_curve.json)", id: "validation-curve")
             }
         }
-        body += "</section>"
+        body += extras.figures + "</section>"
         body += perClassTable(classes: confusion.classes, metrics: metrics)
+        body += extras.sections
         if run.has("search.json") { body += try searchTable(run.json("search.json", as: [SearchCandidate].self)) }
         body += "</div>" + GenericRunPage.details(r)
         return PageContent(title: "\(r.experiment) · \(r.algorithm)", body: body)

@@ -8,11 +8,8 @@ import Foundation
 
 /// The files of an image-classification run (see `ImageClassificationExperiment` for the list):
 /// metrics, the model card, split, curves, best and last weights, predictions, confusion matrix,
-/// one-vs-rest ROC per class, misclassified test images, Grad-CAM overlays of the last
-/// convolution for the predicted class, and a figure of augmented training images.
-///
-/// A Grad-CAM overlay is the image (grey) blended half and half with the viridis colour of the
-/// map, upsampled to the image and divided by its maximum.
+/// one-vs-rest ROC per class, misclassified test images, what the network looks at
+/// (`ActivationViews`: Grad-CAM, feature maps, filters), and a figure of augmented training images.
 ///
 /// Cost: one forward and backward pass of `gradCAMImages` test images, plus O(test x classes).
 ///
@@ -43,7 +40,8 @@ struct ImageClassificationArtifacts {
         try run.write(ConfusionArtifact(classes: classes, counts: result.report.confusion.counts))
         try writeROC(to: run)
         try writeMisclassified(to: run)
-        try writeGradCAM(to: run)
+        try ActivationViews(folder: folder, net: net, classes: classes, test: result.split.test, predicted: result.testPredicted,
+                            probabilities: result.testProbabilities, count: settings.gradCAMImages).write(to: run)
         if !settings.augmentation.isIdentity, let first = result.split.train.first {
             let figure = try settings.augmentation.figure(of: try folder.image(at: first), count: 8, columns: 4, seed: settings.seed)
             try run.writeArtifact("augmentation.png", contents: try figure.png())
@@ -81,7 +79,7 @@ struct ImageClassificationArtifacts {
             for i in roc.thresholds.indices {
                 csv += "\(CSVWriter.field(name)),\(roc.thresholds[i]),\(roc.falsePositiveRates[i]),\(roc.truePositiveRates[i]),\(roc.area)\n"
             }
-            curves.append(AlmagestPlot.ROCCurve(String(format: "%@ (AUC %.3f)", name, roc.area),
+            curves.append(AlmagestPlot.ROCCurve(name,
                                                 falsePositiveRates: roc.falsePositiveRates, truePositiveRates: roc.truePositiveRates))
         }
         try run.writeArtifact("roc_per_class.csv", contents: Data(csv.utf8))
@@ -114,55 +112,5 @@ struct ImageClassificationArtifacts {
                                  titles: ChartTitles("Misclassified test images (true > predicted)"))
             try run.writeArtifact("misclassified.png", contents: try grid.png())
         }
-    }
-
-    /// Grad-CAM of the last convolution for the predicted class of the first test images.
-    private func writeGradCAM(to run: ActiveRun) throws {
-        let count = min(settings.gradCAMImages, result.split.test.count)
-        guard count > 0, let layer = net.convolutionIndices.last else { return }
-        let classes = result.card.classes
-        let indices = Array(result.split.test.prefix(count))
-        let batch = try folder.batch(indices)
-        let predicted = Array(result.testPredicted.prefix(count))
-        let cam = try GradCAM.compute(net, images: try Tensor(shape: batch.shape, values: batch.values), layer: layer, classes: predicted)
-        let (h, w) = (batch.shape[2], batch.shape[3])
-        let maps = cam.upsampled(to: (h, w))
-        var csv = "file,true_class,predicted_class,overlay\n"
-        var tiles: [[UInt8]] = []
-        for (n, index) in indices.enumerated() {
-            let grey = try folder.image(at: index).toGrey().pixels
-            let peak = max(maps[n].max() ?? 0, 1e-12)
-            var rgba = [UInt8](repeating: 255, count: h * w * 4)
-            for i in 0..<(h * w) {
-                let colour = ColorMap.viridis.color(at: Double(maps[n][i] / peak))
-                let g = Double(grey[i]) * 255
-                rgba[i * 4] = UInt8(max(0, min(255, (0.5 * g + 0.5 * Double(colour.red)).rounded())))
-                rgba[i * 4 + 1] = UInt8(max(0, min(255, (0.5 * g + 0.5 * Double(colour.green)).rounded())))
-                rgba[i * 4 + 2] = UInt8(max(0, min(255, (0.5 * g + 0.5 * Double(colour.blue)).rounded())))
-            }
-            let name = String(format: "gradcam/%02d.png", n)
-            try run.writeArtifact(name, contents: try PNGWriter.encode(width: w, height: h, rgba: rgba))
-            csv += "\(CSVWriter.field(relativePath(index))),\(CSVWriter.field(classes[folder.labels[index]])),"
-                + "\(CSVWriter.field(classes[predicted[n]])),\(name)\n"
-            var pair = [UInt8](repeating: 255, count: h * 2 * w * 4)
-            for y in 0..<h {
-                for x in 0..<w {
-                    let v = UInt8(max(0, min(255, (grey[y * w + x] * 255).rounded())))
-                    let left = (y * 2 * w + x) * 4, right = (y * 2 * w + w + x) * 4
-                    (pair[left], pair[left + 1], pair[left + 2]) = (v, v, v)
-                    for c in 0..<3 { pair[right + c] = rgba[(y * w + x) * 4 + c] }
-                }
-            }
-            tiles.append(pair)
-        }
-        try run.writeArtifact("gradcam.csv", contents: Data(csv.utf8))
-        // All pairs (image | overlay) stacked, a 2-pixel white gap between them.
-        let gap = 2, height = count * h + (count - 1) * gap
-        var sheet = [UInt8](repeating: 255, count: height * 2 * w * 4)
-        for (n, tile) in tiles.enumerated() {
-            let top = n * (h + gap) * 2 * w * 4
-            sheet.replaceSubrange(top..<(top + tile.count), with: tile)
-        }
-        try run.writeArtifact("gradcam.png", contents: try PNGWriter.encode(width: 2 * w, height: height, rgba: sheet))
     }
 }

@@ -20,7 +20,9 @@ import Foundation
 /// `metrics.json`, `model.json` (`ImageModelCard`), `split.json`, `training_curve.{csv,svg,png}`,
 /// `best.safetensors` and `last.safetensors` (torchvision names, with the card as metadata),
 /// `predictions.csv`, `confusion_matrix.{json,csv,svg}`, `roc_per_class.{csv,svg}` (one-vs-rest),
-/// `misclassified.{csv,png}`, `gradcam.{csv,png}` with `gradcam/NN.png` overlays, and
+/// `misclassified.{csv,png}`, `gradcam.{csv,png}` with `gradcam/NN.png` overlays and
+/// `gradcam/NN-image.png` inputs, `feature_maps/features.N.png` (every convolution, first test
+/// image), `filters.png`, `activation_views.json` (`ActivationViewsArtifact`, listing those) and
 /// `augmentation.png` (a few augmented training images).
 ///
 /// Cost: per epoch, one forward and backward pass over the training images and one forward pass
@@ -65,8 +67,8 @@ public struct ImageClassificationExperiment: Codable, Sendable, Equatable {
     public var optimizer = OptimizerKind.adam
     /// nil: 1e-3 for Adam, 0.01 for SGD.
     public var learningRate: Double?
-    public var schedule = ScheduleKind.constant
-    public var epochs = 10
+    public var schedule = ScheduleKind.cosine
+    public var epochs = 15
     public var batchSize = 32
     /// Epochs without a better validation loss before stopping; nil runs all epochs.
     public var patience: Int?

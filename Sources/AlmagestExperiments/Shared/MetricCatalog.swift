@@ -36,6 +36,11 @@ public enum MetricCatalog {
         // Internal validity and the fit.
         specs += [MetricSpec("silhouette", .maximize, range: -1...1), MetricSpec("calinski_harabasz", .maximize, lower: 0),
                   MetricSpec.loss("davies_bouldin"), MetricSpec.loss("inertia")]
+        // Clusterers' own scores (`fitReport`): GEMINI's objective; FisherEM's likelihood and its
+        // criteria, in R FisherEM's convention (log-likelihood minus a penalty: higher is better).
+        specs += [MetricSpec("gemini_score", .maximize, lower: 0)]
+        specs += ["log_likelihood", "bic", "aic", "icl"].map { MetricSpec($0, .maximize) }
+        specs += ["free_parameters", "subspace_dimension"].map(MetricSpec.count)
         specs += ["iterations", "clusters_found", "clusters_asked", "feature_count", "train_samples", "test_samples",
                   "epochs_run", "best_epoch", "plateaus", "samples", "silhouette_sample_size"].map(MetricSpec.count)
         // Classification.
