@@ -10,7 +10,10 @@ import Foundation
 /// Scale — how the kernel products are taken, never with an n x n matrix beyond `gramLimit` rows:
 /// - linear kernel: factorised through the features, K α = X (Xᵀ α): O(n d K) per step, any n;
 /// - other kernels, a batch of at most `gramLimit` rows (default 8,000; the batch is every row
-///   when `batch_size` is 0): the batch's Gram matrix, computed once for full-batch training;
+///   when `batch_size` is 0): the batch's Gram matrix, computed once for full-batch training and
+///   then kept in single precision (`singlePrecisionGram`, default): each step reads the n x n
+///   matrix once, so half the bytes and SGEMM's speed make a full-batch step about twice as fast,
+///   at a relative error of about 1e-6 on the objective (the reported scores stay in double);
 /// - RBF with `fourier_features` D > 0: random Fourier features (Rahimi & Recht 2007,
 ///   φ(x) = √(2/D) cos(ωᵀx + b), ω ~ N(0, 2γ I)), K ≈ φ φᵀ, then the factorised path: O(n D K) per
 ///   step for any n and batch — the choice for large n with an RBF kernel.
@@ -47,13 +50,15 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
     public var batchSize: Int
     /// The most rows an exact non-linear kernel matrix may have.
     public var gramLimit: Int
+    /// Full-batch training with an exact kernel multiplies by a Float copy of the Gram matrix.
+    public var singlePrecisionGram: Bool
     public var seed: Int
 
     public init(
         clusters: Int, ovo: Bool = false, kernel: KernelKind = .linear, gamma: Double = 0, degree: Int = 3, coef0: Double = 1,
         fourierFeatures: Int = 0, model: GeminiNetwork.Kind = .linear, hidden: Int = 20, activation: GeminiNetwork.Activation = .relu,
         optimizer: GeminiOptimizer = .adam, learningRate: Double = 1e-3, epochs: Int = 1000, batchSize: Int = 0,
-        gramLimit: Int = 8_000, seed: Int = 0
+        gramLimit: Int = 8_000, singlePrecisionGram: Bool = true, seed: Int = 0
     ) {
         self.clusters = clusters
         self.ovo = ovo
@@ -70,6 +75,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         self.epochs = epochs
         self.batchSize = batchSize
         self.gramLimit = gramLimit
+        self.singlePrecisionGram = singlePrecisionGram
         self.seed = seed
     }
 
@@ -101,7 +107,8 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
                 name: "batch_size", value: "\(batch) rows with the \(exact.name) kernel",
                 expected: "at most gram_limit (\(gramLimit)) rows for an exact kernel matrix; set batch_size, or fourier_features with rbf")
         } else if let exact, batch == x.rows {
-            let gram = MMDGemini.Affinity.gram(try exact.matrix(x, x))
+            let matrix = try exact.matrix(x, x)
+            let gram = singlePrecisionGram ? MMDGemini.Affinity.singlePrecisionGram(matrix.converted(to: Float.self)) : .gram(matrix)
             trained = try trainer.train(x) { _, y in try objective.evaluate(y, affinity: gram) }
         } else if let exact {
             trained = try trainer.train(x) { rows, y in
@@ -214,7 +221,9 @@ extension GeminiMMDClustering: RegisteredEstimator {
             "model": "linear (softmax regression) or mlp", "hidden": "hidden units of the mlp",
             "activation": "relu, tanh or sigmoid", "optimizer": "adam or sgd", "learning_rate": "step size",
             "epochs": "passes over the data", "batch_size": "rows per step; 0: every row",
-            "gram_limit": "most rows of an exact kernel matrix", "seed": "seed of the initialisation and the batches",
+            "gram_limit": "most rows of an exact kernel matrix",
+            "single_precision_gram": "full batch, exact kernel: multiply by a Float copy of the kernel matrix (about 2x faster)",
+            "seed": "seed of the initialisation and the batches",
         ]
     }
 }

@@ -39,11 +39,14 @@ public struct MMDGemini: Sendable, Equatable {
         case features(Matrix<Double>)
         /// A kernel (Gram) matrix, n x n.
         case gram(Matrix<Double>)
+        /// A kernel matrix kept in single precision: products by SGEMM, read back in double.
+        case singlePrecisionGram(Matrix<Float>)
 
         var count: Int {
             switch self {
             case let .features(x): return x.rows
             case let .gram(k): return k.rows
+            case let .singlePrecisionGram(k): return k.rows
             }
         }
 
@@ -52,6 +55,7 @@ public struct MMDGemini: Sendable, Equatable {
             switch self {
             case let .features(x): return try x * Matrix.product(x, transposed: true, a)
             case let .gram(k): return try k * a
+            case let .singlePrecisionGram(k): return try (k * a.converted(to: Float.self)).converted(to: Double.self)
             }
         }
     }
@@ -69,62 +73,84 @@ public struct MMDGemini: Sendable, Equatable {
             throw FitError.invalidParameter(
                 name: "cluster probabilities", value: "\(n) x \(k)", expected: "one row per sample of the affinity (\(affinity.count))")
         }
-        let clipped = y.map { min(max($0, epsilon), 1 - epsilon) }
         let nd = Double(n)
-        let pi = (0..<k).map { c in (0..<n).reduce(0.0) { $0 + clipped[$1, c] } / nd }
-        let alpha = Matrix<Double>(rows: n, columns: k) { i, c in clipped[i, c] / pi[c] }
-        // K̃ α and K̃ 1 (one product for both: the last column is the ones).
-        var augmented = Matrix<Double>(rows: n, columns: k + 1)
-        for i in 0..<n {
-            for c in 0..<k { augmented[i, c] = alpha[i, c] }
-            augmented[i, k] = 1
+        // Flat row-major copies (n x k): the loops below are O(n K²) and run every step.
+        let clipped = y.withUnsafeBufferPointer { yb in yb.map { min(max($0, epsilon), 1 - epsilon) } }
+        var pi = [Double](repeating: 0, count: k)
+        for i in 0..<n { for c in 0..<k { pi[c] += clipped[i * k + c] } }
+        for c in 0..<k { pi[c] /= nd }
+        // K̃ α, and for one-vs-all K̃ 1 in the same product (the last column is the ones).
+        let width = ovo ? k : k + 1
+        var augmented = Matrix<Double>(rows: n, columns: width)
+        augmented.withUnsafeMutableBufferPointer { a in
+            for i in 0..<n {
+                for c in 0..<k { a[i * width + c] = clipped[i * k + c] / pi[c] }
+                if !ovo { a[i * width + k] = 1 }
+            }
         }
         let scale = 1 / (nd * nd)
-        let product = try affinity.kernelTimes(augmented).map { $0 * scale }  // n x (k + 1)
-        var h = Matrix<Double>(rows: n, columns: k)
+        let product = try affinity.kernelTimes(augmented).withUnsafeBufferPointer { $0.map { $0 * scale } }  // n x width
+        let alpha = augmented.withUnsafeBufferPointer { Array($0) }
+        var h = [Double](repeating: 0, count: n * k)
         var piGradient = [Double](repeating: 0, count: k)
         var value = 0.0
         if ovo {
             // Ω = αᵀ K̃ α.
-            var omega = Matrix<Double>(rows: k, columns: k)
-            for a in 0..<k {
-                for b in 0..<k { omega[a, b] = (0..<n).reduce(0.0) { $0 + alpha[$1, a] * product[$1, b] } }
-            }
-            var weights = Matrix<Double>(rows: k, columns: k)
-            for a in 0..<k {
-                for b in 0..<k where a != b {
-                    let d = max(omega[a, a] + omega[b, b] - 2 * omega[a, b], 0).squareRoot()
-                    value += pi[a] * pi[b] * d
-                    piGradient[a] += 2 * pi[b] * d
-                    weights[a, b] = d > 0 ? pi[a] * pi[b] / (2 * d) : 0
+            var omega = [Double](repeating: 0, count: k * k)
+            for i in 0..<n {
+                for a in 0..<k {
+                    let alphaIA = alpha[i * k + a]
+                    for b in 0..<k { omega[a * k + b] += alphaIA * product[i * k + b] }
                 }
             }
-            var g = Matrix<Double>(rows: k, columns: k)
+            var weights = [Double](repeating: 0, count: k * k)
             for a in 0..<k {
-                let rowSum = (0..<k).reduce(0.0) { $0 + weights[a, $1] }
-                for b in 0..<k { g[a, b] = (a == b ? 2 * rowSum : 0) - 2 * weights[a, b] }
+                for b in 0..<k where a != b {
+                    let d = max(omega[a * k + a] + omega[b * k + b] - 2 * omega[a * k + b], 0).squareRoot()
+                    value += pi[a] * pi[b] * d
+                    piGradient[a] += 2 * pi[b] * d
+                    weights[a * k + b] = d > 0 ? pi[a] * pi[b] / (2 * d) : 0
+                }
+            }
+            var g = [Double](repeating: 0, count: k * k)
+            for a in 0..<k {
+                let rowSum = (0..<k).reduce(0.0) { $0 + weights[a * k + $1] }
+                for b in 0..<k { g[a * k + b] = (a == b ? 2 * rowSum : 0) - 2 * weights[a * k + b] }
             }
             for i in 0..<n {
-                for c in 0..<k { h[i, c] = 2 * (0..<k).reduce(0.0) { $0 + product[i, $1] * g[$1, c] } }
+                for b in 0..<k {
+                    let p = 2 * product[i * k + b]
+                    for c in 0..<k { h[i * k + c] += p * g[b * k + c] }
+                }
             }
         } else {
-            let whole = (0..<n).reduce(0.0) { $0 + product[$1, k] }  // 1ᵀ K̃ 1
+            var whole = 0.0  // 1ᵀ K̃ 1
+            for i in 0..<n { whole += product[i * width + k] }
             for c in 0..<k {
                 var square = whole
-                for i in 0..<n { square += alpha[i, c] * product[i, c] - 2 * product[i, k] * alpha[i, c] }
+                for i in 0..<n {
+                    square += alpha[i * width + c] * product[i * width + c] - 2 * product[i * width + k] * alpha[i * width + c]
+                }
                 let delta = max(square, 0).squareRoot()
                 value += pi[c] * delta
                 piGradient[c] = delta
-                if delta > 0 { for i in 0..<n { h[i, c] = pi[c] * (product[i, c] - product[i, k]) / delta } }
+                if delta > 0 {
+                    for i in 0..<n { h[i * k + c] = pi[c] * (product[i * width + c] - product[i * width + k]) / delta }
+                }
             }
         }
+        var weighted = [Double](repeating: 0, count: k)
+        for i in 0..<n { for c in 0..<k { weighted[c] += h[i * k + c] * clipped[i * k + c] } }
         var gradient = Matrix<Double>(rows: n, columns: k)
-        for c in 0..<k {
-            let weighted = (0..<n).reduce(0.0) { $0 + h[$1, c] * clipped[$1, c] }
-            let shared = piGradient[c] / nd - weighted / (nd * pi[c] * pi[c])
-            for i in 0..<n {
-                let inside = y[i, c] > epsilon && y[i, c] < 1 - epsilon
-                gradient[i, c] = inside ? shared + h[i, c] / pi[c] : 0
+        y.withUnsafeBufferPointer { yb in
+            gradient.withUnsafeMutableBufferPointer { out in
+                for c in 0..<k {
+                    let shared = piGradient[c] / nd - weighted[c] / (nd * pi[c] * pi[c])
+                    for i in 0..<n {
+                        let inside = yb[i * k + c] > epsilon && yb[i * k + c] < 1 - epsilon
+                        out[i * k + c] = inside ? shared + h[i * k + c] / pi[c] : 0
+                    }
+                }
             }
         }
         return (value, gradient)
