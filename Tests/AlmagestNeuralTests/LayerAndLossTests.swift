@@ -17,6 +17,42 @@ struct LayerAndLossTests {
         #expect(throws: ShapeError.self) { try layer(random([5, 3])) }
     }
 
+    /// A layer large enough for the column-blocked products (2^22 multiply-adds and more): the
+    /// output and all three gradients equal a double-precision reference, and are the same bits
+    /// at one and two threads.
+    @Test func largeLinearIsBlockedExactlyAndDeterministically() throws {
+        let (rows, inputs, outputs) = (24, 1_500, 300)
+        func pass(threads: Int) throws -> [[Float]] {
+            try Parallel.withThreads(threads) {
+                let layer = Linear(inputs: inputs, outputs: outputs, seed: 5)
+                let x = random([rows, inputs], seed: 6)
+                x.requiresGradient = true
+                let y = try layer(x)
+                try (y * y).mean().backward()
+                return [y.data, x.gradient!, layer.weight.gradient!, layer.bias!.gradient!]
+            }
+        }
+        let one = try pass(threads: 1), two = try pass(threads: 2)
+        #expect(one == two)
+        let layer = Linear(inputs: inputs, outputs: outputs, seed: 5), x = random([rows, inputs], seed: 6)
+        let (w, xs) = (layer.weight.data.map(Double.init), x.data.map(Double.init))
+        var y = [Double](repeating: 0, count: rows * outputs)
+        for r in 0..<rows { for o in 0..<outputs { for i in 0..<inputs { y[r * outputs + o] += xs[r * inputs + i] * w[o * inputs + i] } } }
+        #expect(zip(one[0], y).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) })
+        // d mean(y²) / dy = 2y / count, then through the layer in double.
+        let gy = y.map { 2 * $0 / Double(rows * outputs) }
+        var gx = [Double](repeating: 0, count: rows * inputs), gw = [Double](repeating: 0, count: outputs * inputs)
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                let g = gy[r * outputs + o]
+                for i in 0..<inputs { gx[r * inputs + i] += g * w[o * inputs + i]; gw[o * inputs + i] += g * xs[r * inputs + i] }
+            }
+        }
+        let scale = gw.map(abs).max()!
+        #expect(zip(one[1], gx).allSatisfy { abs(Double($0) - $1) <= 1e-3 * scale })
+        #expect(zip(one[2], gw).allSatisfy { abs(Double($0) - $1) <= 1e-3 * scale })
+    }
+
     @Test func namedParametersFreezeAndReplace() throws {
         let net = Sequential([Linear(inputs: 4, outputs: 8, seed: 1), ReLU(),
                               Sequential([Linear(inputs: 8, outputs: 2, bias: false, seed: 2)])])

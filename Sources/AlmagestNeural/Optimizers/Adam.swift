@@ -54,7 +54,9 @@ public final class Adam: Optimizer {
             firstMoment[index].withUnsafeMutableBufferPointer { m in
                 secondMoment[index].withUnsafeMutableBufferPointer { v in
                     grad.withUnsafeBufferPointer { g in
-                        p.update { w in update.apply(to: w, gradient: g, firstMoment: m, secondMoment: v) }
+                        p.update { w in
+                            ElementwiseUpdate.run(w, g, m, v) { w, g, m, v in update.apply(to: w, gradient: g, firstMoment: m, secondMoment: v) }
+                        }
                     }
                 }
             }

@@ -37,7 +37,10 @@ public final class SGD: Optimizer {
             guard p.requiresGradient, let grad = p.gradient else { continue }
             velocity[index].withUnsafeMutableBufferPointer { v in
                 grad.withUnsafeBufferPointer { g in
-                    p.update { w in update.apply(to: w, gradient: g, velocity: v) }
+                    p.update { w in
+                        // The second state buffer is unused: the velocity is passed twice.
+                        ElementwiseUpdate.run(w, g, v, v) { w, g, v, _ in update.apply(to: w, gradient: g, velocity: v) }
+                    }
                 }
             }
         }

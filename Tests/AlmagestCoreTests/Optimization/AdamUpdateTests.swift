@@ -1,4 +1,5 @@
 import AlmagestCore
+import Foundation
 import Testing
 
 /// The shared Adam step against values worked out by hand (β₁ = 0.5, β₂ = 0.75 keep the
@@ -74,4 +75,39 @@ struct AdamUpdateTests {
         let float = run([Float(1), -2], gradient: [0.5, 0.25], steps: 2, weightDecay: .l2(0.1))
         #expect(abs(Double(float.w[0]) - 0.8001637211035498) < 1e-6 && abs(Double(float.w[1]) - -2.197244161082569) < 1e-6)
     }
+
+    /// Float buffers of eight or more elements take the eight-wide loop: it must give the bits of
+    /// the scalar loop (each element updated alone) for every decay and the projection.
+    @Test(arguments: [0, 1, 2, 3])
+    func eightWideLoopEqualsTheScalarLoop(setting: Int) {
+        var random = RandomStream(seed: 40 + setting)
+        let n = 8 * 5 + 3
+        let w = (0..<n).map { _ in Float(random.nextNormal()) }
+        let gradients = (0..<3).map { _ in (0..<n).map { _ in Float(random.nextNormal()) } }
+        let decays: [WeightDecay<Float>] = [.none, .l2(0.01), .decoupled(0.05), .none]
+        let projection: ParameterProjection = setting == 3 ? .nonNegative : .none
+        func steps(_ elements: Range<Int>) -> (w: [Float], m: [Float], v: [Float]) {
+            var w = Array(w[elements]), m = [Float](repeating: 0, count: elements.count), v = m
+            for (t, g) in gradients.enumerated() {
+                let update = AdamUpdate<Float>(
+                    learningRate: 0.01, stepSize: 0.01 / (1 - powf(0.9, Float(t + 1))),
+                    rootSecondCorrection: (1 - powf(0.999, Float(t + 1))).squareRoot(), weightDecay: decays[setting], projection: projection)
+                Array(g[elements]).withUnsafeBufferPointer { pg in
+                    w.withUnsafeMutableBufferPointer { pw in
+                        m.withUnsafeMutableBufferPointer { pm in
+                            v.withUnsafeMutableBufferPointer { pv in update.apply(to: pw, gradient: pg, firstMoment: pm, secondMoment: pv) }
+                        }
+                    }
+                }
+            }
+            return (w, m, v)
+        }
+        let wide = steps(0..<n)
+        let single = (0..<n).map { steps($0..<($0 + 1)) }
+        #expect(wide.w.map(\.bitPattern) == single.map { $0.w[0].bitPattern })
+        #expect(wide.m.map(\.bitPattern) == single.map { $0.m[0].bitPattern })
+        #expect(wide.v.map(\.bitPattern) == single.map { $0.v[0].bitPattern })
+        if setting == 3 { #expect(wide.w.contains(0)) }
+    }
 }
+
