@@ -49,7 +49,9 @@ public enum Parallel {
         let size = Swift.max(chunkSize, 1)
         let chunks = chunkCount(count: count, chunkSize: size)
         guard chunks > 0 else { return }
-        let workers = Swift.min(threads ?? self.threads, chunks)
+        // A loop inside another loop's chunk runs its chunks in order on that thread: the outer
+        // loop already keeps the cores busy (same chunks, so the same results).
+        let workers = isInsideLoop ? 1 : Swift.min(threads ?? self.threads, chunks)
         let range: @Sendable (Int) -> Range<Int> = { c in (c * size)..<Swift.min((c + 1) * size, count) }
         if workers <= 1 {
             for c in 0..<chunks { body(range(c), c) }
@@ -57,6 +59,9 @@ public enum Parallel {
         }
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let outer = pthread_getspecific(insideLoopKey)
+            pthread_setspecific(insideLoopKey, UnsafeRawPointer(bitPattern: 1))
+            defer { pthread_setspecific(insideLoopKey, outer) }
             while true {
                 let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 if c >= chunks { break }
@@ -64,6 +69,9 @@ public enum Parallel {
             }
         }
     }
+
+    /// Whether the calling thread is running a chunk of a parallel loop.
+    public static var isInsideLoop: Bool { pthread_getspecific(insideLoopKey) != nil }
 
     /// Maps every chunk to a value; the values come back in chunk order.
     public static func mapChunks<T: Sendable>(
@@ -92,6 +100,13 @@ public enum Parallel {
         return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 }
+
+/// The thread-specific mark of a thread running a parallel loop's chunks.
+private let insideLoopKey: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+    return key
+}()
 
 /// Write-once slots that parallel chunks fill, each its own.
 final class ResultSlots<T: Sendable>: @unchecked Sendable {
