@@ -63,6 +63,10 @@ public final class AdaptiveAvgPool2d: Layer {
 /// Batch normalisation over channels with learned scale (`weight`, γ) and shift (`bias`, β) and
 /// running statistics saved as buffers (`running_mean`, `running_var`, PyTorch's names).
 /// `BatchNorm1d` takes `[N, C]` or `[N, C, L]`, `BatchNorm2d` takes `[N, C, H, W]`.
+/// A frozen layer (γ not trained) normalises with its running statistics and leaves them as they
+/// are, also in training mode (Keras's rule for frozen batch norm; PyTorch would keep updating
+/// them unless the layer is put in eval mode): a frozen block then computes the same function in
+/// every epoch, which is also what the frozen-feature cache assumes.
 ///
 /// ```swift
 /// let bn = BatchNorm2d(channels: 64)
@@ -92,7 +96,7 @@ public class BatchNormLayer: Layer {
                                       expected: "an input of rank \(ranks.sorted().map(String.init).joined(separator: " or "))")
         }
         return try batchNorm(input, gamma: weight, beta: bias, runningMean: runningMean, runningVariance: runningVariance,
-                             training: isTraining, momentum: momentum, epsilon: epsilon)
+                             training: isTraining && weight.requiresGradient, momentum: momentum, epsilon: epsilon)
     }
 }
 

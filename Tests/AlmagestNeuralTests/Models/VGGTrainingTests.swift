@@ -34,6 +34,8 @@ struct VGGTrainingTests {
         #expect(frozenNames == ["features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias",
                                 "features.4.weight", "features.4.bias", "features.5.weight", "features.5.bias"])
         let before = net.namedParameters().map(\.tensor.data)
+        let statsBefore = net.namedState().filter { $0.name.hasSuffix("running_mean") || $0.name.hasSuffix("running_var") }
+            .map { ($0.name, $0.tensor.data) }
         let (x, y) = Self.cornerData(count: 16, seed: 1)
         let opt = try ParameterGroups([
             try Adam(parameters: net.features.trainableParameters(), learningRate: 1e-3),
@@ -42,6 +44,13 @@ struct VGGTrainingTests {
                                                                                          targets: .classes(y), loss: Self.loss)
         for ((name, p), old) in zip(net.namedParameters(), before) {
             if frozenNames.contains(name) { #expect(p.data == old, "\(name) changed") } else { #expect(p.data != old, "\(name) did not train") }
+        }
+        // A frozen batch norm keeps its running statistics; a training one updates them.
+        let statsAfter = Dictionary(uniqueKeysWithValues: net.namedState().map { ($0.name, $0.tensor.data) })
+        #expect(statsBefore.count >= 4)
+        for (name, old) in statsBefore {
+            let layer = name.split(separator: ".").dropLast().joined(separator: ".")
+            if frozenNames.contains(layer + ".weight") { #expect(statsAfter[name] == old, "\(name) moved") } else { #expect(statsAfter[name] != old, "\(name) did not move") }
         }
         // Each group kept its own rate; a schedule scales both.
         opt.learningRate = 5e-4
