@@ -96,6 +96,45 @@ import Testing
         #expect(try RunStore(root: store).index.runs().count == 16)
     }
 
+    /// Ctrl-C (SIGINT to the sweep): no new runs start, the running one finishes and is logged,
+    /// the exit code is 130 with the runs not started counted; `--resume` then runs exactly those.
+    @Test func ctrlCStopsStartingRunsAndResumeCompletesTheSweep() throws {
+        let folder = try SweepTestSupport.folder("sweep-interrupt")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("blobs.csv")
+        try SweepTestSupport.blobs(rows: 3_000, centers: 3, seed: 4, to: data)
+        let file = folder.appendingPathComponent("i.json")
+        try Data(#"{"command": "cluster", "options": {"input": "\#(data.path)", "silhouette": "exact", "clusters": 3}, "seeds": \#(Array(0..<10))}"#.utf8)
+            .write(to: file)
+        let store = folder.appendingPathComponent("runs")
+        let process = Process()
+        process.executableURL = SweepTestSupport.almagest
+        process.arguments = ["sweep", file.path, "--runs", store.path, "--jobs", "1"]
+        let output = Pipe(), errors = Pipe()
+        (process.standardOutput, process.standardError) = (output, errors)
+        try process.run()
+        // Interrupt once the first run has finished.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, (try? SweepTestSupport.runsByKey(store).values.filter { $0.status == .finished }.count) ?? 0 < 1 {
+            usleep(50_000)
+        }
+        process.interrupt()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(out)\(err)")
+        #expect(err.contains("stopping: no new runs"), "\(err)")
+        let runs = try SweepTestSupport.runsByKey(store)
+        let finished = runs.values.filter { $0.status == .finished }.count
+        #expect(finished >= 1 && finished < 10 && runs.values.allSatisfy { $0.status == .finished }, "\(runs.values.map(\.status))")
+
+        let resumed = try SweepTestSupport.run(["sweep", file.path, "--runs", store.path, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        #expect(resumed.output.contains("\(10 - finished) runs: \(10 - finished) finished, 0 failed") && resumed.output.contains("\(finished) skipped"),
+                "\(resumed.output)")
+        #expect(try SweepTestSupport.runsByKey(store).values.filter { $0.status == .finished }.count == 10)
+    }
+
     @Test func dryRunOfTenThousandRunsStaysUnder50MB() throws {
         let folder = try SweepTestSupport.folder("sweep-dry")
         defer { try? FileManager.default.removeItem(at: folder) }
