@@ -24,6 +24,8 @@ func treeBenchmarks() -> [BenchResult] {
     guard let parts = try? StratifiedSplit(testFraction: 0.2, seed: 0).split(labels: labels) else {
         return [failedBenchmark("random_forest_magic_100trees", FitError.invalidLabels(reason: "no stratified split"))]
     }
+    // The Python side reads these rows, so both sides fit and score on the same split.
+    BenchData.save(Matrix(rows: parts.test.count, columns: 1) { i, _ in Double(parts.test[i]) }, as: "magic_test_rows")
     let (train, test) = (features.rows(at: parts.train), features.rows(at: parts.test))
     let (yTrain, yTest) = (parts.trainLabels(labels), parts.testLabels(labels))
     func run(_ task: String, threads: Int, _ fit: () throws -> TreeEnsembleModel) -> BenchResult {
