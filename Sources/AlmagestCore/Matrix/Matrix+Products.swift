@@ -41,8 +41,9 @@ extension Matrix {
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 out.storage.withUnsafeMutableBufferPointer { pc in
-                    rowBlockedGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: pa.baseAddress!, lda: a.columns,
-                                   b: pb.baseAddress!, ldb: b.columns, c: pc.baseAddress!, ldc: n)
+                    BlockedGEMM.multiply(cutting: .rows, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                         a: pa.baseAddress!, lda: a.columns, b: pb.baseAddress!, ldb: b.columns, beta: 0,
+                                         c: pc.baseAddress!, ldc: n)
                 }
             }
         }
@@ -90,32 +91,3 @@ extension Matrix {
         return out
     }
 }
-
-extension Matrix {
-    /// C = op(A) op(B) with single-threaded OpenBLAS (`BLAS.ensureConfigured`); a product of at
-    /// least 2^24 multiply-adds and 256 rows is cut into fixed blocks of rows of C, run over
-    /// `Parallel.threads` — the blocks depend only on m, so the bits are the same at any thread
-    /// count (OpenBLAS's own threads split the work by how many there are). A caller that gave
-    /// OpenBLAS more threads (`BLAS.withThreads`) gets one call.
-    @usableFromInline
-    static func rowBlockedGemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Scalar>, lda: Int,
-        b: UnsafePointer<Scalar>, ldb: Int, c: UnsafeMutablePointer<Scalar>, ldc: Int
-    ) {
-        BLAS.ensureConfigured()
-        guard m >= 256, m * n * k >= 1 << 24, BLAS.threads == 1 else {
-            Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                        beta: 0, c: c, ldc: ldc)
-            return
-        }
-        let block = Swift.max(64, (m / 16 + 31) / 32 * 32)
-        let (pa, pb, pc) = (SharedReadPointer(a), SharedReadPointer(b), SharedPointer(c))
-        Parallel.forEachChunk(count: m, chunkSize: block) { rows, _ in
-            let i = rows.lowerBound
-            Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k, alpha: 1,
-                        a: transposeA ? pa.base + i : pa.base + i * lda, lda: lda, b: pb.base, ldb: ldb, beta: 0,
-                        c: pc.base + i * ldc, ldc: ldc)
-        }
-    }
-}
-

@@ -60,28 +60,24 @@ struct ActivationViews {
         let maps = cam.upsampled(to: (h, w))
         var csv = "file,true_class,predicted_class,overlay\n"
         var examples: [ActivationViewsArtifact.GradCAMExample] = []
-        var sheet = RGBSheet(tileWidth: 2 * w, tileHeight: h, columns: 1, count: n)
+        // Every image beside its overlay, stacked with 2-pixel white gaps.
+        var sheet = Canvas(width: 2 * w, height: n * (h + Self.gap) - Self.gap)
         for (k, index) in indices.enumerated() {
             let grey = try folder.image(at: index).toGrey().pixels
             let peak = max(maps[k].max() ?? 0, 1e-12)
-            var image = [UInt8](repeating: 0, count: h * w * 3), overlay = image
+            var image = [Color](), overlay = [Color]()
             for i in 0..<(h * w) {
                 let g = Double(grey[i]) * 255
                 let colour = ColorMap.viridis.color(at: Double(maps[k][i] / peak))
-                for (c, value) in [colour.red, colour.green, colour.blue].enumerated() {
-                    image[i * 3 + c] = Self.byte(g)
-                    overlay[i * 3 + c] = Self.byte(0.5 * g + 0.5 * Double(value))
-                }
+                image.append(Color(red: Self.byte(g), green: Self.byte(g), blue: Self.byte(g)))
+                overlay.append(Color(red: Self.byte(0.5 * g + 0.5 * Double(colour.red)), green: Self.byte(0.5 * g + 0.5 * Double(colour.green)),
+                                     blue: Self.byte(0.5 * g + 0.5 * Double(colour.blue))))
             }
             let (imageName, overlayName) = (String(format: "gradcam/%02d-image.png", k), String(format: "gradcam/%02d.png", k))
-            try run.writeArtifact(imageName, contents: try PNGWriter.encode(width: w, height: h, rgba: Self.rgba(image)))
-            try run.writeArtifact(overlayName, contents: try PNGWriter.encode(width: w, height: h, rgba: Self.rgba(overlay)))
-            var pair = [UInt8](repeating: 0, count: h * 2 * w * 3)
-            for y in 0..<h {
-                pair.replaceSubrange((y * 2 * w * 3)..<((y * 2 + 1) * w * 3), with: image[(y * w * 3)..<((y + 1) * w * 3)])
-                pair.replaceSubrange(((y * 2 + 1) * w * 3)..<((y + 1) * 2 * w * 3), with: overlay[(y * w * 3)..<((y + 1) * w * 3)])
-            }
-            sheet.place(pair, at: k)
+            try run.writeArtifact(imageName, contents: try Self.canvas(image, width: w).png())
+            try run.writeArtifact(overlayName, contents: try Self.canvas(overlay, width: w).png())
+            Self.draw(image, width: w, on: &sheet, left: 0, top: k * (h + Self.gap))
+            Self.draw(overlay, width: w, on: &sheet, left: w, top: k * (h + Self.gap))
             let (t, p) = (classes[folder.labels[index]], classes[predicted[k]])
             csv += "\(CSVWriter.field(relativePath(index))),\(CSVWriter.field(t)),\(CSVWriter.field(p)),\(overlayName)\n"
             examples.append(.init(file: relativePath(index), trueClass: t, predictedClass: p,
@@ -115,26 +111,30 @@ struct ActivationViews {
         guard let first = net.convolutionIndices.first, let conv = net.features.layers[first] as? Conv2d else { return nil }
         let shape = conv.weight.shape
         let (out, inputs, kh, kw) = (shape[0], shape[1], shape[2], shape[3])
-        let scale = 12
-        var sheet = RGBSheet(tileWidth: kw * scale, tileHeight: kh * scale, columns: min(16, out), count: out)
+        let (scale, columns) = (12, min(16, out))
+        let rows = (out + columns - 1) / columns
+        var sheet = Canvas(width: columns * (kw * scale + Self.gap) - Self.gap, height: rows * (kh * scale + Self.gap) - Self.gap)
         let weights = conv.weight.data
         for f in 0..<out {
             let filter = weights[(f * inputs * kh * kw)..<((f + 1) * inputs * kh * kw)]
             let peak = max(filter.map { abs($0) }.max() ?? 0, 1e-12)
-            var tile = [UInt8](repeating: 0, count: kh * scale * kw * scale * 3)
+            /// Weight (channel, i, j) of this filter as a byte, 128 for zero.
+            func level(_ channel: Int, _ i: Int, _ j: Int) -> UInt8 {
+                let v = inputs == 3 || inputs == 1
+                    ? filter[filter.startIndex + (channel * kh + i) * kw + j]
+                    : (0..<inputs).map { filter[filter.startIndex + ($0 * kh + i) * kw + j] }.reduce(0, +) / Float(inputs)
+                return Self.byte(Double(0.5 + 0.5 * v / peak) * 255)
+            }
+            var tile = [Color]()
             for y in 0..<(kh * scale) {
                 for x in 0..<(kw * scale) {
                     let (i, j) = (y / scale, x / scale)
-                    for c in 0..<3 {
-                        let channel = inputs == 3 ? c : 0
-                        let v = inputs == 3 || inputs == 1
-                            ? filter[filter.startIndex + (channel * kh + i) * kw + j]
-                            : (0..<inputs).map { filter[filter.startIndex + ($0 * kh + i) * kw + j] }.reduce(0, +) / Float(inputs)
-                        tile[(y * kw * scale + x) * 3 + c] = Self.byte(Double(0.5 + 0.5 * v / peak) * 255)
-                    }
+                    tile.append(inputs == 3 ? Color(red: level(0, i, j), green: level(1, i, j), blue: level(2, i, j))
+                                            : Color(red: level(0, i, j), green: level(0, i, j), blue: level(0, i, j)))
                 }
             }
-            sheet.place(tile, at: f)
+            Self.draw(tile, width: kw * scale, on: &sheet, left: (f % columns) * (kw * scale + Self.gap),
+                      top: (f / columns) * (kh * scale + Self.gap))
         }
         try run.writeArtifact("filters.png", contents: try sheet.png())
         return ("filters.png", "features.\(first)", out)
@@ -147,40 +147,17 @@ struct ActivationViews {
 
     private static func byte(_ value: Double) -> UInt8 { UInt8(max(0, min(255, value.rounded()))) }
 
-    private static func rgba(_ rgb: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 255, count: rgb.count / 3 * 4)
-        for i in 0..<(rgb.count / 3) { for c in 0..<3 { out[i * 4 + c] = rgb[i * 3 + c] } }
-        return out
-    }
-}
+    /// White space between the tiles of a sheet.
+    private static let gap = 2
 
-/// Equal RGB tiles on a white sheet, `columns` per row, 2-pixel gaps.
-private struct RGBSheet {
-    let tileWidth: Int, tileHeight: Int, columns: Int, rows: Int
-    static let gap = 2
-    private var pixels: [UInt8]
-
-    init(tileWidth: Int, tileHeight: Int, columns: Int, count: Int) {
-        (self.tileWidth, self.tileHeight, self.columns) = (tileWidth, tileHeight, max(columns, 1))
-        rows = (count + self.columns - 1) / self.columns
-        pixels = [UInt8](repeating: 255, count: Self.width(tileWidth, self.columns) * Self.width(tileHeight, rows) * 4)
+    /// Copies `pixels` (row-major, `width` per row) onto `canvas` with its top left at (left, top).
+    private static func draw(_ pixels: [Color], width: Int, on canvas: inout Canvas, left: Int, top: Int) {
+        for (i, colour) in pixels.enumerated() { canvas.blend(x: left + i % width, y: top + i / width, color: colour) }
     }
 
-    /// Copies an RGB tile (`tileWidth x tileHeight x 3`) to position `k` (row-major).
-    mutating func place(_ rgb: [UInt8], at k: Int) {
-        let (left, top) = ((k % columns) * (tileWidth + Self.gap), (k / columns) * (tileHeight + Self.gap))
-        let width = Self.width(tileWidth, columns)
-        for y in 0..<tileHeight {
-            for x in 0..<tileWidth {
-                let target = ((top + y) * width + left + x) * 4, source = (y * tileWidth + x) * 3
-                for c in 0..<3 { pixels[target + c] = rgb[source + c] }
-            }
-        }
+    private static func canvas(_ pixels: [Color], width: Int) -> Canvas {
+        var canvas = Canvas(width: width, height: pixels.count / width)
+        draw(pixels, width: width, on: &canvas, left: 0, top: 0)
+        return canvas
     }
-
-    func png() throws -> Data {
-        try PNGWriter.encode(width: Self.width(tileWidth, columns), height: Self.width(tileHeight, rows), rgba: pixels)
-    }
-
-    private static func width(_ tile: Int, _ count: Int) -> Int { count * tile + (count - 1) * gap }
 }

@@ -46,7 +46,6 @@ public final class Linear: Layer {
 
 /// The fused forward and backward of `x Wᵀ + b`.
 func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, inputs: Int, outputs: Int) -> Tensor {
-    BLAS.ensureConfigured()   // single-threaded OpenBLAS unless a caller asked otherwise
     let rows = x.count / Swift.max(inputs, 1)
     var out = [Float](repeating: 0, count: rows * outputs)
     if rows > 0 {
@@ -58,9 +57,9 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, inputs: Int, outputs: In
             }
             x.data.withUnsafeBufferPointer { px in
                 weight.data.withUnsafeBufferPointer { pw in
-                    columnBlockedGemm(transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
-                                      a: px.baseAddress!, lda: inputs, b: pw.baseAddress!, ldb: inputs,
-                                      beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: outputs)
+                    BlockedGEMM.multiply(cutting: .columns, transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
+                                         a: px.baseAddress!, lda: inputs, b: pw.baseAddress!, ldb: inputs,
+                                         beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: outputs)
                 }
             }
         }
@@ -72,18 +71,18 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, inputs: Int, outputs: In
             if x.requiresGradient {
                 x.withGradient { gx in
                     weight.data.withUnsafeBufferPointer { pw in
-                        columnBlockedGemm(transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
-                                          a: g.baseAddress!, lda: outputs, b: pw.baseAddress!, ldb: inputs,
-                                          beta: 1, c: gx.baseAddress!, ldc: inputs)
+                        BlockedGEMM.multiply(cutting: .columns, transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
+                                             a: g.baseAddress!, lda: outputs, b: pw.baseAddress!, ldb: inputs,
+                                             beta: 1, c: gx.baseAddress!, ldc: inputs)
                     }
                 }
             }
             if weight.requiresGradient {
                 weight.withGradient { gw in
                     x.data.withUnsafeBufferPointer { px in
-                        columnBlockedGemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
-                                          a: g.baseAddress!, lda: outputs, b: px.baseAddress!, ldb: inputs,
-                                          beta: 1, c: gw.baseAddress!, ldc: inputs)
+                        BlockedGEMM.multiply(cutting: .columns, transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
+                                             a: g.baseAddress!, lda: outputs, b: px.baseAddress!, ldb: inputs,
+                                             beta: 1, c: gw.baseAddress!, ldc: inputs)
                     }
                 }
             }
@@ -98,26 +97,3 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, inputs: Int, outputs: In
         }
     }
 }
-
-/// C = op(A) op(B) + beta C (alpha 1) with the columns of C cut into fixed blocks computed in
-/// parallel (`Parallel.threads`), each a single-threaded SGEMM, when the product has at least
-/// 2^22 multiply-adds; one SGEMM otherwise. The blocks depend only on n, so the bits are the same
-/// at any thread count. B is `n x k` (row-major, `ldb`) when `transposeB`, else `k x n`.
-func columnBlockedGemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-    b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-) {
-    guard m * n * k >= 1 << 22, n >= 128 else {
-        Float.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
-                   beta: beta, c: c, ldc: ldc)
-        return
-    }
-    let block = Swift.max(64, (n / 8 + 15) / 16 * 16)
-    let (pa, pb, pc) = (SharedReadPointer(a), SharedReadPointer(b), SharedPointer(c))
-    Parallel.forEachChunk(count: n, chunkSize: block) { columns, _ in
-        let j = columns.lowerBound
-        Float.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: columns.count, k: k, alpha: 1, a: pa.base, lda: lda,
-                   b: transposeB ? pb.base + j * ldb : pb.base + j, ldb: ldb, beta: beta, c: pc.base + j, ldc: ldc)
-    }
-}
-
