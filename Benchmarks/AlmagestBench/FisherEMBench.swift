@@ -43,7 +43,9 @@ func fisherEMBenchmarks() -> [BenchResult] {
                 FileHandle.standardError.write(Data("[\(String(format: "%.1f", elapsed)) s] \(text)\n".utf8))
             }
             let quiet: @Sendable (String) -> Void = { _ in }
-            let configuration = FisherEM(clusters: k, model: dlm, seed: 0)
+            let noise = arguments.compactMap { $0.hasPrefix("noise=") ? FisherEM.NoiseCenter(rawValue: String($0.dropFirst(6))) : nil }.last ?? .classMean
+            let gamma = arguments.compactMap { $0.hasPrefix("shrinkage=") ? Double($0.dropFirst(10)) : nil }.last ?? 0
+            let configuration = FisherEM(clusters: k, model: dlm, starts: value("starts", default: 1), seed: 0, noiseCenter: noise, shrinkage: gamma)
             let model: FisherEMModel = try FitProgress.listening(verbose ? log : quiet) {
                 try Parallel.withThreads(threads) { try configuration.fit(synthetic.flux) }
             }
@@ -53,7 +55,7 @@ func fisherEMBenchmarks() -> [BenchResult] {
                 "rows": rows, "columns": synthetic.flux.columns, "clusters": k,
                 "clusters_found": model.clustersFound, "iterations": model.iterations,
                 "converged": model.hasConverged, "ari": ari,
-                "log_likelihood": model.logLikelihood, "bic": model.bic, "fit_s": seconds, "model": model.model.rawValue,
+                "log_likelihood": model.logLikelihood, "noise_center": noise.rawValue, "shrinkage": gamma, "bic": model.bic, "fit_s": seconds, "model": model.model.rawValue,
                 "kmeans_ari": kmeansARI,
             ]
             return report

@@ -6,16 +6,18 @@ import AlmagestCore
 ///
 /// Reference: C. Bouveyron and C. Brunet, "Simultaneous model-based clustering and visualization
 /// in the Fisher discriminative subspace", Statistics and Computing 22:301-324 (2012); the R
-/// package FisherEM (`fem`, default method `svd`, i.e. `fstep.fisher`). Differences from the R
-/// package, on purpose: the E-step follows the paper's model, whose class means differ only inside
-/// the subspace (R centres the noise on each full-space class mean, see `FisherEMSteps`);
-/// maximum-likelihood variances (R divides by n_k − 1; either breaks EM's monotonicity for a
-/// fixed U); a relative variance floor (R floors β at the absolute value 1e-3); the ICL sign (R
-/// adds the classification entropy instead of subtracting it); the F-step computed through the
-/// rank-K factor of the between-class covariance (see `FisherSubspace`), by the same exact
-/// pseudo-inverse when p > n (R switches to a ridge-regularised kernel form there); and a random
-/// start that draws K rows as centres (R draws a uniform random partition, whose Fisher subspace
-/// is noise).
+/// package FisherEM (`fem`, method `svd`, i.e. `fstep.fisher`). The E-step centres the noise on
+/// each class mean as the paper and the R package do (`noiseCenter`; `dataMean` reads the model
+/// `x = U·y + ε` literally instead, see `FisherEMSteps`). Differences from the R package, on
+/// purpose: maximum-likelihood variances (R divides by n_k − 1, which breaks EM's monotonicity for
+/// a fixed U); a relative variance floor (R floors β at the absolute value 1e-3 and stops when a
+/// latent variance is below 1e-3, which depends on the data's units); the ICL sign (R adds the
+/// classification entropy instead of subtracting it); the F-step computed through the rank-K
+/// factor of the between-class covariance (see `FisherSubspace`), with the same pseudo-inverse
+/// when p > n (R switches to a ridge-regularised kernel form there, whose ridge 0.5 depends on the
+/// data's units; here `shrinkage` shrinks S towards its mean variance, for any n and p); and a
+/// random start that draws K rows as centres (R draws a uniform random partition, whose Fisher
+/// subspace is noise).
 ///
 /// Cost: an O(n·p² + p³) set-up once per fit (the total covariance and its eigen-decomposition;
 /// O(n²·p + n³) through the Gram matrix when p > n), then O(n·p·K) per iteration through GEMM;
@@ -53,11 +55,29 @@ public struct FisherEM: Clusterer, Codable, Sendable, Equatable {
     public var tolerance: Double
     /// Seed of every random choice.
     public var seed: Int
+    /// Where the noise outside the discriminative subspace is centred.
+    public var noiseCenter: NoiseCenter
+    /// Shrinkage γ ∈ [0, 1) of the total covariance in the F-step: Fisher's criterion uses
+    /// `(1 − γ)·S + γ·(trace(S)/p)·I`; 0 is the pseudo-inverse of S (R's `svd` method).
+    public var shrinkage: Double
+
+    /// Where the model centres the noise outside the subspace.
+    public enum NoiseCenter: String, Codable, Sendable, CaseIterable {
+        /// On each class mean m_k (the paper's E-step and the R package): the classes also differ
+        /// by their means outside the subspace.
+        case classMean = "class_mean"
+        /// On the data mean x̄: the classes differ only inside the subspace (the DLM model read
+        /// literally, with its maximum-likelihood noise variance).
+        case dataMean = "data_mean"
+    }
 
     public init(
         clusters: Int, model: DLM = .akjBk, subspaceDimension: Int = 0, initialization: Initialization = .kmeans,
-        starts: Int = 1, maxIterations: Int = 100, tolerance: Double = 1e-6, seed: Int = 0
+        starts: Int = 1, maxIterations: Int = 100, tolerance: Double = 1e-6, seed: Int = 0,
+        noiseCenter: NoiseCenter = .classMean, shrinkage: Double = 0
     ) {
+        self.noiseCenter = noiseCenter
+        self.shrinkage = shrinkage
         self.clusters = clusters
         self.model = model
         self.subspaceDimension = subspaceDimension
@@ -79,6 +99,7 @@ public struct FisherEM: Clusterer, Codable, Sendable, Equatable {
         try require(starts >= 1, "starts", starts, expected: "at least 1")
         try require(maxIterations >= 1, "maxIterations", maxIterations, expected: "at least 1")
         try require(tolerance >= 0 && tolerance.isFinite, "tolerance", tolerance, expected: "a finite number >= 0")
+        try require(shrinkage >= 0 && shrinkage < 1, "shrinkage", shrinkage, expected: "a number in [0, 1)")
     }
 
     /// Clusters the rows of `x`.
@@ -108,7 +129,7 @@ public struct FisherEM: Clusterer, Codable, Sendable, Equatable {
     /// Every start, sequentially (each is BLAS-bound), keeping the highest log-likelihood; the
     /// first start wins ties, so the choice is deterministic.
     func fitValidated(_ x: Matrix<Double>, fisher: FisherSubspace) throws -> FisherEMModel {
-        let steps = FisherEMSteps(x: x, subspace: fisher, model: model)
+        let steps = FisherEMSteps(x: x, subspace: fisher, model: model, noiseCenter: noiseCenter, shrinkage: shrinkage)
         let loop = FisherEMIterations(steps: steps, dimension: effectiveSubspaceDimension,
                                       maxIterations: maxIterations, tolerance: tolerance)
         var best: FisherEMIterations.Run?
@@ -160,7 +181,25 @@ extension FisherEM: RegisteredEstimator {
             "initialization": "kmeans or random", "starts": "independent starts; the highest log-likelihood wins",
             "max_iterations": "Fisher-EM iterations per start, at most",
             "tolerance": "Aitken tolerance on the per-sample log-likelihood", "seed": "seed of every random choice",
+            "noise_center": "class_mean (the paper's E-step, R) or data_mean (classes differ only inside the subspace)",
+            "shrinkage": "shrinkage in [0, 1) of the total covariance in the F-step; 0 is its pseudo-inverse",
         ]
     }
     public var label: String { "fisherem-\(model.rawValue)" }
+}
+
+// Models and configurations saved before `noiseCenter` and `shrinkage` existed centred the noise
+// on the data mean and used the plain pseudo-inverse: they decode with those values.
+extension FisherEM {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            clusters: try c.decode(Int.self, forKey: .clusters), model: try c.decode(DLM.self, forKey: .model),
+            subspaceDimension: try c.decode(Int.self, forKey: .subspaceDimension),
+            initialization: try c.decode(Initialization.self, forKey: .initialization), starts: try c.decode(Int.self, forKey: .starts),
+            maxIterations: try c.decode(Int.self, forKey: .maxIterations), tolerance: try c.decode(Double.self, forKey: .tolerance),
+            seed: try c.decode(Int.self, forKey: .seed),
+            noiseCenter: try c.decodeIfPresent(NoiseCenter.self, forKey: .noiseCenter) ?? .dataMean,
+            shrinkage: try c.decodeIfPresent(Double.self, forKey: .shrinkage) ?? 0)
+    }
 }

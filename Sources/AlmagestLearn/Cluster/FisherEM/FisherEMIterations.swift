@@ -51,7 +51,7 @@ struct FisherEMIterations: Sendable {
             let (counts, means) = steps.classMeans(t)
             // A class emptied: stop with the last complete estimate, as the R package does.
             if counts.contains(where: { !($0 > smallest) }) { break }
-            let u = fixedSubspace ?? steps.subspace.subspace(means: means, counts: counts, dimension: dimension)
+            let u = fixedSubspace ?? steps.subspace.subspace(means: means, counts: counts, dimension: dimension, shrinkage: steps.shrinkage)
             let estimate = steps.maximize(t: t, counts: counts, means: means, u: u)
             let joint = estimate.parameters.logJoint(projected: estimate.projected, residuals: estimate.residuals)
             let (posteriors, logLikelihood) = FisherEMParameters.posteriors(joint)

@@ -113,8 +113,9 @@ public struct FisherEMModel: FittedClusterer, Codable, Sendable, Equatable {
         let center = parameters.center
         let norms = (0..<x.rows).map { i in (0..<p).reduce(0.0) { s, j in let v = x[i, j] - center[j]; return s + v * v } }
         let projected = try! Matrix.product(x, parameters.subspace)
-        let residuals = FisherEMSteps.residuals(projected: projected, subspace: parameters.subspace, center: center,
-                                                centeredSquaredNorms: norms)
+        let residuals = FisherEMSteps.residuals(
+            x: x, projected: projected, subspace: parameters.subspace, center: center, centeredSquaredNorms: norms,
+            means: parameters.noiseCenter == .classMean ? parameters.means : nil, latentMeans: parameters.latentMeans)
         return parameters.logJoint(projected: projected, residuals: residuals)
     }
 }

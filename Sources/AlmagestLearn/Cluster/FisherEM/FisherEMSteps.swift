@@ -3,37 +3,43 @@ import AlmagestCore
 /// The M-step and E-step of Fisher-EM for a fixed subspace U, in log space.
 ///
 /// Reference: Bouveyron & Brunet (2012), Section 2.1 (the DLM model) and Section 3 (E-step,
-/// M-step). In the model, `x = U·y + ε` with the data centred: class k's mean lies in the
-/// subspace, `x̄ + U·(μ_k − Uᵀx̄)` with `μ_k = Uᵀm_k`, and its covariance is
-/// `U·Σ_k·Uᵀ + β_k·(I − U·Uᵀ)`; with `y = Uᵀx`,
-/// `−2·log(π_k·f_k(x)) = (y − μ_k)ᵀΣ_k⁻¹(y − μ_k) + ‖(I − UUᵀ)(x − x̄)‖²/β_k + log|Σ_k|
+/// M-step). Class k's covariance is `U·Σ_k·Uᵀ + β_k·(I − U·Uᵀ)`; with `y = Uᵀx`, `μ_k = Uᵀm_k` and
+/// `c_k` the centre of the noise outside the subspace,
+/// `−2·log(π_k·f_k(x)) = (y − μ_k)ᵀΣ_k⁻¹(y − μ_k) + ‖(I − UUᵀ)(x − c_k)‖²/β_k + log|Σ_k|
 ///  + (p − d)·log β_k − 2·log π_k + p·log 2π` (the cost function Γ_k of the paper's E-step).
-/// The residual outside the subspace is the same for every class,
-/// `‖(I − UUᵀ)(x − x̄)‖² = ‖x − x̄‖² − ‖Uᵀ(x − x̄)‖²`, so an iteration needs the n x d projection (one
-/// GEMM) and nothing per sample beyond O(K·d²): no p x p matrix. Posteriors and the
-/// log-likelihood use log-sum-exp over classes, so nothing underflows even when each log-density
-/// is near −10⁵ (3,600 dimensions).
+/// Two centres (`FisherEM.NoiseCenter`):
+/// - `classMean`, c_k = m_k: the paper's E-step (its projection P(x) passes through m_k) and the R
+///   package's `fem.estep`. The class mean is m_k in the whole space, so the classes also differ
+///   outside the subspace. `‖(I − UUᵀ)(x − m_k)‖² = ‖x − m_k‖² − ‖y − μ_k‖²`, and
+///   `‖x − m_k‖²` comes from one n x K GEMM (`residuals`).
+/// - `dataMean`, c_k = x̄: the model `x = U·y + ε` read literally, class means inside the subspace
+///   (`x̄ + U·(μ_k − Uᵀx̄)`); the residual is the same for every class.
+/// Either way an iteration needs the n x d projection and an n x K product (GEMM), nothing per
+/// sample beyond O(K·d²), and no p x p matrix. Posteriors and the log-likelihood use log-sum-exp
+/// over classes, so nothing underflows even when each log-density is near −10⁵ (3,600 dimensions).
 ///
-/// The M-step maximises the expected complete log-likelihood of this model for the given U:
+/// The M-step maximises the expected complete log-likelihood for the given U and centre:
 /// proportions, latent means and Σ_k as in the paper, and
-/// `β_k = Σ_i t_ik·‖(I − UUᵀ)(x_i − x̄)‖² / (n_k·(p − d))`, the maximum-likelihood value of the
-/// model whose noise is centred on x̄ (the paper writes trace(C_k) − Σ_j u_jᵀC_k·u_j with C_k centred
-/// on the class mean, which is not the maximiser of that model). The R package instead centres the
-/// noise on each class mean m_k in its E-step, which makes the complement of the subspace
-/// discriminative as well and the fit close to k-means in the full space; and it divides by
-/// n_k − 1. With exact maximisation an E-step followed by an M-step never decreases the likelihood
-/// while U is fixed. Cost per iteration: O(n·p·(K + d)) through GEMM plus O(n·K·d²).
+/// `β_k = Σ_i t_ik·‖(I − UUᵀ)(x_i − c_k)‖² / (n_k·(p − d))` — for c_k = m_k the paper's
+/// `(trace(C_k) − Σ_j u_jᵀC_k·u_j)/(p − d)`; the R package divides by n_k − 1 instead, which is not
+/// the maximiser. With exact maximisation an E-step followed by an M-step never decreases the
+/// likelihood while U is fixed (tested for both centres). Cost per iteration: O(n·p·(K + d))
+/// through GEMM plus O(n·K·d²).
 struct FisherEMSteps: Sendable {
     let x: Matrix<Double>
     let subspace: FisherSubspace
     let model: FisherEM.DLM
+    /// Where the noise outside the subspace is centred.
+    var noiseCenter: FisherEM.NoiseCenter = .classMean
+    /// Shrinkage γ of the total covariance in the F-step.
+    var shrinkage: Double = 0
 
     /// Everything one M-step yields, with the n x d projection and the residuals outside the
     /// subspace that the next E-step reuses.
     struct Estimate: Sendable {
         var parameters: FisherEMParameters
         var projected: Matrix<Double>
-        var residuals: [Double]
+        var residuals: Matrix<Double>
     }
 
     /// Class sizes n_k and means m_k (K x p) of the soft partition `t` (n x K).
@@ -54,8 +60,9 @@ struct FisherEMSteps: Sendable {
         let proportions = counts.map { $0 / total }
         let projected = FisherEMProducts.product(x, u)                                    // n x d
         let latentMeans = try! Matrix.product(means, u)                                     // K x d
-        let residuals = Self.residuals(projected: projected, subspace: u, center: subspace.center,
-                                       centeredSquaredNorms: subspace.centeredSquaredNorms)
+        let residuals = Self.residuals(x: x, projected: projected, subspace: u, center: subspace.center,
+                                       centeredSquaredNorms: subspace.centeredSquaredNorms,
+                                       means: noiseCenter == .classMean ? means : nil, latentMeans: latentMeans)
         var raw = [Matrix<Double>](repeating: Matrix(rows: d, columns: d), count: k)
         var noise = [Double](repeating: 0, count: k)
         for c in 0..<k {
@@ -67,7 +74,7 @@ struct FisherEMSteps: Sendable {
                 if w == 0 { continue }
                 for a in 0..<d { diff[a] = projected[i, a] - latentMeans[c, a] }
                 for a in 0..<d { for b in 0...a { sigma[a * d + b] += w * diff[a] * diff[b] } }
-                outside += w * residuals[i]
+                outside += w * residuals[i, c]
             }
             for a in 0..<d { for b in 0...a { sigma[a * d + b] /= counts[c]; sigma[b * d + a] = sigma[a * d + b] } }
             raw[c] = try! Matrix(rows: d, columns: d, elements: sigma)
@@ -77,20 +84,46 @@ struct FisherEMSteps: Sendable {
         let (latent, betas) = model.constrain(raw: raw, noise: noise, proportions: proportions)
         let parameters = FisherEMParameters(
             proportions: proportions, means: means, center: subspace.center, subspace: u, latentMeans: latentMeans,
-            latentCovariances: latent, noiseVariances: betas.map { Swift.max($0, floor) }, varianceFloor: floor)
+            latentCovariances: latent, noiseVariances: betas.map { Swift.max($0, floor) }, varianceFloor: floor,
+            noiseCenter: noiseCenter)
         return Estimate(parameters: parameters, projected: projected, residuals: residuals)
     }
 
-    /// ‖(I − UUᵀ)(x_i − c)‖² = ‖x_i − c‖² − ‖Uᵀx_i − Uᵀc‖² for each row, from the projection.
-    static func residuals(projected: Matrix<Double>, subspace u: Matrix<Double>, center: [Double],
-                          centeredSquaredNorms: [Double]) -> [Double] {
-        let (p, d) = (u.rows, u.columns)
-        let centerProjection = (0..<d).map { a in (0..<p).reduce(0.0) { $0 + u[$1, a] * center[$1] } }
-        return (0..<projected.rows).map { i in
-            var inside = 0.0
-            for a in 0..<d { let v = projected[i, a] - centerProjection[a]; inside += v * v }
-            return Swift.max(centeredSquaredNorms[i] - inside, 0)
+    /// The squared residuals outside the subspace, n x K: `‖(I − UUᵀ)(x_i − x̄)‖²` in every column
+    /// when `means` is nil (noise centred on the data mean), else `‖(I − UUᵀ)(x_i − m_k)‖²`
+    /// for class k, from the projection and one n x K GEMM:
+    /// `‖x_i − m_k‖² = ‖x_i − x̄‖² − 2·(x_i − x̄)·(m_k − x̄) + ‖m_k − x̄‖²` minus
+    /// `‖Uᵀx_i − μ_k‖²` (μ_k = Uᵀm_k, `latentMeans`).
+    static func residuals(x: Matrix<Double>, projected: Matrix<Double>, subspace u: Matrix<Double>, center: [Double],
+                          centeredSquaredNorms: [Double], means: Matrix<Double>?, latentMeans: Matrix<Double>) -> Matrix<Double> {
+        let (n, p, d) = (projected.rows, u.rows, u.columns)
+        guard let means else {
+            let centerProjection = (0..<d).map { a in (0..<p).reduce(0.0) { $0 + u[$1, a] * center[$1] } }
+            let k = latentMeans.rows
+            var out = Matrix<Double>(rows: n, columns: k)
+            for i in 0..<n {
+                var inside = 0.0
+                for a in 0..<d { let v = projected[i, a] - centerProjection[a]; inside += v * v }
+                let r = Swift.max(centeredSquaredNorms[i] - inside, 0)
+                for c in 0..<k { out[i, c] = r }
+            }
+            return out
         }
+        let k = means.rows
+        let offsets = Matrix<Double>(rows: p, columns: k) { j, c in means[c, j] - center[j] }     // (m_k − x̄)ᵀ
+        let cross = FisherEMProducts.product(x, offsets)                                          // x_i·(m_k − x̄)
+        let centerDot = (0..<k).map { c in (0..<p).reduce(0.0) { $0 + center[$1] * offsets[$1, c] } }
+        let offsetNorms = (0..<k).map { c in (0..<p).reduce(0.0) { $0 + offsets[$1, c] * offsets[$1, c] } }
+        var out = Matrix<Double>(rows: n, columns: k)
+        for i in 0..<n {
+            for c in 0..<k {
+                let full = centeredSquaredNorms[i] - 2 * (cross[i, c] - centerDot[c]) + offsetNorms[c]
+                var inside = 0.0
+                for a in 0..<d { let v = projected[i, a] - latentMeans[c, a]; inside += v * v }
+                out[i, c] = Swift.max(full - inside, 0)
+            }
+        }
+        return out
     }
 }
 
@@ -114,9 +147,12 @@ public struct FisherEMParameters: Codable, Sendable, Equatable {
     /// Smallest variance allowed (a tiny fraction of the data's mean feature variance).
     public let varianceFloor: Double
 
+    /// Where the noise outside the subspace is centred (`FisherEM.noiseCenter`).
+    public let noiseCenter: FisherEM.NoiseCenter
+
     /// log(π_k·f_k(x_i)) (n x K) from the projection `projected` (n x d) and the residuals
-    /// ‖(I − UUᵀ)(x_i − x̄)‖² (n).
-    func logJoint(projected: Matrix<Double>, residuals: [Double]) -> Matrix<Double> {
+    /// outside the subspace (n x K, `FisherEMSteps.residuals`).
+    func logJoint(projected: Matrix<Double>, residuals: Matrix<Double>) -> Matrix<Double> {
         let (n, k, d, p) = (projected.rows, proportions.count, latentMeans.columns, means.columns)
         // Σ_k = Q·Λ·Qᵀ; whitened coordinates z = Λ^{-1/2}·Qᵀ(y − μ_k).
         var transforms: [[Double]] = []   // d x d, row a = q_aᵀ/√λ_a
@@ -149,7 +185,7 @@ public struct FisherEMParameters: Codable, Sendable, Equatable {
                         for b in 0..<d { z += transforms[c][a * d + b] * diff[b] }
                         mahalanobis += z * z
                     }
-                    o[i * k + c] = constants[c] - 0.5 * (mahalanobis + residuals[i] * inverseNoise[c])
+                    o[i * k + c] = constants[c] - 0.5 * (mahalanobis + residuals[i, c] * inverseNoise[c])
                 }
             }
         }
@@ -173,5 +209,20 @@ public struct FisherEMParameters: Codable, Sendable, Equatable {
             }
         }
         return (t, total)
+    }
+}
+
+// Parameters saved before `noiseCenter` existed centred the noise on the data mean.
+extension FisherEMParameters {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            proportions: try c.decode([Double].self, forKey: .proportions), means: try c.decode(Matrix<Double>.self, forKey: .means),
+            center: try c.decode([Double].self, forKey: .center), subspace: try c.decode(Matrix<Double>.self, forKey: .subspace),
+            latentMeans: try c.decode(Matrix<Double>.self, forKey: .latentMeans),
+            latentCovariances: try c.decode([Matrix<Double>].self, forKey: .latentCovariances),
+            noiseVariances: try c.decode([Double].self, forKey: .noiseVariances),
+            varianceFloor: try c.decode(Double.self, forKey: .varianceFloor),
+            noiseCenter: try c.decodeIfPresent(FisherEM.NoiseCenter.self, forKey: .noiseCenter) ?? .dataMean)
     }
 }

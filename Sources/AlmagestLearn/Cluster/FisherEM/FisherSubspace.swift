@@ -11,14 +11,21 @@ import AlmagestCore
 ///
 /// How it stays affordable at p = 3,600: the R package forms and decomposes the p x p matrix
 /// `S⁺·B` every iteration (O(p³) each). Here `S` does not depend on the partition, so it is
-/// factorised once, `S⁺ = G·Gᵀ` with G = V_r·Λ_r^{-1/2} (p x r, from one symmetric eigen-decomposition
-/// of S when p ≤ n, or of the n x n Gram matrix of the centred data when p > n). B has rank < K:
-/// `B = M̃ᵀ·M̃` with M̃ the K x p matrix of rows `√(n_k/n)·(m_k − x̄)`. Then `S⁺·B = W·M̃` with
-/// `W = G·(Gᵀ·M̃ᵀ)` (p x K), so its left singular vectors lie in span(W) and are those of the K x K
-/// problem: with `WᵀW = E·diag(e)·Eᵀ`, the orthonormal basis `Q = W·E·diag(e)^{-1/2}` and the
-/// symmetric `diag(e)^{1/2}·Eᵀ·(M̃·M̃ᵀ)·E·diag(e)^{1/2} = Y·diag(σ²)·Yᵀ`, `U = Q·Y` (leading d
-/// columns). Exact (no approximation), O(p·r·K + p·K²) per iteration after an O(n·p² + p³) set-up;
-/// the only p x p matrices are S and its eigenvectors, once per fit.
+/// decomposed once, `S = V·diag(s)·Vᵀ` over its r non-negligible eigenpairs (from one symmetric
+/// eigen-decomposition of S when p ≤ n, or of the n x n Gram matrix of the centred data when
+/// p > n). B has rank < K: `B = M̃ᵀ·M̃` with M̃ the K x p matrix of rows `√(n_k/n)·(m_k − x̄)`. Then
+/// `S⁺·B = W·M̃` with `W = V·diag(1/s)·Vᵀ·M̃ᵀ` (p x K), so its left singular vectors lie in span(W)
+/// and are those of the K x K problem: with `WᵀW = E·diag(e)·Eᵀ`, the orthonormal basis
+/// `Q = W·E·diag(e)^{-1/2}` and the symmetric `diag(e)^{1/2}·Eᵀ·(M̃·M̃ᵀ)·E·diag(e)^{1/2} = Y·diag(σ²)·Yᵀ`,
+/// `U = Q·Y` (leading d columns). Exact (no approximation), O(p·r·K + p·K²) per iteration after
+/// an O(n·p² + p³) set-up; the only p x p matrices are S and its eigenvectors, once per fit.
+///
+/// Shrinkage: with γ > 0 the criterion uses `S_γ = (1 − γ)·S + γ·μ·I` (μ = trace(S)/p, the
+/// shrinkage of regularised discriminant analysis), invertible for any n and p; its inverse comes
+/// from the same eigenpairs, `S_γ⁻¹ = V·diag(1/((1 − γ)s + γμ) − 1/(γμ))·Vᵀ + I/(γμ)`, so W costs
+/// the same. When p > n, S⁺ alone makes every centred sample equidistant from the others in the
+/// whitened space, so the subspace depends on the current partition only; shrinkage lets the
+/// directions of large variance count again.
 ///
 /// ```swift
 /// let fisher = try FisherSubspace(x)                       // once per data set
@@ -29,9 +36,12 @@ struct FisherSubspace: Sendable {
     let center: [Double]
     /// ‖x_i − x̄‖² for each row.
     let centeredSquaredNorms: [Double]
-    /// p x r factor with S⁺ = G·Gᵀ.
-    let whitening: Matrix<Double>
-    /// trace(S)/p, the mean variance of a feature (the scale of the variance floors).
+    /// Eigenvectors of S with a non-negligible eigenvalue (p x r, orthonormal columns).
+    let eigenvectors: Matrix<Double>
+    /// Their eigenvalues (r, positive).
+    let eigenvalues: [Double]
+    /// trace(S)/p, the mean variance of a feature (the scale of the variance floors and of the
+    /// shrinkage target).
     let meanVariance: Double
 
     /// Factorises the pseudo-inverse of the total covariance of `x` (rows are samples).
@@ -53,18 +63,36 @@ struct FisherSubspace: Sendable {
         center = mean
         centeredSquaredNorms = norms
         meanVariance = Swift.max(norms.reduce(0, +) / Double(n * p), Double.leastNormalMagnitude)
-        whitening = try p <= n ? Self.whiteningFromCovariance(x, mean: mean) : Self.whiteningFromGram(x, mean: mean)
+        (eigenvectors, eigenvalues) = try p <= n ? Self.eigenFromCovariance(x, mean: mean) : Self.eigenFromGram(x, mean: mean)
+    }
+
+    /// `S_γ⁻¹·v` for the K columns of `v` (p x K): the pseudo-inverse of S when `shrinkage` is 0,
+    /// else the inverse of the shrunk covariance `S_γ = (1 − γ)·S + γ·μ·I` (μ = trace(S)/p),
+    /// `V·diag(1/((1 − γ)s + γμ) − 1/(γμ))·Vᵀ·v + v/(γμ)` with V, s the kept eigenpairs (the
+    /// dropped, numerically zero eigenvalues count as 0).
+    func inverseCovarianceTimes(_ v: Matrix<Double>, shrinkage gamma: Double) -> Matrix<Double> {
+        let mu = meanVariance
+        var z = try! Matrix.product(eigenvectors, transposed: true, v, transposed: false)          // r x K
+        let k = v.columns
+        z.withUnsafeMutableBufferPointer { e in
+            for (a, s) in eigenvalues.enumerated() {
+                let factor = gamma == 0 ? 1 / s : 1 / ((1 - gamma) * s + gamma * mu) - 1 / (gamma * mu)
+                for c in 0..<k { e[a * k + c] *= factor }
+            }
+        }
+        var w = try! Matrix.product(eigenvectors, z)                                               // p x K
+        if gamma > 0 { try! w.add(v, scaledBy: 1 / (gamma * mu)) }
+        return w
     }
 
     /// The `dimension` leading discriminative axes (p x dimension, orthonormal columns) for class
     /// means `means` (K x p) of soft sizes `counts`.
-    func subspace(means: Matrix<Double>, counts: [Double], dimension d: Int) -> Matrix<Double> {
+    func subspace(means: Matrix<Double>, counts: [Double], dimension d: Int, shrinkage: Double = 0) -> Matrix<Double> {
         let (k, p) = (means.rows, means.columns)
         let n = counts.reduce(0, +)
         // M̃: rows √(n_k/n)·(m_k − x̄).
         let scaled = Matrix<Double>(rows: k, columns: p) { c, j in (counts[c] / n).squareRoot() * (means[c, j] - center[j]) }
-        let z = try! Matrix.product(whitening, transposed: true, scaled, transposed: true)   // r x K
-        let w = try! Matrix.product(whitening, z)                                            // p x K
+        let w = inverseCovarianceTimes(scaled.transposed(), shrinkage: shrinkage)            // p x K
         let wtw = try! Matrix.product(w, transposed: true, w)                                // K x K
         let between = try! Matrix.product(scaled, transposed: false, scaled, transposed: true)                  // K x K
         var basis = Matrix<Double>(rows: p, columns: 0)
@@ -88,8 +116,9 @@ struct FisherSubspace: Sendable {
 
     // MARK: - Private
 
-    /// S = X_cᵀ·X_c/n accumulated over centred blocks of rows, then S⁺ = V_r·Λ_r⁻¹·V_rᵀ.
-    private static func whiteningFromCovariance(_ x: Matrix<Double>, mean: [Double]) throws -> Matrix<Double> {
+    /// S = X_cᵀ·X_c/n accumulated over centred blocks of rows, then its eigenpairs above
+    /// √ε·λ_max (those MASS's `ginv` keeps).
+    private static func eigenFromCovariance(_ x: Matrix<Double>, mean: [Double]) throws -> (Matrix<Double>, [Double]) {
         let p = x.columns
         let covariance = FisherEMProducts.covariance(x, mean: mean)
         FitProgress.report("Fisher-EM: total covariance (\(p) x \(p)) formed")
@@ -99,11 +128,12 @@ struct FisherSubspace: Sendable {
         FitProgress.report("Fisher-EM: total covariance decomposed")
         let top = eig.values.last ?? 0
         let kept = (0..<p).filter { eig.values[$0] > Double.ulpOfOne.squareRoot() * top && eig.values[$0] > 0 }
-        return Matrix(rows: p, columns: kept.count) { i, c in eig.vectors[i, kept[c]] / eig.values[kept[c]].squareRoot() }
+        return (eig.vectors.columns(at: kept), kept.map { eig.values[$0] })
     }
 
-    /// For p > n: with X_c = U_x·Σ·Vᵀ, S⁺ = V·(n/Σ²)·Vᵀ and V = X_cᵀ·U_x·Σ⁻¹, so G = X_cᵀ·U_x·√n/Σ².
-    private static func whiteningFromGram(_ x: Matrix<Double>, mean: [Double]) throws -> Matrix<Double> {
+    /// For p > n: with X_c = U_x·Σ·Vᵀ, the eigenvectors of S are V = X_cᵀ·U_x·Σ⁻¹ and its
+    /// eigenvalues Σ²/n.
+    private static func eigenFromGram(_ x: Matrix<Double>, mean: [Double]) throws -> (Matrix<Double>, [Double]) {
         let (n, p) = (x.rows, x.columns)
         let centred = Matrix<Double>(rows: n, columns: p) { i, j in x[i, j] - mean[j] }
         let gram = BLAS.withThreads(1) { try! Matrix.product(centred, transposed: false, centred, transposed: true) }
@@ -112,9 +142,10 @@ struct FisherSubspace: Sendable {
         // Eigenvalues of S are Σ²/n; MASS's ginv keeps those above √ε times the largest.
         let kept = (0..<n).filter { eig.values[$0] > Double.ulpOfOne.squareRoot() * top && eig.values[$0] > 0 }
         let scaledVectors = Matrix<Double>(rows: n, columns: kept.count) { i, c in
-            eig.vectors[i, kept[c]] * Double(n).squareRoot() / eig.values[kept[c]]
+            eig.vectors[i, kept[c]] / eig.values[kept[c]].squareRoot()
         }
-        return try BLAS.withThreads(1) { try Matrix.product(centred, transposed: true, scaledVectors) }
+        let vectors = try BLAS.withThreads(1) { try Matrix.product(centred, transposed: true, scaledVectors) }
+        return (vectors, kept.map { eig.values[$0] / Double(n) })
     }
 
     /// Orthonormal columns spanning `basis` (Gram-Schmidt, twice), completed by unit

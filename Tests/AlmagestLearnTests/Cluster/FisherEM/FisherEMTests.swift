@@ -43,12 +43,12 @@ import Testing
     /// With U held fixed the loop is EM for the DLM model and its log-likelihood never decreases
     /// (the paper's F-step maximises Fisher's criterion, not the likelihood, so only this part is
     /// guaranteed). Started from a rough partition so that there is something to climb.
-    @Test(arguments: FisherEM.DLM.allCases)
-    func fixedSubspaceLogLikelihoodNeverDecreases(model: FisherEM.DLM) throws {
+    @Test(arguments: FisherEM.DLM.allCases, FisherEM.NoiseCenter.allCases)
+    func fixedSubspaceLogLikelihoodNeverDecreases(model: FisherEM.DLM, center: FisherEM.NoiseCenter) throws {
         let sim = FisherEMSimulation(perClass: 50, seed: 11)
         var rng = RandomStream(seed: 3)
         let rough = sim.labels.map { rng.nextDouble() < 0.35 ? rng.nextInt(below: 3) : $0 }
-        let steps = FisherEMSteps(x: sim.x, subspace: try FisherSubspace(sim.x), model: model)
+        let steps = FisherEMSteps(x: sim.x, subspace: try FisherSubspace(sim.x), model: model, noiseCenter: center)
         let loop = FisherEMIterations(steps: steps, dimension: 2, maxIterations: 40, tolerance: 0)
         var rngU = RandomStream(seed: 4)
         // A subspace that is neither the true one nor orthogonal to it.
@@ -58,7 +58,7 @@ import Testing
         let l = run.logLikelihoods
         #expect(l.count >= 5)
         for i in 1..<l.count {
-            #expect(l[i] >= l[i - 1] - 1e-9 * abs(l[i - 1]), "\(model.rawValue): iteration \(i): \(l[i - 1]) -> \(l[i])")
+            #expect(l[i] >= l[i - 1] - 1e-9 * abs(l[i - 1]), "\(model.rawValue) \(center): iteration \(i): \(l[i - 1]) -> \(l[i])")
         }
         #expect(l.last! > l.first!)
     }
@@ -133,6 +133,8 @@ import Testing
         #expect(throws: FitError.self) { try FisherEM(clusters: 1).fit(sim.x) }
         #expect(throws: FitError.self) { try FisherEM(clusters: 3, starts: 0).fit(sim.x) }
         #expect(throws: FitError.self) { try FisherEM(clusters: 3, tolerance: -1).fit(sim.x) }
+        let shrinkage = #expect(throws: FitError.self) { try FisherEM(clusters: 3, shrinkage: 1).fit(sim.x) }
+        #expect("\(shrinkage!)".contains("shrinkage") && "\(shrinkage!)".contains("[0, 1)"))
         #expect(throws: FitError.self) { try FisherEM(clusters: 3).fit(Matrix(rows: 0, columns: 20)) }
         #expect(throws: FitError.self) { try FisherEM(clusters: 2).selectClusters(sim.x, candidates: [Int]()) }
         let fitted = try FisherEM(clusters: 3).fit(sim.x)
@@ -150,6 +152,29 @@ import Testing
         #expect(fitted.posteriors.isFinite && fitted.logLikelihood.isFinite)
         #expect(fitted.logLikelihood / Double(n) < -4000)
         #expect(try adjustedRandIndex(labels, fitted.labels) == 1)
+    }
+
+    /// A model saved before the noise centre and the shrinkage were options (no such keys) decodes
+    /// with the behaviour it was fitted with: noise on the data mean, plain pseudo-inverse; and it
+    /// predicts as it did.
+    @Test func modelsSavedBeforeTheOptionsStillDecode() throws {
+        let sim = FisherEMSimulation(perClass: 20, seed: 5)
+        let fitted = try FisherEM(clusters: 3, seed: 0, noiseCenter: .dataMean).fit(sim.x)
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(fitted)) as! [String: Any]
+        var configuration = json["configuration"] as! [String: Any]
+        var parameters = json["parameters"] as! [String: Any]
+        #expect(configuration.removeValue(forKey: "noiseCenter") != nil && configuration.removeValue(forKey: "shrinkage") != nil)
+        #expect(parameters.removeValue(forKey: "noiseCenter") != nil)
+        json["configuration"] = configuration
+        json["parameters"] = parameters
+        let old = try JSONDecoder().decode(FisherEMModel.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.configuration.noiseCenter == .dataMean && old.configuration.shrinkage == 0)
+        #expect(old.parameters.noiseCenter == .dataMean)
+        #expect(try old.predict(sim.x) == fitted.labels)
+        // The default centres the noise on the class means, and both round-trip exactly.
+        let current = try FisherEM(clusters: 3, seed: 0).fit(sim.x)
+        #expect(current.parameters.noiseCenter == .classMean)
+        #expect(try JSONDecoder().decode(FisherEMModel.self, from: JSONEncoder().encode(current)) == current)
     }
 
     @Test func registeredWithItsOptions() throws {
