@@ -234,6 +234,7 @@ enum CSVParallelReader {
         _ p: UnsafeBufferPointer<UInt8>, _ block: Range<Int>, row firstRow: Int, line firstLine: Int, layout: Layout,
         out: UnsafeMutableBufferPointer<Double>, targets: UnsafeMutableBufferPointer<Range<Int>>
     ) throws {
+        guard let base = p.baseAddress else { return }
         var i = block.lowerBound, row = firstRow, line = firstLine
         let end = block.upperBound, d = layout.delimiter, width = layout.width, stride = layout.features
         while i < end {
@@ -247,6 +248,16 @@ enum CSVParallelReader {
             var column = 0
             while true {
                 let fieldStart = i
+                // The common field, a plain number ending at a delimiter or line end: converted
+                // while its end is found. Anything else takes the general route below.
+                if column < width, layout.slots[column] >= 0, let (v, next) = FastDecimal.prefix(base, i, end),
+                   next == end || p[next] == d || p[next] == lf || p[next] == cr {
+                    out[row * stride + layout.slots[column]] = v
+                    i = next
+                    column += 1
+                    if i < end, p[i] == d { i += 1; continue }
+                    break
+                }
                 while i < end {
                     let b = p[i]
                     if b == d || b == lf || b == cr { break }
