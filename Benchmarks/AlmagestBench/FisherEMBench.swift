@@ -9,9 +9,11 @@ import Foundation
 /// adjusted Rand index against the generator's classes. The number of spectra comes from an
 /// argument `rows=N` (default 5,000; the bar is `almagest-bench fisherem rows=68000`:
 /// under 10 minutes and 4 GB on 2 cores); `threads=N` sets Almagest's thread count (BLAS calls
-/// inside Fisher-EM use it), `model=DB` another DLM model (default AkjBk), `verbose` the fit's
-/// progress with times on standard error. K = 8, d = 7, one k-means start; the ARI of the k-means
-/// partition alone (`kmeans_ari`, not timed) is printed for comparison.
+/// inside Fisher-EM use it), `model=DB` another DLM model (default AkjBk), `starts=N` (default 1),
+/// `iterations=N` (the most per start, default 100), `noise=data_mean` (default class_mean),
+/// `shrinkage=G` (default 0), `verbose` the fit's progress with times on standard error. K = 8,
+/// d = 7; the ARI of a k-means partition alone (`kmeans_ari`, seed 0, not timed) is printed for
+/// comparison.
 func fisherEMBenchmarks() -> [BenchResult] {
     let arguments = CommandLine.arguments.dropFirst()
     func value(_ key: String, default d: Int) -> Int {
@@ -45,7 +47,7 @@ func fisherEMBenchmarks() -> [BenchResult] {
             let quiet: @Sendable (String) -> Void = { _ in }
             let noise = arguments.compactMap { $0.hasPrefix("noise=") ? FisherEM.NoiseCenter(rawValue: String($0.dropFirst(6))) : nil }.last ?? .classMean
             let gamma = arguments.compactMap { $0.hasPrefix("shrinkage=") ? Double($0.dropFirst(10)) : nil }.last ?? 0
-            let configuration = FisherEM(clusters: k, model: dlm, starts: value("starts", default: 1), seed: 0, noiseCenter: noise, shrinkage: gamma)
+            let configuration = FisherEM(clusters: k, model: dlm, starts: value("starts", default: 1), maxIterations: value("iterations", default: 100), seed: 0, noiseCenter: noise, shrinkage: gamma)
             let model: FisherEMModel = try FitProgress.listening(verbose ? log : quiet) {
                 try Parallel.withThreads(threads) { try configuration.fit(synthetic.flux) }
             }
