@@ -21,6 +21,9 @@ import AlmagestCore
 /// ```
 struct BoostedTreeGrower: Sendable {
     let binned: BinnedFeatures
+    /// The bins row-major (row i's `binned.features` bytes from `i * binned.features`), for
+    /// histograms of several features in one pass over a node's rows.
+    let rowMajorCodes: [UInt8]
     let binning: FeatureBinning
     let layout: HistogramLayout
     let rules: BoostingSplitRules
@@ -32,6 +35,15 @@ struct BoostedTreeGrower: Sendable {
     init(binned: BinnedFeatures, binning: FeatureBinning, rules: BoostingSplitRules, maxDepth: Int, maxLeaves: Int,
          growPolicy: GradientBoostingClassifier.GrowPolicy, learningRate: Double) {
         self.binned = binned
+        let (n, d) = (binned.rows, binned.features)
+        rowMajorCodes = [UInt8](unsafeUninitializedCapacity: n * d) { out, initialized in
+            binned.codes.withUnsafeBufferPointer { codes in
+                for j in 0..<d {
+                    for i in 0..<n { out[i * d + j] = codes[j * n + i] }
+                }
+            }
+            initialized = n * d
+        }
         self.binning = binning
         self.layout = HistogramLayout(binning: binning)
         self.rules = rules
@@ -57,9 +69,12 @@ struct BoostedTreeGrower: Sendable {
         gradients.withUnsafeBufferPointer { g in
             hessians.withUnsafeBufferPointer { h in
                 binned.codes.withUnsafeBufferPointer { codes in
-                    var state = GrowthState(grower: self, codes: SharedReadPointer(codes.baseAddress!),
-                                            gradients: g.baseAddress!, hessians: h.baseAddress!, rows: rows, features: features)
-                    return state.run()
+                    rowMajorCodes.withUnsafeBufferPointer { rowCodes in
+                        var state = GrowthState(grower: self, codes: SharedReadPointer(codes.baseAddress!),
+                                                rowCodes: SharedReadPointer(rowCodes.baseAddress!), gradients: g.baseAddress!,
+                                                hessians: h.baseAddress!, rows: rows, features: features)
+                        return state.run()
+                    }
                 }
             }
         }
@@ -95,6 +110,7 @@ private struct HistogramJob: Sendable {
 private struct GrowthState {
     let grower: BoostedTreeGrower
     let codes: SharedReadPointer<UInt8>
+    let rowCodes: SharedReadPointer<UInt8>
     let gradients: UnsafePointer<Double>
     let hessians: UnsafePointer<Double>
     let features: [Int]
@@ -107,10 +123,11 @@ private struct GrowthState {
     var gains: [Double]
     var splitCounts: [Int]
 
-    init(grower: BoostedTreeGrower, codes: SharedReadPointer<UInt8>, gradients: UnsafePointer<Double>,
-         hessians: UnsafePointer<Double>, rows: [Int32], features: [Int]) {
+    init(grower: BoostedTreeGrower, codes: SharedReadPointer<UInt8>, rowCodes: SharedReadPointer<UInt8>,
+         gradients: UnsafePointer<Double>, hessians: UnsafePointer<Double>, rows: [Int32], features: [Int]) {
         self.grower = grower
         self.codes = codes
+        self.rowCodes = rowCodes
         self.gradients = gradients
         self.hessians = hessians
         self.rows = rows
@@ -200,8 +217,8 @@ private struct GrowthState {
     }
 
     /// Builds the histograms of a level's jobs and finds their best splits, in parallel over
-    /// (job, feature) pairs; each node's best split is reduced in feature order. Keeps the
-    /// histograms of nodes that can split, frees the others.
+    /// (job, group of features) pairs; each node's best split is reduced in feature order. Keeps
+    /// the histograms of nodes that can split, frees the others.
     mutating func runJobs(_ requests: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)]) {
         guard !requests.isEmpty else { return }
         // Gradients and hessians of each child's rows, in the rows' order.
@@ -240,32 +257,54 @@ private struct GrowthState {
                                      siblingHistogram: request.parentHistogram.map(SharedPointer.init)))
             offset += count
         }
-        let (rules, layout, n, features, codes) = (grower.rules, grower.layout, grower.binned.rows, self.features, self.codes)
-        let (featureCount, jobList) = (features.count, jobs)
+        let (rules, layout, d, features, rowCodes) = (grower.rules, grower.layout, grower.binned.features, self.features, self.rowCodes)
+        // Features in groups of about five: one pass over a job's rows fills a group's histograms.
+        let groupCount = (features.count + 4) / 5
+        let groups = (0..<groupCount).map { k in (k * features.count / groupCount)..<((k + 1) * features.count / groupCount) }
+        let jobList = jobs
         // Rows to add plus bins to scan: small levels stay on one thread.
-        let work = (orderedCount + 1024 * jobs.count) * featureCount
+        let work = (orderedCount + 1024 * jobs.count) * features.count
         let found = rows.withUnsafeBufferPointer { allRows in
             ordered.withUnsafeBufferPointer { o in
                 let (rowBase, og) = (SharedReadPointer(allRows.baseAddress!), SharedReadPointer(o.baseAddress!))
-                return Parallel.map(jobs.count * featureCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
-                    let job = jobList[task / featureCount], j = features[task % featureCount]
-                    let (start, slots) = (3 * layout.offsets[j], layout.slots(j))
-                    let mine = job.childHistogram.base + start
-                    GradientHistogram.accumulate(
-                        codes: codes.base + j * n, rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
-                        gradients: og.base + job.orderedStart, hessians: og.base + orderedCount + job.orderedStart,
-                        into: mine, slots: slots)
-                    let childSplit = job.findChild ? rules.bestSplit(feature: j, histogram: mine, slots: slots, total: job.childStats) : nil
-                    guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { return (childSplit, nil) }
-                    let theirs = other.base + start
-                    GradientHistogram.subtract(parent: theirs, child: mine, into: theirs, slots: slots)
-                    return (childSplit, rules.bestSplit(feature: j, histogram: theirs, slots: slots, total: siblingStats))
+                return Parallel.map(jobs.count * groupCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
+                    let job = jobList[task / groupCount], group = groups[task % groupCount]
+                    let columns = Array(features[group])
+                    let slots = columns.map { layout.slots($0) }
+                    let mine = columns.map { job.childHistogram.base + 3 * layout.offsets[$0] }
+                    columns.withUnsafeBufferPointer { c in
+                        slots.withUnsafeBufferPointer { s in
+                            mine.withUnsafeBufferPointer { m in
+                                GradientHistogram.accumulate(
+                                    codes: rowCodes.base, stride: d, columns: c,
+                                    rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
+                                    gradients: og.base + job.orderedStart, hessians: og.base + orderedCount + job.orderedStart,
+                                    into: m, slots: s)
+                            }
+                        }
+                    }
+                    // The best split of each node over the group, reduced in feature order.
+                    var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
+                    for (f, j) in columns.enumerated() {
+                        if job.findChild, let c = rules.bestSplit(feature: j, histogram: mine[f], slots: slots[f], total: job.childStats),
+                           c.isBetter(than: best.child) {
+                            best.child = c
+                        }
+                        guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { continue }
+                        let theirs = other.base + 3 * layout.offsets[j]
+                        GradientHistogram.subtract(parent: theirs, child: mine[f], into: theirs, slots: slots[f])
+                        if let s = rules.bestSplit(feature: j, histogram: theirs, slots: slots[f], total: siblingStats),
+                           s.isBetter(than: best.sibling) {
+                            best.sibling = s
+                        }
+                    }
+                    return best
                 }
             }
         }
         for (k, job) in jobs.enumerated() {
             var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
-            for (c, s) in found[(k * featureCount)..<((k + 1) * featureCount)] {
+            for (c, s) in found[(k * groupCount)..<((k + 1) * groupCount)] {
                 if let c, c.isBetter(than: best.child) { best.child = c }
                 if let s, s.isBetter(than: best.sibling) { best.sibling = s }
             }
@@ -303,14 +342,17 @@ private struct GrowthState {
         column: UnsafePointer<UInt8>, missing: Int, split: SplitCandidate
     ) -> Int {
         var (l, r) = (range.lowerBound, range.lowerBound)
+        // The missing bin is above every value bin, so it goes left by `b <= bin` only when
+        // `missingLeft` says so. Sides as 0/1 bytes: the compiler keeps this free of branches.
+        let (bin, missingLeft) = (split.bin, UInt8(split.missingGoesLeft ? 1 : 0))
         for t in range {
             let row = rows[t]
             let b = Int(column[Int(row)])
-            let goesLeft = b == missing ? split.missingGoesLeft : b <= split.bin
+            let left = Int(unsafeBitCast(b <= bin, to: UInt8.self) | (unsafeBitCast(b == missing, to: UInt8.self) & missingLeft))
             rows[l] = row
             scratch[r] = row
-            l &+= goesLeft ? 1 : 0
-            r &+= goesLeft ? 0 : 1
+            l &+= left
+            r &+= 1 &- left
         }
         (rows + l).update(from: scratch + range.lowerBound, count: r - range.lowerBound)
         return l
