@@ -100,8 +100,8 @@ private struct HistogramJob: Sendable {
     let sibling: Int?
     let childStats: NodeStatistics
     let siblingStats: NodeStatistics?
-    /// The child's rows: `rows[start..<end]`, their gradients at `ordered[orderedStart...]`.
-    let start: Int, count: Int, orderedStart: Int
+    /// The child's rows: `rows[start..<start + count]`, their gradients at the same positions of `ordered`.
+    let start: Int, count: Int
     let childHistogram: SharedPointer<Double>
     let siblingHistogram: SharedPointer<Double>?
 }
@@ -117,6 +117,9 @@ private struct GrowthState {
     /// The node's rows, each node a contiguous segment.
     var rows: [Int32]
     var scratch: [Int32]
+    /// Gradients (first `rows.count` values) and hessians (the next) of the rows of the nodes whose
+    /// histograms are built next, at the rows' positions in `rows`.
+    var ordered: [Double]
     var nodes: [DraftNode] = []
     /// Histograms of the nodes waiting to split, by node index (allocated here, freed when used).
     var histograms: [Int: UnsafeMutablePointer<Double>] = [:]
@@ -132,6 +135,8 @@ private struct GrowthState {
         self.hessians = hessians
         self.rows = rows
         self.scratch = rows
+        // Filled by `run` before any read.
+        self.ordered = [Double](unsafeUninitializedCapacity: 2 * rows.count) { _, initialized in initialized = 2 * rows.count }
         self.features = features
         gains = [Double](repeating: 0, count: grower.binning.features)
         splitCounts = [Int](repeating: 0, count: grower.binning.features)
@@ -140,7 +145,10 @@ private struct GrowthState {
     mutating func run() -> BoostedTreeGrower.Grown {
         defer { for buffer in histograms.values { buffer.deallocate() } }
         var total = NodeStatistics()
-        for r in rows { total.add(gradient: gradients[Int(r)], hessian: hessians[Int(r)], count: 1) }
+        for (t, r) in rows.enumerated() {
+            (ordered[t], ordered[rows.count + t]) = (gradients[Int(r)], hessians[Int(r)])
+            total.add(gradient: ordered[t], hessian: ordered[rows.count + t], count: 1)
+        }
         nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, split: nil, children: nil))
         if mayGrow(nodes[0]) { runJobs([(child: 0, findChild: true, sibling: nil, parentHistogram: nil)]) }
         var queue = nodes[0].split == nil ? [Int]() : [0]
@@ -167,8 +175,10 @@ private struct GrowthState {
     }
 
     /// Whether a node may split: above the depth limit, with room for two children.
-    func mayGrow(_ node: DraftNode) -> Bool {
-        (grower.maxDepth == 0 || node.depth < grower.maxDepth) && grower.rules.canSplit(node.stats)
+    func mayGrow(_ node: DraftNode) -> Bool { mayGrow(depth: node.depth, node.stats) }
+
+    func mayGrow(depth: Int, _ stats: NodeStatistics) -> Bool {
+        (grower.maxDepth == 0 || depth < grower.maxDepth) && grower.rules.canSplit(stats)
     }
 
     /// The queue position of the largest gain, the first created on ties.
@@ -186,7 +196,15 @@ private struct GrowthState {
     mutating func split(_ batch: [Int]) -> [Int] {
         var children: [Int] = []
         var jobs: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)] = []
-        let middles = partition(batch.map { nodes[$0] })
+        // The children's sizes are known from the split's sums: the smaller child's gradients are
+        // gathered while partitioning, when either child may grow (it gets a histogram job).
+        let gatherLeft = batch.map { index -> Bool? in
+            let node = nodes[index], split = node.split!
+            let depth = node.depth + 1
+            guard mayGrow(depth: depth, split.left) || mayGrow(depth: depth, split.right) else { return nil }
+            return split.left.count <= split.right.count
+        }
+        let middles = partition(batch.map { nodes[$0] }, gatherLeft: gatherLeft)
         for (index, middle) in zip(batch, middles) {
             let node = nodes[index], split = node.split!
             gains[split.feature] += split.gain
@@ -221,64 +239,41 @@ private struct GrowthState {
     /// the histograms of nodes that can split, frees the others.
     mutating func runJobs(_ requests: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)]) {
         guard !requests.isEmpty else { return }
-        // Gradients and hessians of each child's rows, in the rows' order.
-        let orderedCount = requests.reduce(0) { $0 + nodes[$1.child].end - nodes[$1.child].start }
-        var ordered = [Double](repeating: 0, count: 2 * orderedCount)
-        var starts = [0]
-        for request in requests { starts.append(starts.last! + nodes[request.child].end - nodes[request.child].start) }
-        let offsets = starts, segments = requests.map { nodes[$0.child].start }
-        ordered.withUnsafeMutableBufferPointer { o in
-            rows.withUnsafeBufferPointer { r in
-                let (out, rowBase) = (SharedPointer(o.baseAddress!), SharedReadPointer(r.baseAddress!))
-                let (g, h) = (SharedReadPointer(gradients), SharedReadPointer(hessians))
-                let chunks = segments.indices.flatMap { k in
-                    stride(from: offsets[k], to: offsets[k + 1], by: 4_096).map { (k, $0, min($0 + 4_096, offsets[k + 1])) }
-                }
-                Parallel.forEach(chunks.count, threads: orderedCount < 8_192 ? 1 : nil) { c in
-                    let (k, from, to) = chunks[c]
-                    let source = segments[k] - offsets[k]
-                    for t in from..<to {
-                        let row = Int(rowBase[source + t])
-                        out[t] = g[row]
-                        out[orderedCount + t] = h[row]
-                    }
-                }
-            }
-        }
+        let orderedCount = rows.count
         var jobs: [HistogramJob] = []
-        var offset = 0
         for request in requests {
             let node = nodes[request.child]
             let count = node.end - node.start
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: grower.layout.values)
             jobs.append(HistogramJob(child: request.child, findChild: request.findChild, sibling: request.sibling,
                                      childStats: node.stats, siblingStats: request.sibling.map { nodes[$0].stats },
-                                     start: node.start, count: count, orderedStart: offset, childHistogram: SharedPointer(buffer),
+                                     start: node.start, count: count, childHistogram: SharedPointer(buffer),
                                      siblingHistogram: request.parentHistogram.map(SharedPointer.init)))
-            offset += count
         }
         let (rules, layout, d, features, rowCodes) = (grower.rules, grower.layout, grower.binned.features, self.features, self.rowCodes)
         // Features in groups of about five: one pass over a job's rows fills a group's histograms.
         let groupCount = (features.count + 4) / 5
-        let groups = (0..<groupCount).map { k in (k * features.count / groupCount)..<((k + 1) * features.count / groupCount) }
+        let groups = (0..<groupCount).map { k in Array(features[(k * features.count / groupCount)..<((k + 1) * features.count / groupCount)]) }
+        let groupSlots = groups.map { $0.map { layout.slots($0) } }
+        let scratchCapacity = BoostingSplitRules.scratchCapacity(slots: groupSlots.joined().max() ?? 0)
         let jobList = jobs
         // Rows to add plus bins to scan: small levels stay on one thread.
-        let work = (orderedCount + 1024 * jobs.count) * features.count
+        let work = (jobs.reduce(0) { $0 + $1.count } + 1024 * jobs.count) * features.count
         let found = rows.withUnsafeBufferPointer { allRows in
             ordered.withUnsafeBufferPointer { o in
                 let (rowBase, og) = (SharedReadPointer(allRows.baseAddress!), SharedReadPointer(o.baseAddress!))
                 return Parallel.map(jobs.count * groupCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
-                    let job = jobList[task / groupCount], group = groups[task % groupCount]
-                    let columns = Array(features[group])
-                    let slots = columns.map { layout.slots($0) }
+                    let job = jobList[task / groupCount], columns = groups[task % groupCount], slots = groupSlots[task % groupCount]
                     let mine = columns.map { job.childHistogram.base + 3 * layout.offsets[$0] }
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: scratchCapacity)
+                    defer { scratch.deallocate() }
                     columns.withUnsafeBufferPointer { c in
                         slots.withUnsafeBufferPointer { s in
                             mine.withUnsafeBufferPointer { m in
                                 GradientHistogram.accumulate(
                                     codes: rowCodes.base, stride: d, columns: c,
                                     rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
-                                    gradients: og.base + job.orderedStart, hessians: og.base + orderedCount + job.orderedStart,
+                                    gradients: og.base + job.start, hessians: og.base + orderedCount + job.start,
                                     into: m, slots: s)
                             }
                         }
@@ -286,14 +281,15 @@ private struct GrowthState {
                     // The best split of each node over the group, reduced in feature order.
                     var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
                     for (f, j) in columns.enumerated() {
-                        if job.findChild, let c = rules.bestSplit(feature: j, histogram: mine[f], slots: slots[f], total: job.childStats),
+                        if job.findChild, let c = rules.bestSplit(feature: j, histogram: mine[f], slots: slots[f], total: job.childStats,
+                                                                     scratch: scratch),
                            c.isBetter(than: best.child) {
                             best.child = c
                         }
                         guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { continue }
                         let theirs = other.base + 3 * layout.offsets[j]
                         GradientHistogram.subtract(parent: theirs, child: mine[f], into: theirs, slots: slots[f])
-                        if let s = rules.bestSplit(feature: j, histogram: theirs, slots: slots[f], total: siblingStats),
+                        if let s = rules.bestSplit(feature: j, histogram: theirs, slots: slots[f], total: siblingStats, scratch: scratch),
                            s.isBetter(than: best.sibling) {
                             best.sibling = s
                         }
@@ -318,18 +314,30 @@ private struct GrowthState {
     }
 
     /// Partitions each node's rows stably (left first) and returns where each right part starts;
-    /// the nodes' row segments are disjoint, so large levels partition in parallel.
-    mutating func partition(_ batch: [DraftNode]) -> [Int] {
+    /// then gathers the gradients and hessians of the side `gatherLeft` names (none for nil) into
+    /// `ordered`. The nodes' row segments are disjoint, so large levels run in parallel over nodes.
+    mutating func partition(_ batch: [DraftNode], gatherLeft: [Bool?]) -> [Int] {
         let total = batch.reduce(0) { $0 + $1.end - $1.start }
-        let (binning, n, codes) = (grower.binning, grower.binned.rows, self.codes)
+        let (binning, n, codes, count) = (grower.binning, grower.binned.rows, self.codes, rows.count)
+        let (g, h) = (SharedReadPointer(gradients), SharedReadPointer(hessians))
         return rows.withUnsafeMutableBufferPointer { rowBuffer in
             scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                let (rowsOut, scratchOut) = (SharedPointer(rowBuffer.baseAddress!), SharedPointer(scratchBuffer.baseAddress!))
-                return Parallel.map(batch.count, threads: total < 8_192 || batch.count == 1 ? 1 : nil) { k in
-                    let node = batch[k], split = node.split!
-                    return Self.partition(
-                        rows: rowsOut.base, scratch: scratchOut.base, range: node.start..<node.end,
-                        column: codes.base + split.feature * n, missing: binning.missingBin(split.feature), split: split)
+                ordered.withUnsafeMutableBufferPointer { orderedBuffer in
+                    let (rowsOut, scratchOut) = (SharedPointer(rowBuffer.baseAddress!), SharedPointer(scratchBuffer.baseAddress!))
+                    let out = SharedPointer(orderedBuffer.baseAddress!)
+                    return Parallel.map(batch.count, threads: total < 8_192 || batch.count == 1 ? 1 : nil) { k in
+                        let node = batch[k], split = node.split!
+                        let middle = Self.partition(
+                            rows: rowsOut.base, scratch: scratchOut.base, range: node.start..<node.end,
+                            column: codes.base + split.feature * n, missing: binning.missingBin(split.feature), split: split)
+                        if let left = gatherLeft[k] {
+                            for t in left ? node.start..<middle : middle..<node.end {
+                                let row = Int(rowsOut[t])
+                                (out[t], out[count + t]) = (g[row], h[row])
+                            }
+                        }
+                        return middle
+                    }
                 }
             }
         }

@@ -14,7 +14,7 @@ import AlmagestCore
 ///
 /// ```swift
 /// let rules = BoostingSplitRules(lambda: 1, alpha: 0, minChildWeight: 1, minSamplesLeaf: 1, gamma: 0)
-/// let best = rules.bestSplit(feature: j, histogram: h, slots: s, total: stats)
+/// let best = rules.bestSplit(feature: j, histogram: h, slots: s, total: stats, scratch: buffer)
 /// ```
 struct BoostingSplitRules: Sendable {
     let lambda: Double
@@ -45,41 +45,43 @@ struct BoostingSplitRules: Sendable {
         stats.count >= 2 * Double(minSamplesLeaf) && stats.hessian >= 2 * minChildWeight
     }
 
+    /// Scratch values `bestSplit` needs for a feature of `slots` bins.
+    static func scratchCapacity(slots: Int) -> Int { 6 * (slots + 2) }
+
     /// The best split of feature `feature` over its histogram (`slots` bins of gradient, hessian
     /// and count; the last holds the missing values) of a node with sums `total`; nil when no
     /// split is allowed or none gains.
-    func bestSplit(feature: Int, histogram: UnsafePointer<Double>, slots: Int, total: NodeStatistics) -> SplitCandidate? {
+    /// `scratch` holds at least `scratchCapacity(slots:)` values.
+    func bestSplit(feature: Int, histogram: UnsafePointer<Double>, slots: Int, total: NodeStatistics,
+                   scratch: UnsafeMutablePointer<Double>) -> SplitCandidate? {
         let valueBins = slots - 1
         let missing = NodeStatistics(gradient: histogram[3 * valueBins], hessian: histogram[3 * valueBins + 1],
                                      count: histogram[3 * valueBins + 2])
         // Splits after bin t: bins 0...t left. With missing values, t = valueBins - 1 splits them off.
         let lastBin = missing.count > 0 ? valueBins - 1 : valueBins - 2
         guard lastBin >= 0 else { return nil }
-        let capacity = lastBin + 3
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * capacity) { buffer -> SplitCandidate? in
-            let sums = PrefixSums(base: buffer.baseAddress!, capacity: capacity)
-            let count = sums.fill(histogram: histogram, through: lastBin, keepingBin: valueBins - 1)
-            evaluate(sums, count: count, total: total, into: sums.rightGains)
-            if missing.count > 0 {
-                evaluate(sums, count: count, total: total, adding: missing, into: sums.leftGains)
-            }
-            // The first best candidate in scan order: bin by bin, missing values right, then left.
-            var best = (gain: Self.minimumGain, entry: -1, missingLeft: false)
-            for k in 0..<count {
-                if sums.rightGains[k] > best.gain { best = (sums.rightGains[k], k, false) }
-                if missing.count > 0 && sums.leftGains[k] > best.gain && sums.bin(k) < valueBins - 1 {
-                    best = (sums.leftGains[k], k, true)
-                }
-            }
-            guard best.entry >= 0, best.gain >= gamma else { return nil }
-            var l = NodeStatistics(gradient: sums.gradients[best.entry], hessian: sums.hessians[best.entry],
-                                   count: sums.counts[best.entry])
-            if best.missingLeft { l = l.adding(missing) }
-            let r = total.subtracting(l)
-            let goesLeft = missing.count > 0 ? best.missingLeft : l.count >= r.count
-            return SplitCandidate(feature: feature, bin: sums.bin(best.entry), missingGoesLeft: goesLeft, gain: best.gain,
-                                  left: l, right: r)
+        let sums = PrefixSums(base: scratch, capacity: slots + 2)
+        let count = sums.fill(histogram: histogram, through: lastBin, keepingBin: valueBins - 1)
+        evaluate(sums, count: count, total: total, into: sums.rightGains)
+        if missing.count > 0 {
+            evaluate(sums, count: count, total: total, adding: missing, into: sums.leftGains)
         }
+        // The first best candidate in scan order: bin by bin, missing values right, then left.
+        var best = (gain: Self.minimumGain, entry: -1, missingLeft: false)
+        for k in 0..<count {
+            if sums.rightGains[k] > best.gain { best = (sums.rightGains[k], k, false) }
+            if missing.count > 0 && sums.leftGains[k] > best.gain && sums.bin(k) < valueBins - 1 {
+                best = (sums.leftGains[k], k, true)
+            }
+        }
+        guard best.entry >= 0, best.gain >= gamma else { return nil }
+        var l = NodeStatistics(gradient: sums.gradients[best.entry], hessian: sums.hessians[best.entry],
+                               count: sums.counts[best.entry])
+        if best.missingLeft { l = l.adding(missing) }
+        let r = total.subtracting(l)
+        let goesLeft = missing.count > 0 ? best.missingLeft : l.count >= r.count
+        return SplitCandidate(feature: feature, bin: sums.bin(best.entry), missingGoesLeft: goesLeft, gain: best.gain,
+                              left: l, right: r)
     }
 }
 
