@@ -14,7 +14,7 @@ import Foundation
 ///   rounds of depth-6 trees, learning rate 0.1, λ = 1, 255 bins, no validation part) on the same
 ///   training part, predicting the test part; best of 3. The model is the same at both thread
 ///   counts. Compare with XGBoost `hist`, LightGBM and scikit-learn's HistGradientBoosting in
-///   `reference_bench.py trees`.
+///   `reference_bench.py trees` (or `boosting`).
 ///
 /// `boostingBenchmarks()` (group `boosting`) runs the gradient boosting lines alone.
 ///

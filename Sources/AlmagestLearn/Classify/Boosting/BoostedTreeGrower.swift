@@ -8,9 +8,11 @@ import AlmagestCore
 /// first (LightGBM, XGBoost's `lossguide`), until `maxDepth` (0: unlimited) or `maxLeaves` (0:
 /// unlimited) stops it. Splitting a node partitions its rows stably (they stay ascending), builds
 /// the histogram of the smaller child and takes the larger's as the parent's minus it; children
-/// that cannot split (at the depth limit, too few rows or hessian) get no histogram at all. Each
-/// feature's histogram and best split are computed in parallel over features, and the best split
-/// over features is reduced in feature order, so the tree is the same at any thread count.
+/// that cannot split (at the depth limit, too few rows or hessian) get no histogram at all; the
+/// smaller child's gradients are gathered in row order while partitioning. Histograms and best
+/// splits are computed in parallel over (node, group of about five features), one pass over the
+/// node's rows per group, and the best split over features is reduced in feature order, so the
+/// tree is the same at any thread count.
 ///
 /// Cost per tree: O(rows · features · depth) for the histograms plus O(nodes · bins · features).
 ///

@@ -13,9 +13,11 @@ import AlmagestCore
 ///
 /// ```swift
 /// let layout = HistogramLayout(binning: binning)
-/// var histogram = [Double](repeating: 0, count: layout.values)
-/// GradientHistogram.accumulate(codes: rowMajorBins, stride: d, columns: [j], rows: segment, gradients: g,
-///                              hessians: h, into: [histogram + 3 * layout.offsets[j]], slots: [layout.slots(j)])
+/// let histogram = UnsafeMutablePointer<Double>.allocate(capacity: layout.values)
+/// // columns = [j, k], targets = [histogram + 3 * layout.offsets[j], ...], slots = [layout.slots(j), ...]
+/// GradientHistogram.accumulate(codes: rowMajorBins, stride: d, columns: columns, rows: segment,
+///                              gradients: g, hessians: h, into: targets, slots: slots)
+/// GradientHistogram.subtract(parent: parentHistogram, child: histogram, into: parentHistogram, slots: total)
 /// ```
 struct HistogramLayout: Sendable {
     /// First slot of each feature, and the total slot count last (`features + 1` entries).
