@@ -14,7 +14,9 @@ import Foundation
 ///   rounds of depth-6 trees, learning rate 0.1, λ = 1, 255 bins, no validation part) on the same
 ///   training part, predicting the test part; best of 3. The model is the same at both thread
 ///   counts. Compare with XGBoost `hist`, LightGBM and scikit-learn's HistGradientBoosting in
-///   `reference_bench.py trees`.
+///   `reference_bench.py trees` (or `boosting`).
+///
+/// `boostingBenchmarks()` (group `boosting`) runs the gradient boosting lines alone.
 ///
 /// ```swift
 /// treeBenchmarks().forEach { print($0.jsonLine) }
@@ -56,6 +58,21 @@ func treeBenchmarks() -> [BenchResult] {
     results.append(run("extra_trees_magic_100trees_threads2", threads: 2) {
         try ExtraTreesClassifier(trees: 100, seed: 0).fit(train, labels: yTrain)
     })
+    results += boostingBenchmarks()
+    return results
+}
+
+/// The gradient boosting lines of `treeBenchmarks` alone (group `boosting`), on the same split;
+/// they also write `magic_test_rows.npy` for the Python side.
+func boostingBenchmarks() -> [BenchResult] {
+    let (features, labels, source) = magicGammaRows()
+    guard let parts = try? StratifiedSplit(testFraction: 0.2, seed: 0).split(labels: labels) else {
+        return [failedBenchmark("gradient_boosting_magic", FitError.invalidLabels(reason: "no stratified split"))]
+    }
+    BenchData.save(Matrix(rows: parts.test.count, columns: 1) { i, _ in Double(parts.test[i]) }, as: "magic_test_rows")
+    let (train, test) = (features.rows(at: parts.train), features.rows(at: parts.test))
+    let (yTrain, yTest) = (parts.trainLabels(labels), parts.testLabels(labels))
+    var results: [BenchResult] = []
     for threads in [1, 2] {
         let task = "gradient_boosting_magic_100rounds_depth6_threads\(threads)"
         do {

@@ -12,6 +12,7 @@ let groups: [(String, () -> [BenchResult])] = [
     ("tabular", tabularBenchmarks),
     ("nmf", nmfBenchmarks),
     ("trees", treeBenchmarks),
+    ("boosting", boostingBenchmarks),
     ("dashboard", dashboardBenchmarks),
     ("scale", scaleBenchmarks),
     ("serve", serveBenchmarks),

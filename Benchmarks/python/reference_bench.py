@@ -383,7 +383,8 @@ def boosting():
     (tree_method="hist", max_bin 256, lambda 1, min_child_weight 1: Almagest's defaults), LightGBM
     (max_depth 6 and num_leaves 64, so depth limits as in Almagest; its other defaults:
     min_data_in_leaf 20, lambda 0, 255 bins) and scikit-learn's HistGradientBoostingClassifier
-    (max_depth 6, no leaf limit, no early stopping; its other defaults). Run with `trees`; needs
+    (max_depth 6, no leaf limit, no early stopping; its other defaults). Run with `trees` (or alone
+    with `boosting`); needs
     pip install xgboost lightgbm."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import train_test_split
@@ -640,7 +641,7 @@ def sklearn_version():
     return sklearn.__version__
 
 
-groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "scale": scale,
+groups = {"core": core, "cluster": cluster, "features": features, "mlp": mlp, "tabular": tabular, "nmf": nmf, "trees": trees, "boosting": boosting, "scale": scale,
           "serve": serve, "spectra": spectra, "gemini": gemini, "vgg": vgg, "images": images}
 for name in (sys.argv[1:] or groups):
     groups[name]()

@@ -68,15 +68,22 @@ import Testing
         let binned = binning.bin(x)
         let layout = HistogramLayout(binning: binning)
         let g = (0..<n).map { _ in rng.nextNormal() }, h = (0..<n).map { _ in rng.nextDouble() + 0.1 }
+        let rowMajor = (0..<n).flatMap { i in (0..<2).map { j in UInt8(binned[i, j]) } }
         func histogram(_ rows: [Int32]) -> [Double] {
             var out = [Double](repeating: 0, count: layout.values)
             let og = rows.map { g[Int($0)] }, oh = rows.map { h[Int($0)] }
-            binned.codes.withUnsafeBufferPointer { codes in
+            let (columns, slots) = ([0, 1], [layout.slots(0), layout.slots(1)])
+            rowMajor.withUnsafeBufferPointer { codes in
                 rows.withUnsafeBufferPointer { r in
                     out.withUnsafeMutableBufferPointer { o in
-                        for j in 0..<2 {
-                            GradientHistogram.accumulate(codes: codes.baseAddress! + j * n, rows: r, gradients: og, hessians: oh,
-                                                         into: o.baseAddress! + 3 * layout.offsets[j], slots: layout.slots(j))
+                        let targets = [o.baseAddress!, o.baseAddress! + 3 * layout.offsets[1]]
+                        columns.withUnsafeBufferPointer { c in
+                            slots.withUnsafeBufferPointer { s in
+                                targets.withUnsafeBufferPointer { t in
+                                    GradientHistogram.accumulate(codes: codes.baseAddress!, stride: 2, columns: c, rows: r,
+                                                                 gradients: og, hessians: oh, into: t, slots: s)
+                                }
+                            }
                         }
                     }
                 }

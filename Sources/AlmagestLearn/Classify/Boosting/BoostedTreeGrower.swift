@@ -8,9 +8,11 @@ import AlmagestCore
 /// first (LightGBM, XGBoost's `lossguide`), until `maxDepth` (0: unlimited) or `maxLeaves` (0:
 /// unlimited) stops it. Splitting a node partitions its rows stably (they stay ascending), builds
 /// the histogram of the smaller child and takes the larger's as the parent's minus it; children
-/// that cannot split (at the depth limit, too few rows or hessian) get no histogram at all. Each
-/// feature's histogram and best split are computed in parallel over features, and the best split
-/// over features is reduced in feature order, so the tree is the same at any thread count.
+/// that cannot split (at the depth limit, too few rows or hessian) get no histogram at all; the
+/// smaller child's gradients are gathered in row order while partitioning. Histograms and best
+/// splits are computed in parallel over (node, group of about five features), one pass over the
+/// node's rows per group, and the best split over features is reduced in feature order, so the
+/// tree is the same at any thread count.
 ///
 /// Cost per tree: O(rows · features · depth) for the histograms plus O(nodes · bins · features).
 ///
@@ -21,6 +23,9 @@ import AlmagestCore
 /// ```
 struct BoostedTreeGrower: Sendable {
     let binned: BinnedFeatures
+    /// The bins row-major (row i's `binned.features` bytes from `i * binned.features`), for
+    /// histograms of several features in one pass over a node's rows.
+    let rowMajorCodes: [UInt8]
     let binning: FeatureBinning
     let layout: HistogramLayout
     let rules: BoostingSplitRules
@@ -32,6 +37,15 @@ struct BoostedTreeGrower: Sendable {
     init(binned: BinnedFeatures, binning: FeatureBinning, rules: BoostingSplitRules, maxDepth: Int, maxLeaves: Int,
          growPolicy: GradientBoostingClassifier.GrowPolicy, learningRate: Double) {
         self.binned = binned
+        let (n, d) = (binned.rows, binned.features)
+        rowMajorCodes = [UInt8](unsafeUninitializedCapacity: n * d) { out, initialized in
+            binned.codes.withUnsafeBufferPointer { codes in
+                for j in 0..<d {
+                    for i in 0..<n { out[i * d + j] = codes[j * n + i] }
+                }
+            }
+            initialized = n * d
+        }
         self.binning = binning
         self.layout = HistogramLayout(binning: binning)
         self.rules = rules
@@ -57,9 +71,12 @@ struct BoostedTreeGrower: Sendable {
         gradients.withUnsafeBufferPointer { g in
             hessians.withUnsafeBufferPointer { h in
                 binned.codes.withUnsafeBufferPointer { codes in
-                    var state = GrowthState(grower: self, codes: SharedReadPointer(codes.baseAddress!),
-                                            gradients: g.baseAddress!, hessians: h.baseAddress!, rows: rows, features: features)
-                    return state.run()
+                    rowMajorCodes.withUnsafeBufferPointer { rowCodes in
+                        var state = GrowthState(grower: self, codes: SharedReadPointer(codes.baseAddress!),
+                                                rowCodes: SharedReadPointer(rowCodes.baseAddress!), gradients: g.baseAddress!,
+                                                hessians: h.baseAddress!, rows: rows, features: features)
+                        return state.run()
+                    }
                 }
             }
         }
@@ -85,8 +102,8 @@ private struct HistogramJob: Sendable {
     let sibling: Int?
     let childStats: NodeStatistics
     let siblingStats: NodeStatistics?
-    /// The child's rows: `rows[start..<end]`, their gradients at `ordered[orderedStart...]`.
-    let start: Int, count: Int, orderedStart: Int
+    /// The child's rows: `rows[start..<start + count]`, their gradients at the same positions of `ordered`.
+    let start: Int, count: Int
     let childHistogram: SharedPointer<Double>
     let siblingHistogram: SharedPointer<Double>?
 }
@@ -95,26 +112,33 @@ private struct HistogramJob: Sendable {
 private struct GrowthState {
     let grower: BoostedTreeGrower
     let codes: SharedReadPointer<UInt8>
+    let rowCodes: SharedReadPointer<UInt8>
     let gradients: UnsafePointer<Double>
     let hessians: UnsafePointer<Double>
     let features: [Int]
     /// The node's rows, each node a contiguous segment.
     var rows: [Int32]
     var scratch: [Int32]
+    /// Gradients (first `rows.count` values) and hessians (the next) of the rows of the nodes whose
+    /// histograms are built next, at the rows' positions in `rows`.
+    var ordered: [Double]
     var nodes: [DraftNode] = []
     /// Histograms of the nodes waiting to split, by node index (allocated here, freed when used).
     var histograms: [Int: UnsafeMutablePointer<Double>] = [:]
     var gains: [Double]
     var splitCounts: [Int]
 
-    init(grower: BoostedTreeGrower, codes: SharedReadPointer<UInt8>, gradients: UnsafePointer<Double>,
-         hessians: UnsafePointer<Double>, rows: [Int32], features: [Int]) {
+    init(grower: BoostedTreeGrower, codes: SharedReadPointer<UInt8>, rowCodes: SharedReadPointer<UInt8>,
+         gradients: UnsafePointer<Double>, hessians: UnsafePointer<Double>, rows: [Int32], features: [Int]) {
         self.grower = grower
         self.codes = codes
+        self.rowCodes = rowCodes
         self.gradients = gradients
         self.hessians = hessians
         self.rows = rows
         self.scratch = rows
+        // Filled by `run` before any read.
+        self.ordered = [Double](unsafeUninitializedCapacity: 2 * rows.count) { _, initialized in initialized = 2 * rows.count }
         self.features = features
         gains = [Double](repeating: 0, count: grower.binning.features)
         splitCounts = [Int](repeating: 0, count: grower.binning.features)
@@ -123,7 +147,10 @@ private struct GrowthState {
     mutating func run() -> BoostedTreeGrower.Grown {
         defer { for buffer in histograms.values { buffer.deallocate() } }
         var total = NodeStatistics()
-        for r in rows { total.add(gradient: gradients[Int(r)], hessian: hessians[Int(r)], count: 1) }
+        for (t, r) in rows.enumerated() {
+            (ordered[t], ordered[rows.count + t]) = (gradients[Int(r)], hessians[Int(r)])
+            total.add(gradient: ordered[t], hessian: ordered[rows.count + t], count: 1)
+        }
         nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, split: nil, children: nil))
         if mayGrow(nodes[0]) { runJobs([(child: 0, findChild: true, sibling: nil, parentHistogram: nil)]) }
         var queue = nodes[0].split == nil ? [Int]() : [0]
@@ -150,8 +177,10 @@ private struct GrowthState {
     }
 
     /// Whether a node may split: above the depth limit, with room for two children.
-    func mayGrow(_ node: DraftNode) -> Bool {
-        (grower.maxDepth == 0 || node.depth < grower.maxDepth) && grower.rules.canSplit(node.stats)
+    func mayGrow(_ node: DraftNode) -> Bool { mayGrow(depth: node.depth, node.stats) }
+
+    func mayGrow(depth: Int, _ stats: NodeStatistics) -> Bool {
+        (grower.maxDepth == 0 || depth < grower.maxDepth) && grower.rules.canSplit(stats)
     }
 
     /// The queue position of the largest gain, the first created on ties.
@@ -169,7 +198,15 @@ private struct GrowthState {
     mutating func split(_ batch: [Int]) -> [Int] {
         var children: [Int] = []
         var jobs: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)] = []
-        let middles = partition(batch.map { nodes[$0] })
+        // The children's sizes are known from the split's sums: the smaller child's gradients are
+        // gathered while partitioning, when either child may grow (it gets a histogram job).
+        let gatherLeft = batch.map { index -> Bool? in
+            let node = nodes[index], split = node.split!
+            let depth = node.depth + 1
+            guard mayGrow(depth: depth, split.left) || mayGrow(depth: depth, split.right) else { return nil }
+            return split.left.count <= split.right.count
+        }
+        let middles = partition(batch.map { nodes[$0] }, gatherLeft: gatherLeft)
         for (index, middle) in zip(batch, middles) {
             let node = nodes[index], split = node.split!
             gains[split.feature] += split.gain
@@ -200,72 +237,72 @@ private struct GrowthState {
     }
 
     /// Builds the histograms of a level's jobs and finds their best splits, in parallel over
-    /// (job, feature) pairs; each node's best split is reduced in feature order. Keeps the
-    /// histograms of nodes that can split, frees the others.
+    /// (job, group of features) pairs; each node's best split is reduced in feature order. Keeps
+    /// the histograms of nodes that can split, frees the others.
     mutating func runJobs(_ requests: [(child: Int, findChild: Bool, sibling: Int?, parentHistogram: UnsafeMutablePointer<Double>?)]) {
         guard !requests.isEmpty else { return }
-        // Gradients and hessians of each child's rows, in the rows' order.
-        let orderedCount = requests.reduce(0) { $0 + nodes[$1.child].end - nodes[$1.child].start }
-        var ordered = [Double](repeating: 0, count: 2 * orderedCount)
-        var starts = [0]
-        for request in requests { starts.append(starts.last! + nodes[request.child].end - nodes[request.child].start) }
-        let offsets = starts, segments = requests.map { nodes[$0.child].start }
-        ordered.withUnsafeMutableBufferPointer { o in
-            rows.withUnsafeBufferPointer { r in
-                let (out, rowBase) = (SharedPointer(o.baseAddress!), SharedReadPointer(r.baseAddress!))
-                let (g, h) = (SharedReadPointer(gradients), SharedReadPointer(hessians))
-                let chunks = segments.indices.flatMap { k in
-                    stride(from: offsets[k], to: offsets[k + 1], by: 4_096).map { (k, $0, min($0 + 4_096, offsets[k + 1])) }
-                }
-                Parallel.forEach(chunks.count, threads: orderedCount < 8_192 ? 1 : nil) { c in
-                    let (k, from, to) = chunks[c]
-                    let source = segments[k] - offsets[k]
-                    for t in from..<to {
-                        let row = Int(rowBase[source + t])
-                        out[t] = g[row]
-                        out[orderedCount + t] = h[row]
-                    }
-                }
-            }
-        }
+        let orderedCount = rows.count
         var jobs: [HistogramJob] = []
-        var offset = 0
         for request in requests {
             let node = nodes[request.child]
             let count = node.end - node.start
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: grower.layout.values)
             jobs.append(HistogramJob(child: request.child, findChild: request.findChild, sibling: request.sibling,
                                      childStats: node.stats, siblingStats: request.sibling.map { nodes[$0].stats },
-                                     start: node.start, count: count, orderedStart: offset, childHistogram: SharedPointer(buffer),
+                                     start: node.start, count: count, childHistogram: SharedPointer(buffer),
                                      siblingHistogram: request.parentHistogram.map(SharedPointer.init)))
-            offset += count
         }
-        let (rules, layout, n, features, codes) = (grower.rules, grower.layout, grower.binned.rows, self.features, self.codes)
-        let (featureCount, jobList) = (features.count, jobs)
+        let (rules, layout, d, features, rowCodes) = (grower.rules, grower.layout, grower.binned.features, self.features, self.rowCodes)
+        // Features in groups of about five: one pass over a job's rows fills a group's histograms.
+        let groupCount = (features.count + 4) / 5
+        let groups = (0..<groupCount).map { k in Array(features[(k * features.count / groupCount)..<((k + 1) * features.count / groupCount)]) }
+        let groupSlots = groups.map { $0.map { layout.slots($0) } }
+        let scratchCapacity = BoostingSplitRules.scratchCapacity(slots: groupSlots.joined().max() ?? 0)
+        let jobList = jobs
         // Rows to add plus bins to scan: small levels stay on one thread.
-        let work = (orderedCount + 1024 * jobs.count) * featureCount
+        let work = (jobs.reduce(0) { $0 + $1.count } + 1024 * jobs.count) * features.count
         let found = rows.withUnsafeBufferPointer { allRows in
             ordered.withUnsafeBufferPointer { o in
                 let (rowBase, og) = (SharedReadPointer(allRows.baseAddress!), SharedReadPointer(o.baseAddress!))
-                return Parallel.map(jobs.count * featureCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
-                    let job = jobList[task / featureCount], j = features[task % featureCount]
-                    let (start, slots) = (3 * layout.offsets[j], layout.slots(j))
-                    let mine = job.childHistogram.base + start
-                    GradientHistogram.accumulate(
-                        codes: codes.base + j * n, rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
-                        gradients: og.base + job.orderedStart, hessians: og.base + orderedCount + job.orderedStart,
-                        into: mine, slots: slots)
-                    let childSplit = job.findChild ? rules.bestSplit(feature: j, histogram: mine, slots: slots, total: job.childStats) : nil
-                    guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { return (childSplit, nil) }
-                    let theirs = other.base + start
-                    GradientHistogram.subtract(parent: theirs, child: mine, into: theirs, slots: slots)
-                    return (childSplit, rules.bestSplit(feature: j, histogram: theirs, slots: slots, total: siblingStats))
+                return Parallel.map(jobs.count * groupCount, threads: work < 16_384 ? 1 : nil) { task -> (SplitCandidate?, SplitCandidate?) in
+                    let job = jobList[task / groupCount], columns = groups[task % groupCount], slots = groupSlots[task % groupCount]
+                    let mine = columns.map { job.childHistogram.base + 3 * layout.offsets[$0] }
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: scratchCapacity)
+                    defer { scratch.deallocate() }
+                    columns.withUnsafeBufferPointer { c in
+                        slots.withUnsafeBufferPointer { s in
+                            mine.withUnsafeBufferPointer { m in
+                                GradientHistogram.accumulate(
+                                    codes: rowCodes.base, stride: d, columns: c,
+                                    rows: UnsafeBufferPointer(start: rowBase.base + job.start, count: job.count),
+                                    gradients: og.base + job.start, hessians: og.base + orderedCount + job.start,
+                                    into: m, slots: s)
+                            }
+                        }
+                    }
+                    // The best split of each node over the group, reduced in feature order.
+                    var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
+                    for (f, j) in columns.enumerated() {
+                        if job.findChild, let c = rules.bestSplit(feature: j, histogram: mine[f], slots: slots[f], total: job.childStats,
+                                                                     scratch: scratch),
+                           c.isBetter(than: best.child) {
+                            best.child = c
+                        }
+                        guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { continue }
+                        let theirs = other.base + 3 * layout.offsets[j]
+                        GradientHistogram.subtract(parent: theirs, child: mine[f], into: theirs, slots: slots[f])
+                        if let s = rules.bestSplit(feature: j, histogram: theirs, slots: slots[f], total: siblingStats, scratch: scratch),
+                           s.isBetter(than: best.sibling) {
+                            best.sibling = s
+                        }
+                    }
+                    return best
                 }
             }
         }
         for (k, job) in jobs.enumerated() {
             var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
-            for (c, s) in found[(k * featureCount)..<((k + 1) * featureCount)] {
+            for (c, s) in found[(k * groupCount)..<((k + 1) * groupCount)] {
                 if let c, c.isBetter(than: best.child) { best.child = c }
                 if let s, s.isBetter(than: best.sibling) { best.sibling = s }
             }
@@ -279,18 +316,30 @@ private struct GrowthState {
     }
 
     /// Partitions each node's rows stably (left first) and returns where each right part starts;
-    /// the nodes' row segments are disjoint, so large levels partition in parallel.
-    mutating func partition(_ batch: [DraftNode]) -> [Int] {
+    /// then gathers the gradients and hessians of the side `gatherLeft` names (none for nil) into
+    /// `ordered`. The nodes' row segments are disjoint, so large levels run in parallel over nodes.
+    mutating func partition(_ batch: [DraftNode], gatherLeft: [Bool?]) -> [Int] {
         let total = batch.reduce(0) { $0 + $1.end - $1.start }
-        let (binning, n, codes) = (grower.binning, grower.binned.rows, self.codes)
+        let (binning, n, codes, count) = (grower.binning, grower.binned.rows, self.codes, rows.count)
+        let (g, h) = (SharedReadPointer(gradients), SharedReadPointer(hessians))
         return rows.withUnsafeMutableBufferPointer { rowBuffer in
             scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                let (rowsOut, scratchOut) = (SharedPointer(rowBuffer.baseAddress!), SharedPointer(scratchBuffer.baseAddress!))
-                return Parallel.map(batch.count, threads: total < 8_192 || batch.count == 1 ? 1 : nil) { k in
-                    let node = batch[k], split = node.split!
-                    return Self.partition(
-                        rows: rowsOut.base, scratch: scratchOut.base, range: node.start..<node.end,
-                        column: codes.base + split.feature * n, missing: binning.missingBin(split.feature), split: split)
+                ordered.withUnsafeMutableBufferPointer { orderedBuffer in
+                    let (rowsOut, scratchOut) = (SharedPointer(rowBuffer.baseAddress!), SharedPointer(scratchBuffer.baseAddress!))
+                    let out = SharedPointer(orderedBuffer.baseAddress!)
+                    return Parallel.map(batch.count, threads: total < 8_192 || batch.count == 1 ? 1 : nil) { k in
+                        let node = batch[k], split = node.split!
+                        let middle = Self.partition(
+                            rows: rowsOut.base, scratch: scratchOut.base, range: node.start..<node.end,
+                            column: codes.base + split.feature * n, missing: binning.missingBin(split.feature), split: split)
+                        if let left = gatherLeft[k] {
+                            for t in left ? node.start..<middle : middle..<node.end {
+                                let row = Int(rowsOut[t])
+                                (out[t], out[count + t]) = (g[row], h[row])
+                            }
+                        }
+                        return middle
+                    }
                 }
             }
         }
@@ -303,14 +352,17 @@ private struct GrowthState {
         column: UnsafePointer<UInt8>, missing: Int, split: SplitCandidate
     ) -> Int {
         var (l, r) = (range.lowerBound, range.lowerBound)
+        // The missing bin is above every value bin, so it goes left by `b <= bin` only when
+        // `missingLeft` says so. Sides as 0/1 bytes: the compiler keeps this free of branches.
+        let (bin, missingLeft) = (split.bin, UInt8(split.missingGoesLeft ? 1 : 0))
         for t in range {
             let row = rows[t]
             let b = Int(column[Int(row)])
-            let goesLeft = b == missing ? split.missingGoesLeft : b <= split.bin
+            let left = Int(unsafeBitCast(b <= bin, to: UInt8.self) | (unsafeBitCast(b == missing, to: UInt8.self) & missingLeft))
             rows[l] = row
             scratch[r] = row
-            l &+= goesLeft ? 1 : 0
-            r &+= goesLeft ? 0 : 1
+            l &+= left
+            r &+= 1 &- left
         }
         (rows + l).update(from: scratch + range.lowerBound, count: r - range.lowerBound)
         return l

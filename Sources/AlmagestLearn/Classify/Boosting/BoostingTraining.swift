@@ -35,6 +35,7 @@ struct BoostingTraining {
         var trainingLoss: [Double] = [], validationLoss: [Double] = [], validationAccuracy: [Double] = []
         var best = (round: 0, loss: Double.infinity)
         let allTrainRows = Array(0..<n), allValidationRows = Array(0..<(validation?.x.rows ?? 0))
+        let everyRow = (0..<n).map(Int32.init)
         for round in 0..<c.rounds {
             FitProgress.report("round \(round + 1)/\(c.rounds)")
             // The mean loss of the scores so far is the previous round's training loss.
@@ -43,13 +44,16 @@ struct BoostingTraining {
             var rng = RandomStream(seed: c.seed, stream: round)
             let rows = c.subsample < 1
                 ? rng.sample(max(1, Int((c.subsample * Double(n)).rounded())), from: n).sorted().map(Int32.init)
-                : (0..<n).map(Int32.init)
+                : everyRow
             for k in 0..<s {
                 let features = c.colsample < 1
                     ? rng.sample(max(1, Int((c.colsample * Double(d)).rounded())), from: d).sorted()
                     : Array(0..<d)
-                let grown = grower.grow(gradients: Array(gradients[(k * n)..<((k + 1) * n)]),
-                                        hessians: Array(hessians[(k * n)..<((k + 1) * n)]), rows: rows, features: features)
+                // One score column: the arrays themselves, not copies of their part.
+                let grown = s == 1
+                    ? grower.grow(gradients: gradients, hessians: hessians, rows: rows, features: features)
+                    : grower.grow(gradients: Array(gradients[(k * n)..<((k + 1) * n)]),
+                                  hessians: Array(hessians[(k * n)..<((k + 1) * n)]), rows: rows, features: features)
                 trees.append(grown.tree)
                 gains.append(grown.gains)
                 splits.append(grown.splits)
