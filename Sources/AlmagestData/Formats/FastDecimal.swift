@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The fast path of decimal parsing (Clinger 1990): a number with at most 15 significant digits
-/// — the mantissa then fits a Double exactly — and a decimal exponent within ±22 — so the power of
+/// The fast path of decimal parsing (Clinger 1990): a number whose digits, as an integer, are at
+/// most 2⁵³ — the mantissa then is a Double exactly — and a decimal exponent within ±22 — so the power of
 /// ten is exact too — is the correctly rounded quotient or product of two exact Doubles, the same
 /// value `strtod` gives. That covers the numbers of almost every data file ("28.7967", "-3.1e-05",
 /// "1200"); everything else (more digits, large exponents, "inf", "nan", hex) returns nil so the
@@ -20,57 +20,9 @@ enum FastDecimal {
     /// The value of `bytes[range]` when it is a plain decimal the fast path handles exactly, else nil.
     @inline(__always)
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        var i = range.lowerBound
-        let end = range.upperBound
-        guard i < end else { return nil }
-        var negative = false
-        if bytes[i] == 0x2D || bytes[i] == 0x2B {  // - +
-            negative = bytes[i] == 0x2D
-            i += 1
-        }
-        var mantissa: UInt64 = 0
-        var significant = 0, digits = 0, exponent = 0
-        var seenDot = false
-        while i < end {
-            let c = bytes[i]
-            if c >= 0x30 && c <= 0x39 {
-                digits += 1
-                if mantissa > 0 || c != 0x30 { significant += 1 }
-                guard significant <= 15 else { return nil }
-                mantissa = mantissa &* 10 &+ UInt64(c &- 0x30)
-                if seenDot { exponent -= 1 }
-            } else if c == 0x2E && !seenDot {  // .
-                seenDot = true
-            } else {
-                break
-            }
-            i += 1
-        }
-        guard digits > 0 else { return nil }
-        if i < end {
-            guard bytes[i] == 0x65 || bytes[i] == 0x45 else { return nil }  // e E
-            i += 1
-            var exponentNegative = false
-            if i < end, bytes[i] == 0x2D || bytes[i] == 0x2B {
-                exponentNegative = bytes[i] == 0x2D
-                i += 1
-            }
-            var written = 0, value = 0
-            while i < end, bytes[i] >= 0x30 && bytes[i] <= 0x39 {
-                guard written < 4 else { return nil }
-                value = value * 10 + Int(bytes[i] - 0x30)
-                written += 1
-                i += 1
-            }
-            guard written > 0, i == end else { return nil }
-            exponent += exponentNegative ? -value : value
-        }
-        var result = Double(mantissa)
-        if mantissa != 0 {
-            guard exponent >= -22 && exponent <= 22 else { return nil }
-            result = exponent < 0 ? result / powers[-exponent] : result * powers[exponent]
-        }
-        return negative ? -result : result
+        guard let base = bytes.baseAddress, let (value, next) = prefix(base, range.lowerBound, range.upperBound),
+              next == range.upperBound else { return nil }
+        return value
     }
 
     /// 10^0 ... 10^22, every one exactly representable.
