@@ -22,14 +22,9 @@ import Foundation
 /// treeBenchmarks().forEach { print($0.jsonLine) }
 /// ```
 func treeBenchmarks() -> [BenchResult] {
-    let (features, labels, source) = magicGammaRows()
-    guard let parts = try? StratifiedSplit(testFraction: 0.2, seed: 0).split(labels: labels) else {
+    guard let (train, test, yTrain, yTest, source) = magicSplit() else {
         return [failedBenchmark("random_forest_magic_100trees", FitError.invalidLabels(reason: "no stratified split"))]
     }
-    // The Python side reads these rows, so both sides fit and score on the same split.
-    BenchData.save(Matrix(rows: parts.test.count, columns: 1) { i, _ in Double(parts.test[i]) }, as: "magic_test_rows")
-    let (train, test) = (features.rows(at: parts.train), features.rows(at: parts.test))
-    let (yTrain, yTest) = (parts.trainLabels(labels), parts.testLabels(labels))
     func run(_ task: String, threads: Int, _ fit: () throws -> TreeEnsembleModel) -> BenchResult {
         do {
             return try Parallel.withThreads(threads) {
@@ -65,13 +60,9 @@ func treeBenchmarks() -> [BenchResult] {
 /// The gradient boosting lines of `treeBenchmarks` alone (group `boosting`), on the same split;
 /// they also write `magic_test_rows.npy` for the Python side.
 func boostingBenchmarks() -> [BenchResult] {
-    let (features, labels, source) = magicGammaRows()
-    guard let parts = try? StratifiedSplit(testFraction: 0.2, seed: 0).split(labels: labels) else {
+    guard let (train, test, yTrain, yTest, source) = magicSplit() else {
         return [failedBenchmark("gradient_boosting_magic", FitError.invalidLabels(reason: "no stratified split"))]
     }
-    BenchData.save(Matrix(rows: parts.test.count, columns: 1) { i, _ in Double(parts.test[i]) }, as: "magic_test_rows")
-    let (train, test) = (features.rows(at: parts.train), features.rows(at: parts.test))
-    let (yTrain, yTest) = (parts.trainLabels(labels), parts.testLabels(labels))
     var results: [BenchResult] = []
     for threads in [1, 2] {
         let task = "gradient_boosting_magic_100rounds_depth6_threads\(threads)"
@@ -91,4 +82,14 @@ func boostingBenchmarks() -> [BenchResult] {
         }
     }
     return results
+}
+
+/// MAGIC's stratified 80/20 split (seed 0) as training and test parts, and the data's source;
+/// the test rows are written to `magic_test_rows.npy`, which the Python side reads so that both
+/// sides fit and score on the same rows. Nil when the labels cannot be split.
+private func magicSplit() -> (Matrix<Double>, Matrix<Double>, [Int], [Int], String)? {
+    let (features, labels, source) = magicGammaRows()
+    guard let parts = try? StratifiedSplit(testFraction: 0.2, seed: 0).split(labels: labels) else { return nil }
+    BenchData.save(Matrix(rows: parts.test.count, columns: 1) { i, _ in Double(parts.test[i]) }, as: "magic_test_rows")
+    return (features.rows(at: parts.train), features.rows(at: parts.test), parts.trainLabels(labels), parts.testLabels(labels), source)
 }
