@@ -11,7 +11,12 @@ import Testing
         let log = ProgressLog(write: { t in written.withLock { $0 += t } }, isTerminal: true)
         log.phase("fit") {
             FitProgress.report("epoch 3/10")
-            Thread.sleep(forTimeInterval: 1.6)  // the live line is redrawn every second
+            // The live line is redrawn every second; wait for a redraw (up to 20 s on a loaded
+            // machine, where a fixed 1.6 s sleep could end before the first one).
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, !written.withLock({ $0.contains(" · epoch 3/10") }) {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
         }
         let text = written.withLock { $0 }
         #expect(text.contains("fit … ") && text.contains(" · epoch 3/10"))
