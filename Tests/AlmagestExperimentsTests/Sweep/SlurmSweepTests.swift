@@ -63,7 +63,13 @@ import Testing
         let log = try SweepLog(store: store, name: "scancel")
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, try !log.events().contains(where: { $0.event == .started && $0.index == 1 }) { usleep(100_000) }
-        usleep(300_000)
+        // Killed while its run is open in the store (a loaded machine can take longer than any
+        // fixed sleep to start the child and read its data): the store must then mark it failed.
+        let key = try log.events().first { $0.event == .started && $0.index == 1 }?.key
+        while Date() < deadline, try !RunStore(root: store).runs().contains(where: { $0.status == .running && $0.sweepKey == key }) {
+            usleep(50_000)
+        }
+        usleep(200_000)
         #expect(slurm.client(["scancel", "\(job)_1"]).status == 0)
         #expect(slurm.waitForEmptyQueue())
         let status = try SweepTestSupport.run(["sweep", "status", file.path, "--runs", store.path], environment: slurm.environment)
