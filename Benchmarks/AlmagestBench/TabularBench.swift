@@ -87,10 +87,13 @@ func tabularBenchmarks() -> [BenchResult] {
 
 // MARK: - Private
 
-/// The raw MAGIC training part (stratified 80%, seed 42, as the neural group) and its labels.
+/// The raw MAGIC training part (stratified 80%, seed 42, as the neural group) and its labels; its
+/// row numbers are saved as `magic_train_rows_seed42.npy` for the Python side.
 private func magicTrainingRows() throws -> (x: Matrix<Double>, labels: [Int], source: String) {
     let (features, labels, source) = magicGammaRows()
     let parts = try StratifiedSplit(testFraction: 0.2, seed: 42).split(labels: labels)
+    // The training rows, in this order, for `reference_bench.py tabular`: both sides fit the same rows.
+    BenchData.save(Matrix(rows: parts.train.count, columns: 1) { i, _ in Double(parts.train[i]) }, as: "magic_train_rows_seed42")
     return (features.rows(at: parts.train), parts.trainLabels(labels), source)
 }
 

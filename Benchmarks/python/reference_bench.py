@@ -91,14 +91,22 @@ def features():
 
 
 def magic_training_part(standardise=True):
-    """MAGIC's stratified 80% training part (15,216 rows; scikit-learn's stream, so the same size
-    and class counts as Almagest's StratifiedSplit(0.2, seed 42), not the same rows), standardised
-    with its own mean and deviation unless `standardise` is False."""
+    """MAGIC's stratified 80% training part (15,216 rows): the rows of Almagest's StratifiedSplit(0.2,
+    seed 42), in its order, from the magic_train_rows_seed42.npy `almagest-bench tabular`
+    wrote, so both sides fit the same rows; without that file scikit-learn's own stratified split
+    (the same size and class counts, not the same rows). Standardised with its own mean and
+    deviation unless `standardise` is False."""
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
     raw = np.loadtxt(os.path.join(SHARED, "datasets/magic-gamma/magic04.data"), delimiter=",", dtype=str)
     x, y = raw[:, :10].astype(np.float64), (raw[:, 10] == "h").astype(int)
-    x_train, _, y_train, _ = train_test_split(x, y, test_size=0.2, stratify=y, random_state=42)
+    path = os.path.join(BENCH_DATA, "magic_train_rows_seed42.npy")
+    if os.path.exists(path):
+        rows = np.load(path).reshape(-1).astype(int)
+        x_train, y_train = x[rows], y[rows]
+    else:
+        print("magic_train_rows_seed42.npy missing: scikit-learn's own split (run almagest-bench tabular first)", file=sys.stderr)
+        x_train, _, y_train, _ = train_test_split(x, y, test_size=0.2, stratify=y, random_state=42)
     return (StandardScaler().fit_transform(x_train) if standardise else x_train), y_train
 
 
