@@ -16,8 +16,13 @@ import AlmagestCore
 /// counts): class counts and impurities are weighted, `minSamplesLeaf` and `minSamplesSplit`
 /// count distinct rows, as in scikit-learn.
 ///
-/// Cost: O(m n log n) per tree level for m searched features (best splitter), O(m n) (random);
-/// buffers of O(n) are allocated once per tree, none per row or node.
+/// Nodes of at least 128 rows are sorted by a radix sort of the features' ranks (`FeatureRanks`,
+/// computed once per training set), smaller ones by comparisons; both give the same order of
+/// distinct values, so the same tree.
+///
+/// Cost: O(m n) per tree level for m searched features on large nodes (radix passes, one per
+/// 8 bits of the rank), O(m n log n) on small ones (best splitter), O(m n) (random); buffers of
+/// O(n) are allocated once per tree, none per row or node.
 ///
 /// ```swift
 /// let data = try TreeTrainingSet(x, labels: y, estimator: "decision tree")
@@ -35,6 +40,9 @@ struct TreeGrowth: Sendable {
     var maxFeatures: Int
     /// Extremely randomised trees: one uniform threshold per feature instead of the best one.
     var randomThresholds: Bool = false
+    /// Rows from which a node is sorted by the radix sort of its ranks rather than by comparisons
+    /// (below it, the 256-entry digit counts cost more than they save); the tree is the same.
+    var radixSortMinimum = 128
 
     /// Grows a tree on `rows` of `data` (every row when nil), weighted by `weights` (indexed by
     /// row of `data`; all 1 when nil).
@@ -44,11 +52,14 @@ struct TreeGrowth: Sendable {
         return data.columns.withUnsafeBufferPointer { x in
             data.labels.withUnsafeBufferPointer { y in
                 w.withUnsafeBufferPointer { w in
-                    var builder = TreeBuilderState(
-                        growth: self, x: x.baseAddress!, y: y.baseAddress!, w: w.baseAddress!, rows: data.rows,
-                        features: data.features, classes: data.classCount, sample: sample)
-                    defer { builder.deallocate() }
-                    return builder.build(rng: &rng)
+                    data.ranks.ranks.withUnsafeBufferPointer { ranks in
+                        var builder = TreeBuilderState(
+                            growth: self, x: x.baseAddress!, y: y.baseAddress!, w: w.baseAddress!, rows: data.rows,
+                            features: data.features, classes: data.classCount, sample: sample,
+                            ranks: ranks.baseAddress!, rankBits: data.ranks.bits)
+                        defer { builder.deallocate() }
+                        return builder.build(rng: &rng)
+                    }
                 }
             }
         }
@@ -66,6 +77,8 @@ struct TreeTrainingSet: Sendable {
     let classes: [Int]
     let rows: Int
     let features: Int
+    /// Each column's values as ranks, for the radix sort of large nodes.
+    let ranks: FeatureRanks
     var classCount: Int { classes.count }
 
     init(_ x: Matrix<Double>, labels: [Int], estimator: String) throws {
@@ -90,6 +103,7 @@ struct TreeTrainingSet: Sendable {
                 count = n * d
             }
         }
+        ranks = FeatureRanks(columns: columns, rows: n, features: d)
     }
 }
 
@@ -139,6 +153,10 @@ private struct TreeBuilderState {
     let count: Int
     let sample: UnsafeMutablePointer<Int32>
     let values: UnsafeMutablePointer<Double>
+    /// Ranks of the features (`FeatureRanks`) and the radix sort's buffers.
+    let ranks: UnsafePointer<UInt32>, rankBits: Int
+    let keys: UnsafeMutablePointer<UInt32>, scratchKeys: UnsafeMutablePointer<UInt32>
+    let scratchSample: UnsafeMutablePointer<Int32>, histogram: UnsafeMutablePointer<Int>
     /// Class counts: node total, left part while scanning, right part, and best-split scratch.
     let total: UnsafeMutablePointer<Double>, left: UnsafeMutablePointer<Double>, right: UnsafeMutablePointer<Double>
     var featureOrder: [Int]
@@ -148,9 +166,14 @@ private struct TreeBuilderState {
     var impurities: [Double] = [], sampleCounts: [Int] = [], weightedCounts: [Double] = [], classCounts: [Double] = []
 
     init(growth: TreeGrowth, x: UnsafePointer<Double>, y: UnsafePointer<Int32>, w: UnsafePointer<Double>, rows: Int,
-         features: Int, classes: Int, sample: [Int32]) {
+         features: Int, classes: Int, sample: [Int32], ranks: UnsafePointer<UInt32>, rankBits: Int) {
         (self.growth, self.x, self.y, self.w, self.rows, self.features, self.classes) = (growth, x, y, w, rows, features, classes)
+        (self.ranks, self.rankBits) = (ranks, rankBits)
         count = sample.count
+        keys = .allocate(capacity: 2 * Swift.max(count, 1))
+        scratchKeys = keys + Swift.max(count, 1)
+        scratchSample = .allocate(capacity: Swift.max(count, 1))
+        histogram = .allocate(capacity: 1024)
         let rowsBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(count, 1))
         sample.withUnsafeBufferPointer { rowsBuffer.initialize(from: $0.baseAddress!, count: sample.count) }
         self.sample = rowsBuffer
@@ -165,6 +188,9 @@ private struct TreeBuilderState {
         sample.deallocate()
         values.deallocate()
         total.deallocate()
+        keys.deallocate()
+        scratchSample.deallocate()
+        histogram.deallocate()
     }
 
     mutating func build(rng: inout RandomStream) -> DecisionTree {
@@ -253,11 +279,20 @@ private struct TreeBuilderState {
         var best = Split()
         let (x, y, w, sample, values, left, right, total) = (x, y, w, sample, values, left, right, total)
         let (rows, classes, minLeaf, criterion) = (self.rows, self.classes, growth.minSamplesLeaf, growth.criterion)
+        let (ranks, rankBits, keys, scratchKeys, scratchSample, histogram) = (ranks, rankBits, keys, scratchKeys, scratchSample, histogram)
         let weight = (0..<classes).reduce(0.0) { $0 + total[$1] }
+        let (n, radixSortMinimum) = (end - start, growth.radixSortMinimum)
         forEachCandidate(rng: &rng) { feature, _ in
             let column = x + feature * rows
-            for p in start..<end { values[p] = column[Int(sample[p])] }
-            sortWithIndices(values + start, sample + start, count: end - start)
+            if n >= radixSortMinimum {
+                let rank = ranks + feature * rows
+                for p in start..<end { keys[p - start] = rank[Int(sample[p])] }
+                radixSortByRank(keys, sample + start, scratchKeys, scratchSample, histogram: histogram, count: n, bits: rankBits)
+                for p in start..<end { values[p] = column[Int(sample[p])] }
+            } else {
+                for p in start..<end { values[p] = column[Int(sample[p])] }
+                sortWithIndices(values + start, sample + start, count: n)
+            }
             if values[end - 1] <= values[start] + featureThreshold { return false }
             left.update(repeating: 0, count: classes)
             var leftWeight = 0.0
