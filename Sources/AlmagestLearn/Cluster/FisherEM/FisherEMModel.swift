@@ -28,7 +28,8 @@ public struct FisherEMModel: FittedClusterer, Codable, Sendable, Equatable {
     /// Log-likelihood after each iteration (the first entry after the initial partition's F, M
     /// and E steps), of the winning start.
     public let logLikelihoods: [Double]
-    /// Final log-likelihood L.
+    /// Log-likelihood L of the estimate kept: the highest of `logLikelihoods` (see
+    /// `FisherEMIterations`; the loop may end below it).
     public let logLikelihood: Double
     /// Number of free parameters ξ.
     public let freeParameters: Double
@@ -94,7 +95,7 @@ public struct FisherEMModel: FittedClusterer, Codable, Sendable, Equatable {
     public var trainingCurves: TrainingCurves? {
         let n = Double(labels.count)
         return TrainingCurves(trainingLoss: logLikelihoods.map { -$0 / n }, validationLoss: [], validationAccuracy: [],
-                              epochSeconds: [], bestEpoch: logLikelihoods.count - 1)
+                              epochSeconds: [], bestEpoch: logLikelihoods.firstIndex(of: logLikelihood) ?? logLikelihoods.count - 1)
     }
 
     /// Log-likelihood, criteria, iterations and cluster counts, for the run's metrics.
