@@ -58,8 +58,13 @@ import Testing
 
     /// The configuration matching a case's library parameters.
     static func configuration(_ c: Fixture.Case, rounds: Int) -> GradientBoostingClassifier {
-        let p = c.params.compactMapValues(\.number)
-        let leafWise: Bool = if case .text("lossguide") = c.params["grow_policy"] { true } else { false }
+        configuration(params: c.params, rounds: rounds)
+    }
+
+    /// The configuration matching library parameters (XGBoost's names).
+    static func configuration(params: [String: Fixture.Parameter], rounds: Int) -> GradientBoostingClassifier {
+        let p = params.compactMapValues(\.number)
+        let leafWise: Bool = if case .text("lossguide") = params["grow_policy"] { true } else { false }
         return GradientBoostingClassifier(
             rounds: rounds, learningRate: p["eta"]!, maxDepth: Int(p["max_depth"] ?? 0), maxLeaves: Int(p["max_leaves"] ?? 0),
             growPolicy: leafWise ? .leafWise : .depthWise, lambda: p["reg_lambda"] ?? 1, alpha: p["reg_alpha"] ?? 0,

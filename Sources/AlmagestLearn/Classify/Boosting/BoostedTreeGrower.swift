@@ -9,7 +9,10 @@ import AlmagestCore
 /// unlimited) stops it. Splitting a node partitions its rows stably (they stay ascending), builds
 /// the histogram of the smaller child and takes the larger's as the parent's minus it; children
 /// that cannot split (at the depth limit, too few rows or hessian) get no histogram at all; the
-/// smaller child's gradients are gathered in row order while partitioning. Histograms and best
+/// smaller child's gradients are gathered in row order while partitioning. With `monotone`
+/// constraints every node also carries the bounds of its leaf value, which its split search obeys
+/// and its children inherit (split at the midpoint after a constrained split), and leaves are
+/// clamped into them (`MonotoneConstraints`). Histograms and best
 /// splits are computed in parallel over (node, group of about five features), one pass over the
 /// node's rows per group, and the best split over features is reduced in feature order, so the
 /// tree is the same at any thread count.
@@ -33,9 +36,11 @@ struct BoostedTreeGrower: Sendable {
     let maxLeaves: Int
     let growPolicy: GradientBoostingClassifier.GrowPolicy
     let learningRate: Double
+    /// Nil without constraints: then no node is bounded and the search is the unconstrained one.
+    let monotone: MonotoneConstraints?
 
     init(binned: BinnedFeatures, binning: FeatureBinning, rules: BoostingSplitRules, maxDepth: Int, maxLeaves: Int,
-         growPolicy: GradientBoostingClassifier.GrowPolicy, learningRate: Double) {
+         growPolicy: GradientBoostingClassifier.GrowPolicy, learningRate: Double, monotone: MonotoneConstraints? = nil) {
         self.binned = binned
         let (n, d) = (binned.rows, binned.features)
         rowMajorCodes = [UInt8](unsafeUninitializedCapacity: n * d) { out, initialized in
@@ -53,6 +58,7 @@ struct BoostedTreeGrower: Sendable {
         self.maxLeaves = maxLeaves
         self.growPolicy = growPolicy
         self.learningRate = learningRate
+        self.monotone = monotone
     }
 
     /// A tree with the gain and the count of its splits per feature, and where its rows went:
@@ -89,6 +95,8 @@ struct BoostedTreeGrower: Sendable {
 private struct DraftNode {
     var start: Int, end: Int, depth: Int
     var stats: NodeStatistics
+    /// Where its leaf value must stay (unbounded without monotone constraints).
+    var bounds: LeafBounds
     var split: SplitCandidate?
     var children: (left: Int, right: Int)?
 }
@@ -102,6 +110,8 @@ private struct HistogramJob: Sendable {
     let sibling: Int?
     let childStats: NodeStatistics
     let siblingStats: NodeStatistics?
+    let childBounds: LeafBounds
+    let siblingBounds: LeafBounds?
     /// The child's rows: `rows[start..<start + count]`, their gradients at the same positions of `ordered`.
     let start: Int, count: Int
     let childHistogram: SharedPointer<Double>
@@ -151,7 +161,7 @@ private struct GrowthState {
             (ordered[t], ordered[rows.count + t]) = (gradients[Int(r)], hessians[Int(r)])
             total.add(gradient: ordered[t], hessian: ordered[rows.count + t], count: 1)
         }
-        nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, split: nil, children: nil))
+        nodes.append(DraftNode(start: 0, end: rows.count, depth: 0, stats: total, bounds: .unbounded, split: nil, children: nil))
         if mayGrow(nodes[0]) { runJobs([(child: 0, findChild: true, sibling: nil, parentHistogram: nil)]) }
         var queue = nodes[0].split == nil ? [Int]() : [0]
         var leaves = 1
@@ -212,8 +222,11 @@ private struct GrowthState {
             gains[split.feature] += split.gain
             splitCounts[split.feature] += 1
             let left = nodes.count, right = nodes.count + 1
-            nodes.append(DraftNode(start: node.start, end: middle, depth: node.depth + 1, stats: split.left, split: nil, children: nil))
-            nodes.append(DraftNode(start: middle, end: node.end, depth: node.depth + 1, stats: split.right, split: nil, children: nil))
+            let bounds = grower.monotone?.childBounds(of: node.bounds, split: split, rules: grower.rules) ?? (left: node.bounds, right: node.bounds)
+            nodes.append(DraftNode(start: node.start, end: middle, depth: node.depth + 1, stats: split.left, bounds: bounds.left,
+                                   split: nil, children: nil))
+            nodes.append(DraftNode(start: middle, end: node.end, depth: node.depth + 1, stats: split.right, bounds: bounds.right,
+                                   split: nil, children: nil))
             nodes[index].children = (left, right)
             children += [left, right]
             let parentHistogram = histograms.removeValue(forKey: index)!
@@ -249,10 +262,12 @@ private struct GrowthState {
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: grower.layout.values)
             jobs.append(HistogramJob(child: request.child, findChild: request.findChild, sibling: request.sibling,
                                      childStats: node.stats, siblingStats: request.sibling.map { nodes[$0].stats },
+                                     childBounds: node.bounds, siblingBounds: request.sibling.map { nodes[$0].bounds },
                                      start: node.start, count: count, childHistogram: SharedPointer(buffer),
                                      siblingHistogram: request.parentHistogram.map(SharedPointer.init)))
         }
         let (rules, layout, d, features, rowCodes) = (grower.rules, grower.layout, grower.binned.features, self.features, self.rowCodes)
+        let monotone = grower.monotone
         // Features in groups of about five: one pass over a job's rows fills a group's histograms.
         let groupCount = (features.count + 4) / 5
         let groups = (0..<groupCount).map { k in Array(features[(k * features.count / groupCount)..<((k + 1) * features.count / groupCount)]) }
@@ -284,14 +299,17 @@ private struct GrowthState {
                     var best: (child: SplitCandidate?, sibling: SplitCandidate?) = (nil, nil)
                     for (f, j) in columns.enumerated() {
                         if job.findChild, let c = rules.bestSplit(feature: j, histogram: mine[f], slots: slots[f], total: job.childStats,
-                                                                     scratch: scratch),
+                                                                     scratch: scratch,
+                                                                     constraint: monotone?.constraint(bounds: job.childBounds, feature: j)),
                            c.isBetter(than: best.child) {
                             best.child = c
                         }
                         guard let other = job.siblingHistogram, let siblingStats = job.siblingStats else { continue }
                         let theirs = other.base + 3 * layout.offsets[j]
                         GradientHistogram.subtract(parent: theirs, child: mine[f], into: theirs, slots: slots[f])
-                        if let s = rules.bestSplit(feature: j, histogram: theirs, slots: slots[f], total: siblingStats, scratch: scratch),
+                        let siblingConstraint = monotone?.constraint(bounds: job.siblingBounds ?? .unbounded, feature: j)
+                        if let s = rules.bestSplit(feature: j, histogram: theirs, slots: slots[f], total: siblingStats, scratch: scratch,
+                                                   constraint: siblingConstraint),
                            s.isBetter(than: best.sibling) {
                             best.sibling = s
                         }
@@ -368,11 +386,13 @@ private struct GrowthState {
         return l
     }
 
-    /// The finished tree: splits with their raw thresholds, leaves with their learning-rate-scaled values.
+    /// The finished tree: splits with their raw thresholds, leaves with their learning-rate-scaled
+    /// values (clamped into their bounds under monotone constraints).
     func finishedTree() -> BoostedTree {
         BoostedTree(nodes: nodes.map { node in
             guard let split = node.split, let children = node.children else {
-                return .leaf(grower.learningRate * grower.rules.leafValue(node.stats))
+                let value = grower.monotone == nil ? grower.rules.leafValue(node.stats) : grower.rules.leafValue(node.stats, within: node.bounds)
+                return .leaf(grower.learningRate * value)
             }
             let edges = grower.binning.edges[split.feature]
             let threshold = split.bin < edges.count ? edges[split.bin] : Double.greatestFiniteMagnitude

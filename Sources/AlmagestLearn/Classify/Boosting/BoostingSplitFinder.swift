@@ -13,7 +13,10 @@ import AlmagestCore
 /// them to the child with more rows. Ties keep the first candidate. The scan first takes the
 /// prefix sums at the non-empty bins only (an empty bin splits the rows as the one before it),
 /// without branches, then scores them two at a time (SIMD), then picks the first best; the
-/// caller lends the scratch memory. Cost: O(bins) per feature.
+/// caller lends the scratch memory. Under a `SplitConstraint` (monotone constraints) a second
+/// scan scores the children at their values clamped into the node's bounds and refuses the
+/// candidates out of the feature's order (see `MonotoneConstraints`); unconstrained searches
+/// never enter it. Cost: O(bins) per feature.
 ///
 /// ```swift
 /// let rules = BoostingSplitRules(lambda: 1, alpha: 0, minChildWeight: 1, minSamplesLeaf: 1, gamma: 0)
@@ -53,10 +56,11 @@ struct BoostingSplitRules: Sendable {
 
     /// The best split of feature `feature` over its histogram (`slots` bins of gradient, hessian
     /// and count; the last holds the missing values) of a node with sums `total`; nil when no
-    /// split is allowed or none gains.
+    /// split is allowed or none gains. With a `constraint`, gains are taken at the children's
+    /// values clamped into its bounds, and splits against its direction are not allowed.
     /// `scratch` holds at least `scratchCapacity(slots:)` values.
     func bestSplit(feature: Int, histogram: UnsafePointer<Double>, slots: Int, total: NodeStatistics,
-                   scratch: UnsafeMutablePointer<Double>) -> SplitCandidate? {
+                   scratch: UnsafeMutablePointer<Double>, constraint: SplitConstraint? = nil) -> SplitCandidate? {
         let valueBins = slots - 1
         let missing = NodeStatistics(gradient: histogram[3 * valueBins], hessian: histogram[3 * valueBins + 1],
                                      count: histogram[3 * valueBins + 2])
@@ -65,9 +69,16 @@ struct BoostingSplitRules: Sendable {
         guard lastBin >= 0 else { return nil }
         let sums = PrefixSums(base: scratch, capacity: slots + 2)
         let count = sums.fill(histogram: histogram, through: lastBin, keepingBin: valueBins - 1)
-        evaluate(sums, count: count, total: total, into: sums.rightGains)
-        if missing.count > 0 {
-            evaluate(sums, count: count, total: total, adding: missing, into: sums.leftGains)
+        if let constraint {
+            evaluate(sums, count: count, total: total, within: constraint, into: sums.rightGains)
+            if missing.count > 0 {
+                evaluate(sums, count: count, total: total, adding: missing, within: constraint, into: sums.leftGains)
+            }
+        } else {
+            evaluate(sums, count: count, total: total, into: sums.rightGains)
+            if missing.count > 0 {
+                evaluate(sums, count: count, total: total, adding: missing, into: sums.leftGains)
+            }
         }
         // The first best candidate in scan order: bin by bin, missing values right, then left.
         var best = (gain: Self.minimumGain, entry: -1, missingLeft: false)
@@ -197,6 +208,42 @@ extension BoostingSplitRules {
             }
             let (sl, sr) = (hl + lambda, hr + lambda)
             let value = (tl * tl * sr + tr * tr * sl) / (sl * sr) - parent
+            UnsafeMutableRawPointer(gains + k).storeBytes(of: value.replacing(with: none, where: .!allowed), as: Pair.self)
+        }
+    }
+
+    /// `evaluate` under a monotone constraint: each child's value is its step −T(G)/(H+λ) clamped
+    /// into the node's bounds, its score −(2Gw + (H+λ)w² + 2α|w|) at that value w, the node's the
+    /// same at its own clamped step; −∞ also where the children's values go against the
+    /// direction (left above right for +1, below for −1; equal values are allowed). Two entries
+    /// at a time, two divisions each, no branch.
+    fileprivate func evaluate(_ sums: PrefixSums, count: Int, total: NodeStatistics, adding extra: NodeStatistics = NodeStatistics(),
+                              within constraint: SplitConstraint, into gains: UnsafeMutablePointer<Double>) {
+        typealias Pair = SIMD2<Double>
+        let bounds = constraint.bounds
+        let parent = Pair(repeating: score(total.gradient, total.hessian, at: leafValue(total, within: bounds)))
+        let (tg, th, tc) = (Pair(repeating: total.gradient), Pair(repeating: total.hessian), Pair(repeating: total.count))
+        let (eg, eh, ec) = (Pair(repeating: extra.gradient), Pair(repeating: extra.hessian), Pair(repeating: extra.count))
+        let (minimumCount, minimumHessian) = (Pair(repeating: Double(minSamplesLeaf)), Pair(repeating: minChildWeight))
+        let (lambda, alpha, none) = (Pair(repeating: self.lambda), Pair(repeating: self.alpha), Pair(repeating: -.infinity))
+        let (lower, upper) = (Pair(repeating: bounds.lower), Pair(repeating: bounds.upper))
+        let (direction, zero, two) = (Pair(repeating: Double(constraint.direction)), Pair(repeating: 0), Pair(repeating: 2))
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> Pair { UnsafeRawPointer(p).loadUnaligned(as: Pair.self) }
+        @inline(__always) func scored(_ g: Pair, _ s: Pair, _ w: Pair) -> Pair {
+            -(two * g * w + s * w * w + two * alpha * pointwiseMax(w, -w))
+        }
+        for k in stride(from: 0, to: count, by: 2) {
+            let gl = load(sums.gradients + k) + eg, hl = load(sums.hessians + k) + eh, cl = load(sums.counts + k) + ec
+            let (gr, hr, cr) = (tg - gl, th - hl, tc - cl)
+            // The soft threshold g − clamp(g, −α, α) (g itself for α = 0).
+            let tl = gl - pointwiseMin(pointwiseMax(gl, -alpha), alpha)
+            let tr = gr - pointwiseMin(pointwiseMax(gr, -alpha), alpha)
+            let (sl, sr) = (hl + lambda, hr + lambda)
+            let wl = pointwiseMin(pointwiseMax(-tl / sl, lower), upper)
+            let wr = pointwiseMin(pointwiseMax(-tr / sr, lower), upper)
+            let allowed = (cl .>= minimumCount) .& (cr .>= minimumCount) .& (hl .>= minimumHessian) .& (hr .>= minimumHessian)
+                .& (direction * (wr - wl) .>= zero)
+            let value = scored(gl, sl, wl) + scored(gr, sr, wr) - parent
             UnsafeMutableRawPointer(gains + k).storeBytes(of: value.replacing(with: none, where: .!allowed), as: Pair.self)
         }
     }

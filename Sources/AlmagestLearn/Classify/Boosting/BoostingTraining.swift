@@ -26,7 +26,8 @@ struct BoostingTraining {
         let rules = BoostingSplitRules(lambda: c.lambda, alpha: c.alpha, minChildWeight: c.minChildWeight,
                                        minSamplesLeaf: c.minSamplesLeaf, gamma: c.gamma)
         let grower = BoostedTreeGrower(binned: binning.bin(x), binning: binning, rules: rules, maxDepth: c.maxDepth,
-                                       maxLeaves: c.maxLeaves, growPolicy: c.growPolicy, learningRate: c.learningRate)
+                                       maxLeaves: c.maxLeaves, growPolicy: c.growPolicy, learningRate: c.learningRate,
+                                       monotone: MonotoneConstraints(c.monotoneConstraints))
         let base = loss.baseScores(labels: y)
         var scores = (0..<n).flatMap { _ in base }
         var validationScores = (0..<(validation?.x.rows ?? 0)).flatMap { _ in base }

@@ -13,8 +13,9 @@ import AlmagestCore
 /// features (`colsample`, per tree) are sampled from the random stream `(seed, round)`; with a
 /// `validationFraction`, a seeded stratified part of the rows is held out, boosting stops after
 /// `earlyStoppingRounds` rounds without a lower validation log loss and the best round is kept.
-/// Histograms and splits are computed in parallel over features, so the model is the same at any
-/// thread count.
+/// With `monotoneConstraints` (per feature +1, −1 or 0), the trees are monotone in the
+/// constrained features (XGBoost's basic method, see `MonotoneConstraints`). Histograms and splits
+/// are computed in parallel over features, so the model is the same at any thread count.
 ///
 /// Cost: O(n d log n) to bin, then per round and tree O(n d · depth) for the histograms (half of
 /// it with the subtraction trick) and O(nodes · d · bins) for the splits; O(rounds · K · depth)
@@ -23,6 +24,7 @@ import AlmagestCore
 /// ```swift
 /// let model = try GradientBoostingClassifier(rounds: 100, learningRate: 0.1, maxDepth: 6).fit(x, labels: y)
 /// let p = try model.predictProbabilities(xTest)
+/// let rising = try GradientBoostingClassifier(monotoneConstraints: [1, 0, -1]).fit(x3, labels: y)   // 3 features
 /// model.gainImportances; model.splitCounts; model.trainingCurves
 /// ```
 public struct GradientBoostingClassifier: Classifier, Equatable {
@@ -62,12 +64,20 @@ public struct GradientBoostingClassifier: Classifier, Equatable {
     /// Rounds without a lower validation loss before boosting stops; 0 to run every round (the
     /// best is still kept).
     public var earlyStoppingRounds: Int
+    /// Per feature, the direction every tree's value must follow as the feature grows: 1
+    /// increasing, -1 decreasing, 0 free (XGBoost's `monotone_constraints`, basic method). Empty
+    /// (or all 0) for none; otherwise one per feature of the data `fit` gets. For two classes the
+    /// probability of class 1 is then monotone; for more, each class's score is (as in XGBoost),
+    /// not necessarily its softmax probability. Missing values are not ordered: they follow each
+    /// split's learned direction.
+    public var monotoneConstraints: [Int]
     public var seed: Int
 
     public init(rounds: Int = 100, learningRate: Double = 0.1, maxDepth: Int = 6, maxLeaves: Int = 0,
                 growPolicy: GrowPolicy = .depthWise, maxBins: Int = 255, lambda: Double = 1, alpha: Double = 0,
                 gamma: Double = 0, minChildWeight: Double = 1, minSamplesLeaf: Int = 1, subsample: Double = 1,
-                colsample: Double = 1, validationFraction: Double = 0, earlyStoppingRounds: Int = 10, seed: Int = 0) {
+                colsample: Double = 1, validationFraction: Double = 0, earlyStoppingRounds: Int = 10,
+                monotoneConstraints: [Int] = [], seed: Int = 0) {
         self.rounds = rounds
         self.learningRate = learningRate
         self.maxDepth = maxDepth
@@ -83,10 +93,12 @@ public struct GradientBoostingClassifier: Classifier, Equatable {
         self.colsample = colsample
         self.validationFraction = validationFraction
         self.earlyStoppingRounds = earlyStoppingRounds
+        self.monotoneConstraints = monotoneConstraints
         self.seed = seed
     }
 
-    /// Throws `FitError.invalidParameter` for the first setting outside its range.
+    /// Throws `FitError.invalidParameter` for the first setting outside its range (the number of
+    /// monotone constraints is checked by `fit`, which knows the number of features).
     public func validate() throws {
         try require(rounds >= 1, "rounds", rounds, expected: "at least 1")
         try require(learningRate > 0 && learningRate.isFinite, "learning rate", learningRate, expected: "a positive number")
@@ -107,6 +119,10 @@ public struct GradientBoostingClassifier: Classifier, Equatable {
                     expected: "0 (no validation part) or a share in (0, 1)")
         try require(earlyStoppingRounds >= 0, "early stopping rounds", earlyStoppingRounds,
                     expected: "0 (run every round) or a positive number of rounds")
+        for (j, direction) in monotoneConstraints.enumerated() {
+            try require((-1...1).contains(direction), "monotone constraints[\(j)]", direction,
+                        expected: "-1 (decreasing), 0 (none) or 1 (increasing)")
+        }
     }
 
     /// Fits on rows `x` (NaN marks a missing value; infinities are refused) with integer class
@@ -114,6 +130,9 @@ public struct GradientBoostingClassifier: Classifier, Equatable {
     public func fit(_ x: Matrix<Double>, labels: [Int]) throws -> GradientBoostingModel {
         try validate()
         try x.validateForFit("gradient boosting input", allowingMissing: true)
+        try require(monotoneConstraints.isEmpty || monotoneConstraints.count == x.columns, "monotone constraints",
+                    monotoneConstraints.map(String.init).joined(separator: ",") + " (\(monotoneConstraints.count) values)",
+                    expected: "one direction per feature (\(x.columns) values), or none")
         guard labels.count == x.rows else {
             throw FitError.invalidLabels(reason: "got \(labels.count) labels for \(x.rows) rows; expected one per row")
         }
@@ -161,7 +180,27 @@ extension GradientBoostingClassifier: RegisteredEstimator {
             "colsample": "share of features per tree",
             "validation_fraction": "share of rows held out to pick the best round; 0 for none",
             "early_stopping_rounds": "rounds without a better validation loss before stopping; 0 to run all",
+            "monotone_constraints": "per feature: 1 increasing, -1 decreasing, 0 free, like 1,0,-1; empty for none",
             "seed": "seed of the row and feature samples and of the validation part",
         ]
+    }
+}
+
+extension GradientBoostingClassifier {
+    /// Decodes a configuration, also one saved before `monotoneConstraints` existed (no
+    /// constraints then).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(rounds: try c.decode(Int.self, forKey: .rounds), learningRate: try c.decode(Double.self, forKey: .learningRate),
+                  maxDepth: try c.decode(Int.self, forKey: .maxDepth), maxLeaves: try c.decode(Int.self, forKey: .maxLeaves),
+                  growPolicy: try c.decode(GrowPolicy.self, forKey: .growPolicy), maxBins: try c.decode(Int.self, forKey: .maxBins),
+                  lambda: try c.decode(Double.self, forKey: .lambda), alpha: try c.decode(Double.self, forKey: .alpha),
+                  gamma: try c.decode(Double.self, forKey: .gamma), minChildWeight: try c.decode(Double.self, forKey: .minChildWeight),
+                  minSamplesLeaf: try c.decode(Int.self, forKey: .minSamplesLeaf),
+                  subsample: try c.decode(Double.self, forKey: .subsample), colsample: try c.decode(Double.self, forKey: .colsample),
+                  validationFraction: try c.decode(Double.self, forKey: .validationFraction),
+                  earlyStoppingRounds: try c.decode(Int.self, forKey: .earlyStoppingRounds),
+                  monotoneConstraints: try c.decodeIfPresent([Int].self, forKey: .monotoneConstraints) ?? [],
+                  seed: try c.decode(Int.self, forKey: .seed))
     }
 }
