@@ -195,12 +195,6 @@ extension PowerTransformer {
         /// ψ and ∂ψ/∂λ, both divided by exp(shift). On the negative branch ψ = −g(2 − λ), so
         /// ∂ψ/∂λ = g′(k) and both branches share ∂ψ/∂λ = (u e^{ku} − g) / k = (t eᵗ − (eᵗ − 1)) / k²
         /// with t = k u; near t = 0 its series Σₘ₌₂ tᵐ (m − 1)/m! avoids the cancellation.
-        /// ψ divided by exp(shift).
-        func value(shift: Double) -> Double {
-            if abs(k) < PowerTransformer.lambdaEpsilon { return sign * u * exp(-shift) }
-            return shift == 0 ? sign * expm1(exponent) / k : sign * (exp(exponent - shift) - exp(-shift)) / k
-        }
-
         func valueAndSlope(shift: Double) -> (Double, Double) {
             if abs(k) < PowerTransformer.lambdaEpsilon {
                 let scale = exp(-shift)
@@ -299,8 +293,9 @@ extension PowerTransformer {
             return -Double(u.count) / 2 * (2 * shift + log(PowerTransformer.variance(psi))) + (lambda - 1) * jacobian
         }
 
-        /// Writes sign · (exp(k u − shift) − exp(−shift)) / k of every u from `start`, as
-        /// `Branch.value`; returns the next free index.
+        /// Writes ψ / exp(shift) = sign · (exp(k u − shift) − exp(−shift)) / k of every u from
+        /// `start` (sign · expm1(k u) / k without a shift, sign · u · exp(−shift) at k ≈ 0), as
+        /// `Branch.valueAndSlope`'s value; returns the next free index.
         private static func transform(
             _ us: [Double], k: Double, sign: Double, shift: Double, into out: UnsafeMutableBufferPointer<Double>, at start: Int
         ) -> Int {
