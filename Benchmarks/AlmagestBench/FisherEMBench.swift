@@ -29,7 +29,8 @@ func fisherEMBenchmarks() -> [BenchResult] {
         var p = SpectraPreparation()
         p.grid = WavelengthGrid(start: 3760, end: 8600, count: 3600)
         let templates = try SpectralTemplates(collection: SpectraCollection.load(from: folder, preparation: p))
-        let synthetic = try SemiSyntheticSpectra(count: rows, mixing: 0.2, redshiftJitter: 0.001, lineStrength: 0.3, noise: 0.05, seed: 0)
+        let jitter = arguments.compactMap { $0.hasPrefix("jitter=") ? Double($0.dropFirst(7)) : nil }.last ?? SemiSyntheticSpectra().redshiftJitter
+        let synthetic = try SemiSyntheticSpectra(count: rows, mixing: 0.2, redshiftJitter: jitter, lineStrength: 0.3, noise: 0.05, seed: 0)
             .generate(from: templates, as: Double.self)
         let k = templates.count
         // The k-means partition Fisher-EM starts from, for comparison (not timed).
@@ -58,7 +59,7 @@ func fisherEMBenchmarks() -> [BenchResult] {
                 "clusters_found": model.clustersFound, "iterations": model.iterations,
                 "converged": model.hasConverged, "ari": ari,
                 "log_likelihood": model.logLikelihood, "noise_center": noise.rawValue, "shrinkage": gamma, "bic": model.bic, "fit_s": seconds, "model": model.model.rawValue,
-                "kmeans_ari": kmeansARI,
+                "kmeans_ari": kmeansARI, "redshift_jitter": jitter,
             ]
             return report
         }]

@@ -32,7 +32,7 @@ func spectraBenchmarks() -> [BenchResult] {
         for threads in [1, 2] {
             results.append(try measure("spectra_generate_68000x3600_threads\(threads)", repeats: 1) {
                 let s = try Parallel.withThreads(threads) {
-                    try SemiSyntheticSpectra(count: 68_000, mixing: 0.2, redshiftJitter: 0.001, lineStrength: 0.3, noise: 0.05, seed: 0)
+                    try SemiSyntheticSpectra(count: 68_000, mixing: 0.2, redshiftJitter: 1e-4, lineStrength: 0.3, noise: 0.05, seed: 0)
                         .generate(from: templates)
                 }
                 return ["rows": s.flux.rows, "columns": s.flux.columns, "classes": templates.count,

@@ -519,7 +519,7 @@ def spectra():
             a = rng.integers(0, k, m)
             b = (a + 1 + rng.integers(0, k - 1, m)) % k
             wgt = 0.2 * rng.random(m)
-            dz = 0.001 * rng.standard_normal(m)
+            dz = 1e-4 * rng.standard_normal(m)
             s = np.exp(0.3 * rng.standard_normal(m))
             pos = np.clip(cols[None, :] - (np.log1p(dz) / span * (width - 1))[:, None], 0, width - 1)
             i0 = np.minimum(pos.astype(np.int64), width - 2)

@@ -18,7 +18,8 @@ import Foundation
 ///   φ(x) = √(2/D) cos(ωᵀx + b), ω ~ N(0, 2γ I)), K ≈ φ φᵀ, then the factorised path: O(n D K) per
 ///   step for any n and batch — the choice for large n with an RBF kernel.
 /// Larger batches with an exact non-linear kernel are refused with a message saying these options.
-/// Cost per epoch: the model's passes plus the objective above.
+/// Cost per epoch: the model's passes plus the objective above. `restarts` R trains R times from
+/// different initialisations and keeps the start of highest final score (`GeminiTrainer`).
 ///
 /// ```swift
 /// let model = try GeminiMMDClustering(clusters: 10, ovo: true, kernel: .rbf).fit(x)
@@ -53,12 +54,14 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
     /// Full-batch training with an exact kernel multiplies by a Float copy of the Gram matrix.
     public var singlePrecisionGram: Bool
     public var seed: Int
-
+    /// Independent trainings from different initialisations; the one whose last epoch scores
+    /// highest is kept (1: a single training, as gemclus).
+    public var restarts: Int
     public init(
         clusters: Int, ovo: Bool = false, kernel: KernelKind = .linear, gamma: Double = 0, degree: Int = 3, coef0: Double = 1,
         fourierFeatures: Int = 0, model: GeminiNetwork.Kind = .linear, hidden: Int = 20, activation: GeminiNetwork.Activation = .relu,
         optimizer: GeminiOptimizer = .adam, learningRate: Double = 1e-3, epochs: Int = 1000, batchSize: Int = 0,
-        gramLimit: Int = 8_000, singlePrecisionGram: Bool = true, seed: Int = 0
+        gramLimit: Int = 8_000, singlePrecisionGram: Bool = true, seed: Int = 0, restarts: Int = 1
     ) {
         self.clusters = clusters
         self.ovo = ovo
@@ -77,6 +80,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         self.gramLimit = gramLimit
         self.singlePrecisionGram = singlePrecisionGram
         self.seed = seed
+        self.restarts = restarts
     }
 
     public func validate() throws {
@@ -89,6 +93,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         try require(hidden >= 1, "hidden", hidden, expected: "at least 1 hidden unit")
         try require(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, expected: "a positive number")
         try require(epochs >= 1, "epochs", epochs, expected: "at least 1")
+        try require(restarts >= 1, "restarts", restarts, expected: "at least 1 training")
         try require(batchSize >= 0, "batch_size", batchSize, expected: "0 (every row) or a positive number of rows")
         try require(gramLimit >= 2, "gram_limit", gramLimit, expected: "at least 2 rows")
     }
@@ -132,7 +137,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
     var settings: GeminiTrainer.Settings {
         GeminiTrainer.Settings(
             model: model, hidden: hidden, activation: activation, optimizer: optimizer, learningRate: learningRate, epochs: epochs,
-            batchSize: batchSize, seed: seed)
+            batchSize: batchSize, seed: seed, restarts: restarts)
     }
 
     /// The kernel whose matrix is needed, or nil when products go through features.
@@ -224,6 +229,24 @@ extension GeminiMMDClustering: RegisteredEstimator {
             "gram_limit": "most rows of an exact kernel matrix",
             "single_precision_gram": "full batch, exact kernel: multiply by a Float copy of the kernel matrix (about 2x faster)",
             "seed": "seed of the initialisation and the batches",
+            "restarts": "independent trainings; the one of highest final score is kept",
         ]
+    }
+}
+
+// Configurations saved before `restarts` existed trained once: they decode with 1.
+extension GeminiMMDClustering {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            clusters: try c.decode(Int.self, forKey: .clusters), ovo: try c.decode(Bool.self, forKey: .ovo),
+            kernel: try c.decode(KernelKind.self, forKey: .kernel), gamma: try c.decode(Double.self, forKey: .gamma),
+            degree: try c.decode(Int.self, forKey: .degree), coef0: try c.decode(Double.self, forKey: .coef0),
+            fourierFeatures: try c.decode(Int.self, forKey: .fourierFeatures), model: try c.decode(GeminiNetwork.Kind.self, forKey: .model),
+            hidden: try c.decode(Int.self, forKey: .hidden), activation: try c.decode(GeminiNetwork.Activation.self, forKey: .activation),
+            optimizer: try c.decode(GeminiOptimizer.self, forKey: .optimizer), learningRate: try c.decode(Double.self, forKey: .learningRate),
+            epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+            gramLimit: try c.decode(Int.self, forKey: .gramLimit), singlePrecisionGram: try c.decode(Bool.self, forKey: .singlePrecisionGram),
+            seed: try c.decode(Int.self, forKey: .seed), restarts: try c.decodeIfPresent(Int.self, forKey: .restarts) ?? 1)
     }
 }

@@ -5,7 +5,10 @@ import Foundation
 /// batches (one batch of every row when `batchSize` is 0 or at least n); for each batch, the
 /// model's probabilities, the objective's value and gradient on that batch, back-propagation and
 /// one Adam or SGD step that *raises* the objective. Records the mean batch score per epoch.
-/// Cost: epochs x (the model's passes + the objective) over the rows.
+/// With `restarts` R > 1 the whole training runs R times from different initialisations (start r
+/// draws from the stream (seed, r); start 0 is the single run's) and the start whose last epoch
+/// scores highest is kept: the objective has local maxima that a single start often ends in.
+/// Cost: restarts x epochs x (the model's passes + the objective) over the rows.
 ///
 /// ```swift
 /// let trained = try GeminiTrainer(settings: s, clusters: 10).train(x) { batch, y in try objective.evaluate(y, ...) }
@@ -21,6 +24,7 @@ struct GeminiTrainer {
         var epochs: Int
         var batchSize: Int
         var seed: Int
+        var restarts: Int = 1
     }
 
     let settings: Settings
@@ -31,7 +35,23 @@ struct GeminiTrainer {
     func train(
         _ x: Matrix<Double>, objective: (_ rows: [Int], _ y: Matrix<Double>) throws -> (value: Double, gradient: Matrix<Double>)
     ) throws -> (network: GeminiNetwork, scores: [Double]) {
-        var rng = RandomStream(seed: UInt64(truncatingIfNeeded: settings.seed))
+        var best: (network: GeminiNetwork, scores: [Double])?
+        for restart in 0..<max(1, settings.restarts) {
+            let run = try trainOnce(x, restart: restart, objective: objective)
+            if let kept = best, (kept.scores.last ?? -.infinity) >= (run.scores.last ?? -.infinity) { continue }
+            best = run
+        }
+        return best!
+    }
+
+    // MARK: - Private
+
+    /// One training from the initialisation of stream (seed, restart).
+    private func trainOnce(
+        _ x: Matrix<Double>, restart: Int,
+        objective: (_ rows: [Int], _ y: Matrix<Double>) throws -> (value: Double, gradient: Matrix<Double>)
+    ) throws -> (network: GeminiNetwork, scores: [Double]) {
+        var rng = RandomStream(seed: settings.seed, stream: restart)
         var network = GeminiNetwork(
             kind: settings.model, inputs: x.columns, hidden: settings.hidden, activation: settings.activation, clusters: clusters,
             rng: &rng)
@@ -44,7 +64,8 @@ struct GeminiTrainer {
         var step = 0
         let all = Array(0..<n)
         for epoch in 0..<settings.epochs {
-            FitProgress.report("epoch \(epoch + 1)/\(settings.epochs)")
+            FitProgress.report(settings.restarts > 1 ? "start \(restart + 1)/\(settings.restarts), epoch \(epoch + 1)/\(settings.epochs)"
+                                                     : "epoch \(epoch + 1)/\(settings.epochs)")
             let order = batch == n ? all : rng.permutation(n)
             var total = 0.0, batches = 0
             var start = 0

@@ -14,7 +14,8 @@ import Foundation
 /// The distances of a full batch are computed once; mini-batches (`batch_size`) compute theirs
 /// per step. A batch larger than `distance_limit` rows (default 4,000) is refused with a message
 /// naming `batch_size`, since its n x n distances and transport plans would not fit.
-/// Cost per step: O(b² d) distances (mini-batches) plus the transport problems.
+/// Cost per step: O(b² d) distances (mini-batches) plus the transport problems. `restarts` R
+/// trains R times from different initialisations and keeps the start of highest final score.
 ///
 /// ```swift
 /// let model = try GeminiWassersteinClustering(clusters: 10, ovo: true, batchSize: 256).fit(x)
@@ -46,12 +47,14 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
     /// The most rows a batch's distance matrix may have.
     public var distanceLimit: Int
     public var seed: Int
-
+    /// Independent trainings from different initialisations; the one whose last epoch scores
+    /// highest is kept (1: a single training, as gemclus).
+    public var restarts: Int
     public init(
         clusters: Int, ovo: Bool = false, metric: Metric = .euclidean, transport: TransportKind = .exact, regularization: Double = 0.05,
         model: GeminiNetwork.Kind = .linear, hidden: Int = 20, activation: GeminiNetwork.Activation = .relu,
         optimizer: GeminiOptimizer = .adam, learningRate: Double = 1e-3, epochs: Int = 1000, batchSize: Int = 0,
-        distanceLimit: Int = 4_000, seed: Int = 0
+        distanceLimit: Int = 4_000, seed: Int = 0, restarts: Int = 1
     ) {
         self.clusters = clusters
         self.ovo = ovo
@@ -67,6 +70,7 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
         self.batchSize = batchSize
         self.distanceLimit = distanceLimit
         self.seed = seed
+        self.restarts = restarts
     }
 
     public func validate() throws {
@@ -76,6 +80,7 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
         try require(hidden >= 1, "hidden", hidden, expected: "at least 1 hidden unit")
         try require(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, expected: "a positive number")
         try require(epochs >= 1, "epochs", epochs, expected: "at least 1")
+        try require(restarts >= 1, "restarts", restarts, expected: "at least 1 training")
         try require(batchSize >= 0, "batch_size", batchSize, expected: "0 (every row) or a positive number of rows")
         try require(distanceLimit >= 2, "distance_limit", distanceLimit, expected: "at least 2 rows")
     }
@@ -112,7 +117,7 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
     var settings: GeminiTrainer.Settings {
         GeminiTrainer.Settings(
             model: model, hidden: hidden, activation: activation, optimizer: optimizer, learningRate: learningRate, epochs: epochs,
-            batchSize: batchSize, seed: seed)
+            batchSize: batchSize, seed: seed, restarts: restarts)
     }
 
     /// The objective for a batch: Sinkhorn's ε scales with the batch's median distance.
@@ -176,6 +181,23 @@ extension GeminiWassersteinClustering: RegisteredEstimator {
             "activation": "relu, tanh or sigmoid", "optimizer": "adam or sgd", "learning_rate": "step size",
             "epochs": "passes over the data", "batch_size": "rows per step; 0: every row",
             "distance_limit": "most rows of a batch's distance matrix", "seed": "seed of the initialisation and the batches",
+            "restarts": "independent trainings; the one of highest final score is kept",
         ]
+    }
+}
+
+// Configurations saved before `restarts` existed trained once: they decode with 1.
+extension GeminiWassersteinClustering {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            clusters: try c.decode(Int.self, forKey: .clusters), ovo: try c.decode(Bool.self, forKey: .ovo),
+            metric: try c.decode(Metric.self, forKey: .metric), transport: try c.decode(TransportKind.self, forKey: .transport),
+            regularization: try c.decode(Double.self, forKey: .regularization), model: try c.decode(GeminiNetwork.Kind.self, forKey: .model),
+            hidden: try c.decode(Int.self, forKey: .hidden), activation: try c.decode(GeminiNetwork.Activation.self, forKey: .activation),
+            optimizer: try c.decode(GeminiOptimizer.self, forKey: .optimizer), learningRate: try c.decode(Double.self, forKey: .learningRate),
+            epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+            distanceLimit: try c.decode(Int.self, forKey: .distanceLimit), seed: try c.decode(Int.self, forKey: .seed),
+            restarts: try c.decodeIfPresent(Int.self, forKey: .restarts) ?? 1)
     }
 }
