@@ -61,6 +61,9 @@ struct ClusterCommand: ParsableCommand {
     @Flag(name: .long, help: "Cluster the features as they are, without standardising them.")
     var noStandardize = false
 
+    @Flag(name: .long, help: "Standardise with one scale for every column (columns centred, all divided by the root mean variance): keeps the columns' relative weights, as spectra need.")
+    var commonScale = false
+
     @Option(name: .long, help: "Experiment name: the folder of the runs in the store.")
     var experiment: String = "cluster"
 
@@ -77,7 +80,7 @@ struct ClusterCommand: ParsableCommand {
             let config = ClusteringExperiment(
                 experiment: experiment, clusterer: EstimatorSpec(algorithm, options: chosen), clusters: clusters,
                 descriptors: [features], seed: options.seed, standardize: !noStandardize,
-                silhouette: try SilhouetteMode(parsing: silhouette))
+                silhouette: try SilhouetteMode(parsing: silhouette), commonScale: commonScale)
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
             let results = try config.run(on: dataset, settings: settings, store: store, progress: progress)
             print("\(dataset.count) rows x \(dataset.featureCount) columns from \(input)\n")

@@ -149,3 +149,55 @@ import Testing
         }
     }
 }
+
+/// `commonScale`: columns centred and divided by one scale (the root mean column variance), so
+/// their relative weights stay; logged with the run; experiment files from before decode without it.
+@Suite struct ClusteringCommonScaleTests {
+    @Test func oneScaleKeepsTheColumnsRelativeWeights() throws {
+        var rng = RandomStream(seed: 3)
+        let x = Matrix<Double>(rows: 200, columns: 4) { (_: Int, j: Int) -> Double in
+            let spread = Double(j + 1), offset = Double(10 * j)
+            return spread * rng.nextNormal() + offset
+        }
+        let common = try ClusteringExperiment.standardized(x, commonScale: true)
+        let perColumn = try ClusteringExperiment.standardized(x, commonScale: false)
+        func moments(_ m: Matrix<Double>, _ j: Int) -> (mean: Double, variance: Double) {
+            let c: [Double] = m.column(j)
+            let mean: Double = c.reduce(0, +) / Double(c.count)
+            let squares: Double = c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            return (mean, squares / Double(c.count))
+        }
+        let original: [Double] = (0..<4).map { moments(x, $0).variance }
+        let scaled = (0..<4).map { moments(common, $0) }
+        var meanVariance = 0.0
+        for j in 0..<4 {
+            let own = moments(perColumn, j)
+            #expect(abs(scaled[j].mean) < 1e-12)
+            #expect(abs(own.mean) < 1e-12)
+            #expect(abs(own.variance - 1) < 1e-12)
+            // The ratios between columns are the original ones.
+            let ratio: Double = scaled[j].variance / scaled[0].variance
+            let originalRatio: Double = original[j] / original[0]
+            #expect(abs(ratio - originalRatio) < 1e-9)
+            meanVariance += scaled[j].variance / 4
+        }
+        #expect(abs(meanVariance - 1) < 1e-12)
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-common-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let subset = try EmbeddedDatasets.digits().subset(0..<150)
+        let config = ClusteringExperiment(clusterer: EstimatorSpec("kmeans", options: ["restarts": 1]), clusters: 4, descriptors: [.none],
+                                          seed: 0, silhouette: .off, commonScale: true)
+        let result = try config.run(on: subset, settings: .digits(), store: store)[0]
+        let direct = try KMeans(clusters: 4, restarts: 1, seed: 0).fit(try ClusteringExperiment.standardized(subset.features, commonScale: true))
+        #expect(result.labels == direct.labels)
+        #expect(try store.runs().first?.parameters["common_scale"] == true)
+        // A configuration written before the option: per-column standardisation.
+        var text = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        text = text.replacingOccurrences(of: #""commonScale":true,"#, with: "").replacingOccurrences(of: #","commonScale":true"#, with: "")
+        #expect(!text.contains("commonScale"))
+        let old = try JSONDecoder().decode(ClusteringExperiment.self, from: Data(text.utf8))
+        #expect(old.commonScale == false && old.clusters == 4 && old.standardize)
+    }
+}

@@ -40,6 +40,12 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
     public var seed: Int
     /// Standardise the features (zero mean, unit variance per column) before clustering.
     public var standardize: Bool
+    /// With `standardize`: centre each column but divide all of them by one common scale, the root
+    /// mean column variance, so that the columns keep their relative weights (mean variance 1).
+    /// Spectra need it: standardising each wavelength gives pixels of pure noise the weight of the
+    /// emission lines (on the semi-synthetic spectra GEMINI's best score is then not the true
+    /// classes'; with one scale it is — see the README's spectra section).
+    public var commonScale: Bool
     /// The silhouette on every row, on a seeded sample stratified by cluster (the default: 10,000
     /// rows, so that runs stay linear in the rows), or not at all. Calinski-Harabasz and
     /// Davies-Bouldin are always exact (they are linear).
@@ -47,7 +53,8 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
 
     public init(
         experiment: String = "digits", clusterer: EstimatorSpec = EstimatorSpec("kmeans"), clusters: Int,
-        descriptors: [FeatureDescriptor], seed: Int = 0, standardize: Bool = true, silhouette: SilhouetteMode = .standard
+        descriptors: [FeatureDescriptor], seed: Int = 0, standardize: Bool = true, silhouette: SilhouetteMode = .standard,
+        commonScale: Bool = false
     ) {
         self.silhouette = silhouette
         self.experiment = experiment
@@ -56,6 +63,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         self.descriptors = descriptors
         self.seed = seed
         self.standardize = standardize
+        self.commonScale = commonScale
     }
 
     /// Runs every descriptor on `dataset`; logs each run in `store` when one is given, and tells
@@ -96,6 +104,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         var parameters = try estimator.configuration.parameters
         parameters.merge([
             "algorithm": .string(estimator.name), "descriptor": .string(descriptor.rawValue), "standardize": .bool(standardize),
+            "common_scale": .bool(standardize && commonScale),
             "silhouette": .string(silhouette.description),
             "samples": .int(dataset.count), "source": .string(dataset.provenance.source),
         ]) { $1 }
@@ -120,7 +129,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         let name = "\(estimator.name)-\(descriptor.rawValue)"
         var features = try progress.phase("\(name): features") { try settings.features(descriptor, of: dataset.features) }
         timings["features"] = clock.lap()
-        if standardize { features = try StandardScaler().fit(features).transform(features) }
+        if standardize { features = try Self.standardized(features, commonScale: commonScale) }
         timings["standardize"] = clock.lap()
         let model = try progress.phase("\(name): fit \(features.rows) x \(features.columns)") { try estimator.fit(features) }
         timings["fit"] = clock.lap()
@@ -218,4 +227,27 @@ public struct ClusteringResult: Sendable {
     /// The logged run, when a store was given.
     public let runID: String?
     public let directory: URL?
+}
+
+extension ClusteringExperiment {
+    /// Columns centred, then divided by their standard deviations, or with `commonScale` all by the
+    /// root mean column variance (constant columns keep scale 1 in the first case).
+    public static func standardized(_ x: Matrix<Double>, commonScale: Bool) throws -> Matrix<Double> {
+        let scaler = try StandardScaler().fit(x)
+        guard commonScale else { return try scaler.transform(x) }
+        let meanVariance = scaler.variance.reduce(0, +) / Double(max(scaler.variance.count, 1))
+        let scale = meanVariance > 0 ? meanVariance.squareRoot() : 1
+        return Matrix(rows: x.rows, columns: x.columns) { i, j in (x[i, j] - scaler.mean[j]) / scale }
+    }
+
+    // Experiment files written before `commonScale` existed scaled each column: they decode with false.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            experiment: try c.decode(String.self, forKey: .experiment), clusterer: try c.decode(EstimatorSpec.self, forKey: .clusterer),
+            clusters: try c.decode(Int.self, forKey: .clusters), descriptors: try c.decode([FeatureDescriptor].self, forKey: .descriptors),
+            seed: try c.decode(Int.self, forKey: .seed), standardize: try c.decode(Bool.self, forKey: .standardize),
+            silhouette: try c.decode(SilhouetteMode.self, forKey: .silhouette),
+            commonScale: try c.decodeIfPresent(Bool.self, forKey: .commonScale) ?? false)
+    }
 }

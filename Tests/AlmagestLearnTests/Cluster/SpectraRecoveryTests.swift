@@ -30,23 +30,32 @@ import Testing
         #expect(model.clustersFound == 8)
     }
 
-    /// GEMINI MMD (linear kernel, one-vs-one, mini-batches) finds the classes to the degree the
-    /// bench reports, and `restarts` keeps the start of highest final score: never below the
-    /// single training (start 0 is that training), the same for the same seed.
+    /// GEMINI MMD (linear kernel, one-vs-one, mini-batches) on spectra centred and divided by one
+    /// common scale: the true classes' objective is above that of the partition found, so what is
+    /// left is the training's local maximum, which `restarts` addresses by keeping the start of
+    /// highest score — never below the single training (start 0 is that training), the same for
+    /// the same seed. (At 4,000 rows four starts reach ARI 0.86 here; the bench's 8 starts on
+    /// 68,000 rows reach the true classes, 0.99.)
     @Test func geminiRestartsKeepTheHighestScoringStart() throws {
         let s = try Self.spectra.get()
-        let x = try StandardScaler().fit(s.flux).transform(s.flux)
-        let one = GeminiMMDClustering(clusters: 8, ovo: true, learningRate: 1e-2, epochs: 20, batchSize: 256, seed: 0)
-        var four = one
-        four.restarts = 4
-        let single = try one.fit(x), best = try four.fit(x)
+        let x = try Self.commonScaled(s.flux)
+        let one = GeminiMMDClustering(clusters: 8, ovo: true, learningRate: 1e-2, epochs: 15, batchSize: 512, seed: 0)
+        var several = one
+        several.restarts = 4
+        let single = try one.fit(x), best = try several.fit(x)
         #expect(best.geminiScore >= single.geminiScore)
-        #expect(try four.fit(x) == best)
+        #expect(try several.fit(x) == best)
+        func hardScore(_ labels: [Int]) throws -> Double {
+            let y = Matrix<Double>(rows: labels.count, columns: 8) { i, k in labels[i] == k ? 1 : 0 }
+            return try MMDGemini(ovo: true).evaluate(y, affinity: .features(x)).value
+        }
+        let truth = try hardScore(s.labels), found = try hardScore(best.labels)
         let ari = try adjustedRandIndex(s.labels, best.labels)
-        print("semi-synthetic spectra, 4,000 x 3,600: GEMINI ARI \(ari) (one start: \(try adjustedRandIndex(s.labels, single.labels)))")
-        #expect(ari >= 0.6, "GEMINI ARI \(ari)")
+        print("semi-synthetic spectra, 4,000 x 3,600: GEMINI ARI \(ari) (one start: \(try adjustedRandIndex(s.labels, single.labels))), objective of the true classes \(truth), found \(found)")
+        #expect(truth > found)
+        #expect(ari >= 0.8, "GEMINI ARI \(ari)")
         // Restarts is an option of both GEMINIs; configurations saved before it decode with 1.
-        #expect(try Self.withoutRestarts(GeminiMMDClustering.self, four) == one)
+        #expect(try Self.withoutRestarts(GeminiMMDClustering.self, several) == one)
         #expect(try Self.withoutRestarts(GeminiWassersteinClustering.self, GeminiWassersteinClustering(clusters: 3, restarts: 2)).restarts == 1)
         #expect(throws: FitError.self) { try GeminiMMDClustering(clusters: 3, restarts: 0).fit(x) }
     }
@@ -58,5 +67,13 @@ import Testing
         text.removeSubrange(key)
         text = text.replacingOccurrences(of: ",,", with: ",").replacingOccurrences(of: "{,", with: "{").replacingOccurrences(of: ",}", with: "}")
         return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+
+    /// Columns centred, all divided by the root mean column variance (the clustering experiment's
+    /// `commonScale`, which this target cannot import).
+    static func commonScaled(_ flux: Matrix<Double>) throws -> Matrix<Double> {
+        let scaler = try StandardScaler().fit(flux)
+        let scale = (scaler.variance.reduce(0, +) / Double(flux.columns)).squareRoot()
+        return Matrix(rows: flux.rows, columns: flux.columns) { i, j in (flux[i, j] - scaler.mean[j]) / scale }
     }
 }
