@@ -12,7 +12,7 @@ struct AlmagestCommand: AsyncParsableCommand {
         version: Almagest.version,
         subcommands: [
             DemoCommand.self, ClusterCommand.self, ClassifyCommand.self, FactorizeCommand.self, ModelsCommand.self,
-            TrainImagesCommand.self, PredictImagesCommand.self, MakeImagesCommand.self,
+            TrainImagesCommand.self, PredictImagesCommand.self, MakeImagesCommand.self, MakeSpectraCommand.self,
             RunsCommand.self, DashboardCommand.self, ServeCommand.self, SweepCommand.self,
         ])
 

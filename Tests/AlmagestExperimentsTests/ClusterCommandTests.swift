@@ -34,6 +34,37 @@ import Testing
         #expect(!bad.errors.contains("Fatal error"))
     }
 
+    /// `make-spectra` writes spectra of known class that `cluster --spectra --target class` reads
+    /// back, with the external scores against the truth; the same seed gives the same file, and
+    /// an existing file is never replaced; a bad grid is a one-line error naming it.
+    @Test func makesSpectraOfKnownClassAndClustersThem() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-make-spectra-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = Reference.url("datasets/sdss-spectra").path
+        let csv = root.appendingPathComponent("spectra.csv"), again = root.appendingPathComponent("again.csv")
+        let common = ["--templates", folder, "--count", "240", "--grid", "3800:8500:600", "--seed", "4"]
+        let made = try runAlmagest(["make-spectra", "--output", csv.path] + common)
+        #expect(made.status == 0, "\(made.errors)")
+        #expect(made.output.contains("wrote 240 spectra x 600 wavelengths of 8 classes"))
+        #expect(try runAlmagest(["make-spectra", "--output", again.path] + common).status == 0)
+        #expect(try Data(contentsOf: csv) == Data(contentsOf: again))
+        let before = try Data(contentsOf: csv)
+        let refused = try runAlmagest(["make-spectra", "--output", csv.path, "--templates", folder, "--count", "10"])
+        #expect(refused.status != 0 && refused.errors.contains("spectra.csv"), "\(refused.errors)")
+        #expect(try Data(contentsOf: csv) == before)
+        let badGrid = try runAlmagest(["make-spectra", "--output", root.appendingPathComponent("x.csv").path, "--grid", "3800-8500"])
+        #expect(badGrid.status != 0 && badGrid.errors.contains("3800-8500"), "\(badGrid.errors)")
+
+        let runs = root.appendingPathComponent("runs")
+        let clustered = try runAlmagest(["cluster", "--input", csv.path, "--spectra", "--target", "class", "--clusters", "8",
+                                         "--algorithm", "fisherem", "--runs", runs.path, "--silhouette", "off"])
+        #expect(clustered.status == 0, "\(clustered.errors)")
+        let run = try #require(try RunStore(root: runs).index.runs().first)
+        let ari = try #require(run.metrics["adjusted_rand_index"])
+        #expect(ari > 0.5, "ARI \(ari)")
+    }
+
     private func runAlmagest(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let products = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
         let almagest = products.map { $0.appendingPathComponent("almagest") }
