@@ -6,14 +6,14 @@ import Foundation
 /// Fisher-EM on semi-synthetic galaxy spectra (8 classes from the SDSS templates of the shared
 /// data, `ALMAGEST_SHARED`, default ../shared; 3,600 wavelengths; generated in Double): wall and
 /// CPU time, peak resident memory (which includes the data matrix itself, 8 bytes a value) and the
-/// adjusted Rand index against the generator's classes. The number of spectra comes from an
-/// argument `rows=N` (default 68,000, the bar: under 10 minutes and 4 GB on 2 cores); `threads=N` sets Almagest's thread count (BLAS calls
-/// inside Fisher-EM use it), `model=DB` another DLM model (default AkjBk), `starts=N` (default 1),
-/// `iterations=N` (the most per start, default 100), `noise=data_mean` (default class_mean),
-/// `shrinkage=G` (default 0), `jitter=DZ` the generator's redshift error (default its 1e-4),
-/// `verbose` the fit's progress with times on standard error. K = 8,
-/// d = 7; the ARI of a k-means partition alone (`kmeans_ari`, seed 0, not timed) is printed for
-/// comparison.
+/// adjusted Rand index against the generator's classes (its default settings, seed 0). Arguments:
+/// `rows=N` (default 68,000, the bar: under 10 minutes and 4 GB on 2 cores), `threads=N`
+/// Almagest's thread count (BLAS calls inside Fisher-EM use it), `model=DB` another DLM model
+/// (default AkjBk), `starts=N` (default 1), `iterations=N` (the most per start, default 100),
+/// `noise=data_mean` (default class_mean), `shrinkage=G` (default 0), `jitter=DZ` the generator's
+/// redshift error (default its 1e-4), `verbose` the fit's progress with times on standard error.
+/// K = 8, d = 7; the ARI of a k-means partition alone (`kmeans_ari`, seed 0, not timed) is printed
+/// for comparison.
 func fisherEMBenchmarks() -> [BenchResult] {
     let arguments = CommandLine.arguments.dropFirst()
     func value(_ key: String, default d: Int) -> Int {

@@ -43,8 +43,8 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
     /// With `standardize`: centre each column but divide all of them by one common scale, the root
     /// mean column variance, so that the columns keep their relative weights (mean variance 1).
     /// Spectra need it: standardising each wavelength gives pixels of pure noise the weight of the
-    /// emission lines (on the semi-synthetic spectra GEMINI's best score is then not the true
-    /// classes'; with one scale it is — see the README's spectra section).
+    /// emission lines (on the semi-synthetic spectra no GEMINI start then comes near the true
+    /// classes; with one scale some do — see the README's spectra section).
     public var commonScale: Bool
     /// The silhouette on every row, on a seeded sample stratified by cluster (the default: 10,000
     /// rows, so that runs stay linear in the rows), or not at all. Calinski-Harabasz and

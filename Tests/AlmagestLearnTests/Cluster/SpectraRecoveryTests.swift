@@ -32,7 +32,7 @@ import Testing
 
     /// GEMINI MMD (linear kernel, one-vs-one, mini-batches) on spectra centred and divided by one
     /// common scale: the true classes' objective is above that of the partition found, so what is
-    /// left is the training's local maximum, which `restarts` addresses by keeping the start of
+    /// left is the training's local maxima, which `restarts` addresses by keeping the start of
     /// highest score — never below the single training (start 0 is that training), the same for
     /// the same seed. (At 4,000 rows four starts reach ARI 0.86 here; the bench's 8 starts on
     /// 68,000 rows reach the true classes, 0.99.)
