@@ -5,8 +5,8 @@ import Foundation
 
 /// `almagest make-spectra`: semi-synthetic spectra of known class (`SemiSyntheticSpectra`), built
 /// from a folder of SDSS FITS spectra as templates (each its own class), written as a CSV whose
-/// columns are named by wavelength with the class (the template's number) last — the input `almagest cluster
-/// --spectra --target class` reads, with the external scores against the truth.
+/// columns are named by wavelength with the class (the template's number) last — the input
+/// `almagest cluster --spectra --target class` reads, with the external scores against the truth.
 struct MakeSpectraCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "make-spectra",
@@ -58,9 +58,8 @@ struct MakeSpectraCommand: ParsableCommand {
             let synthetic = try config.generate(from: base, as: Double.self)
             // The class as its template's number: a text column under the numeric wavelengths would
             // hide the header from the CSV reader's detection (a text cell above numbers).
-            let table = try Dataset(
-                features: synthetic.flux, labels: synthetic.labels,
-                featureNames: synthetic.wavelengths.map { String(format: "%.3f", $0) })
+            let named = try synthetic.dataset()
+            let table = try Dataset(features: named.features, labels: named.labels, featureNames: named.featureNames)
             try CSVWriter.write(table, to: URL(fileURLWithPath: output), labelName: "class")
             print("wrote \(count) spectra x \(synthetic.wavelengths.count) wavelengths of \(base.count) classes to \(output)")
             print("classes: " + base.names.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", "))

@@ -159,8 +159,9 @@ import Testing
             let spread = Double(j + 1), offset = Double(10 * j)
             return spread * rng.nextNormal() + offset
         }
-        let common = try ClusteringExperiment.standardized(x, commonScale: true)
-        let perColumn = try ClusteringExperiment.standardized(x, commonScale: false)
+        let scaler = try StandardScaler().fit(x)
+        let common = try scaler.transformToCommonScale(x)
+        let perColumn = try scaler.transform(x)
         func moments(_ m: Matrix<Double>, _ j: Int) -> (mean: Double, variance: Double) {
             let c: [Double] = m.column(j)
             let mean: Double = c.reduce(0, +) / Double(c.count)
@@ -190,7 +191,7 @@ import Testing
         let config = ClusteringExperiment(clusterer: EstimatorSpec("kmeans", options: ["restarts": 1]), clusters: 4, descriptors: [.none],
                                           seed: 0, silhouette: .off, commonScale: true)
         let result = try config.run(on: subset, settings: .digits(), store: store)[0]
-        let direct = try KMeans(clusters: 4, restarts: 1, seed: 0).fit(try ClusteringExperiment.standardized(subset.features, commonScale: true))
+        let direct = try KMeans(clusters: 4, restarts: 1, seed: 0).fit(try StandardScaler().fit(subset.features).transformToCommonScale(subset.features))
         #expect(result.labels == direct.labels)
         #expect(try store.runs().first?.parameters["common_scale"] == true)
         // A configuration written before the option: per-column standardisation.

@@ -41,7 +41,8 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
     /// Standardise the features (zero mean, unit variance per column) before clustering.
     public var standardize: Bool
     /// With `standardize`: centre each column but divide all of them by one common scale, the root
-    /// mean column variance, so that the columns keep their relative weights (mean variance 1).
+    /// mean column variance (`StandardScalerModel.transformToCommonScale`), so that the columns keep
+    /// their relative weights (mean variance 1).
     /// Spectra need it: standardising each wavelength gives pixels of pure noise the weight of the
     /// emission lines (on the semi-synthetic spectra no GEMINI start then comes near the true
     /// classes; with one scale some do — see the README's spectra section).
@@ -129,7 +130,10 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
         let name = "\(estimator.name)-\(descriptor.rawValue)"
         var features = try progress.phase("\(name): features") { try settings.features(descriptor, of: dataset.features) }
         timings["features"] = clock.lap()
-        if standardize { features = try Self.standardized(features, commonScale: commonScale) }
+        if standardize {
+            let scaler = try StandardScaler().fit(features)
+            features = try commonScale ? scaler.transformToCommonScale(features) : scaler.transform(features)
+        }
         timings["standardize"] = clock.lap()
         let model = try progress.phase("\(name): fit \(features.rows) x \(features.columns)") { try estimator.fit(features) }
         timings["fit"] = clock.lap()
@@ -230,16 +234,6 @@ public struct ClusteringResult: Sendable {
 }
 
 extension ClusteringExperiment {
-    /// Columns centred, then divided by their standard deviations, or with `commonScale` all by the
-    /// root mean column variance (constant columns keep scale 1 in the first case).
-    public static func standardized(_ x: Matrix<Double>, commonScale: Bool) throws -> Matrix<Double> {
-        let scaler = try StandardScaler().fit(x)
-        guard commonScale else { return try scaler.transform(x) }
-        let meanVariance = scaler.variance.reduce(0, +) / Double(max(scaler.variance.count, 1))
-        let scale = meanVariance > 0 ? meanVariance.squareRoot() : 1
-        return Matrix(rows: x.rows, columns: x.columns) { i, j in (x[i, j] - scaler.mean[j]) / scale }
-    }
-
     // Experiment files written before `commonScale` existed scaled each column: they decode with false.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

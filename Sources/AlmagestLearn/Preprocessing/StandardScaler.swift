@@ -64,6 +64,21 @@ public struct StandardScalerModel: FittedTransformer, Codable, Sendable, Equatab
         return apply(x) { v, m, s in (v - m) / s }
     }
 
+    /// One scale for every column: the root mean column variance (1 when every column is constant).
+    public var commonScale: Double {
+        let meanVariance = variance.reduce(0, +) / Double(Swift.max(variance.count, 1))
+        return meanVariance > 0 ? meanVariance.squareRoot() : 1
+    }
+
+    /// `(x - mean) / commonScale`: columns centred (unless `withMean` is off) and all divided by one
+    /// scale, so they keep their relative weights and their mean variance becomes 1 — what spectra
+    /// need, where standardising each wavelength gives noise-only pixels the weight of the lines.
+    public func transformToCommonScale(_ x: Matrix<Double>) throws -> Matrix<Double> {
+        try x.validateForPredict("StandardScaler transform input", features: featureCount)
+        let common = commonScale
+        return apply(x) { v, m, _ in (v - m) / common }
+    }
+
     /// `z * scale + mean`, the inverse of `transform`.
     public func inverseTransform(_ z: Matrix<Double>) throws -> Matrix<Double> {
         try z.validateForPredict("StandardScaler inverse-transform input", features: featureCount)

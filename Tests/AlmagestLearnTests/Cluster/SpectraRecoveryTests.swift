@@ -38,7 +38,7 @@ import Testing
     /// 68,000 rows reach the true classes, 0.99.)
     @Test func geminiRestartsKeepTheHighestScoringStart() throws {
         let s = try Self.spectra.get()
-        let x = try Self.commonScaled(s.flux)
+        let x = try StandardScaler().fit(s.flux).transformToCommonScale(s.flux)
         let one = GeminiMMDClustering(clusters: 8, ovo: true, learningRate: 1e-2, epochs: 15, batchSize: 512, seed: 0)
         var several = one
         several.restarts = 4
@@ -67,13 +67,5 @@ import Testing
         text.removeSubrange(key)
         text = text.replacingOccurrences(of: ",,", with: ",").replacingOccurrences(of: "{,", with: "{").replacingOccurrences(of: ",}", with: "}")
         return try JSONDecoder().decode(T.self, from: Data(text.utf8))
-    }
-
-    /// Columns centred, all divided by the root mean column variance (the clustering experiment's
-    /// `commonScale`, which this target cannot import).
-    static func commonScaled(_ flux: Matrix<Double>) throws -> Matrix<Double> {
-        let scaler = try StandardScaler().fit(flux)
-        let scale = (scaler.variance.reduce(0, +) / Double(flux.columns)).squareRoot()
-        return Matrix(rows: flux.rows, columns: flux.columns) { i, j in (flux[i, j] - scaler.mean[j]) / scale }
     }
 }
