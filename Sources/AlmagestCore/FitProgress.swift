@@ -1,13 +1,14 @@
 import Foundation
-import Synchronization
 
 /// Where a long fit is (restart 3 of 10, iteration 40, epoch 12 of 100), told to whoever
 /// listens — the command line's progress line — without the estimators knowing about terminals.
 ///
 /// Estimators call `FitProgress.report(...)` at a coarse step (per restart, iteration or epoch,
-/// never per row); it costs one relaxed atomic load when nobody listens. A listener installs
-/// itself with `listening(_:_:)` for the length of a body (`ProgressLog.phase` does so); reports
-/// from any thread reach it, the last one wins. One listener at a time per process: a nested
+/// never per row); when nobody listens it costs one task-local read and the text is never built.
+/// A listener installs itself with `listening(_:_:)` for the length of a body (`ProgressLog.phase`
+/// does so). The listener is task-local: it hears the reports of its own body — also from the
+/// threads of `Parallel`'s loops, which carry it to their workers — and never those of fits that
+/// run meanwhile elsewhere in the process (other tests, other requests of a server). A nested
 /// `listening` replaces the outer one until it returns.
 ///
 /// ```swift
@@ -16,33 +17,22 @@ import Synchronization
 /// ```
 public enum FitProgress {
     /// Tells the listener, if any, where the fit is; `text` is only built when someone listens.
-    @inlinable
     public static func report(_ text: @autoclosure () -> String) {
-        guard isListening.load(ordering: .relaxed) else { return }
-        deliver(text())
+        guard let listener else { return }
+        listener(text())
     }
 
-    /// Runs `body` with `listener` receiving every report made meanwhile.
+    /// Runs `body` with `listener` receiving every report made meanwhile by `body`.
     public static func listening<T>(_ listener: @escaping @Sendable (String) -> Void, _ body: () throws -> T) rethrows -> T {
-        let previous = state.withLock { state -> (@Sendable (String) -> Void)? in
-            let old = state
-            state = listener
-            return old
-        }
-        isListening.store(true, ordering: .relaxed)
-        defer {
-            state.withLock { $0 = previous }
-            isListening.store(previous != nil, ordering: .relaxed)
-        }
-        return try body()
+        try $listener.withValue(listener) { try body() }
     }
 
-    // MARK: - Private
-
-    @usableFromInline static let isListening = Atomic<Bool>(false)
-    private static let state = Mutex<(@Sendable (String) -> Void)?>(nil)
-
-    @usableFromInline static func deliver(_ text: String) {
-        state.withLock { $0 }?(text)
+    /// Runs `body` with the listener `captured` from another thread (`Parallel`'s workers).
+    static func carrying<T>(_ captured: (@Sendable (String) -> Void)?, _ body: () throws -> T) rethrows -> T {
+        guard let captured else { return try body() }
+        return try $listener.withValue(captured) { try body() }
     }
+
+    /// The listener of the calling task or thread.
+    @TaskLocal static var listener: (@Sendable (String) -> Void)?
 }

@@ -24,4 +24,34 @@ import Testing
         FitProgress.report(text("after"))
         #expect(built.load(ordering: .relaxed) == 0 && heard.withLock { $0.count } == 8)
     }
+
+    /// A listener hears its own body only: a fit reporting meanwhile on another thread (another
+    /// test, another request) never reaches it, and its own reports never reach the other.
+    @Test func aListenerNeverHearsAnotherFit() {
+        let started = DispatchSemaphore(value: 0)
+        let stop = Atomic<Bool>(false)
+        let otherHeard = Mutex<[String]>([])
+        let other = Thread {
+            FitProgress.listening({ t in otherHeard.withLock { $0.append(t) } }) {
+                started.signal()
+                while !stop.load(ordering: .relaxed) {
+                    FitProgress.report("other")
+                    Thread.sleep(forTimeInterval: 0.001)
+                }
+            }
+        }
+        other.start()
+        started.wait()
+        let heard = Mutex<[String]>([])
+        FitProgress.listening({ t in heard.withLock { $0.append(t) } }) {
+            for i in 0..<50 {
+                FitProgress.report("mine \(i)")
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+        }
+        stop.store(true, ordering: .relaxed)
+        while !other.isFinished { Thread.sleep(forTimeInterval: 0.001) }
+        #expect(heard.withLock { $0 } == (0..<50).map { "mine \($0)" })
+        #expect(!otherHeard.withLock { $0 }.isEmpty && otherHeard.withLock { $0 }.allSatisfy { $0 == "other" })
+    }
 }

@@ -58,14 +58,17 @@ public enum Parallel {
             return
         }
         let next = Atomic<Int>(0)
+        let listener = FitProgress.listener  // workers report to the caller's listener
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let outer = pthread_getspecific(insideLoopKey)
             pthread_setspecific(insideLoopKey, UnsafeRawPointer(bitPattern: 1))
             defer { pthread_setspecific(insideLoopKey, outer) }
-            while true {
-                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if c >= chunks { break }
-                body(range(c), c)
+            FitProgress.carrying(listener) {
+                while true {
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if c >= chunks { break }
+                    body(range(c), c)
+                }
             }
         }
     }
