@@ -64,6 +64,12 @@ struct ClusterCommand: ParsableCommand {
     @Flag(name: .long, help: "Standardise with one scale for every column (columns centred, all divided by the root mean variance): keeps the columns' relative weights, as spectra need.")
     var commonScale = false
 
+    @Option(name: .long, help: "Cluster the first N principal components (after standardising) instead of the features.")
+    var pca: Int?
+
+    @Flag(name: .long, help: "With --pca: divide each component by its standard deviation (whitening), as GEMINI on spectra needs.")
+    var whiten = false
+
     @Option(name: .long, help: "Experiment name: the folder of the runs in the store.")
     var experiment: String = "cluster"
 
@@ -77,10 +83,14 @@ struct ClusterCommand: ParsableCommand {
             let settings = try featureSettings(for: dataset)
             let chosen = try estimator.options(for: algorithm, shorthands: [("restarts", "restarts", restarts)])
             _ = try EstimatorSpec(algorithm, options: chosen).clusterer()  // said before reading the data
+            if whiten && pca == nil { throw ValidationError("--whiten needs --pca N (the number of components to whiten)") }
+            let transform = pca.map { EstimatorSpec("pca", options: ["components": .int($0), "whiten": .bool(whiten)]) }
+            _ = try transform?.transformer()
             let config = ClusteringExperiment(
                 experiment: experiment, clusterer: EstimatorSpec(algorithm, options: chosen), clusters: clusters,
                 descriptors: [features], seed: options.seed, standardize: !noStandardize,
-                silhouette: try SilhouetteMode(parsing: silhouette), commonScale: commonScale)
+                silhouette: try SilhouetteMode(parsing: silhouette), commonScale: commonScale,
+                transform: transform)
             let store = try RunStore(root: URL(fileURLWithPath: options.runs))
             let results = try config.run(on: dataset, settings: settings, store: store, progress: progress)
             print("\(dataset.count) rows x \(dataset.featureCount) columns from \(input)\n")

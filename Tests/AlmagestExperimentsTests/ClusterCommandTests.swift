@@ -63,6 +63,20 @@ import Testing
         let run = try #require(try RunStore(root: runs).index.runs().first)
         let ari = try #require(run.metrics["adjusted_rand_index"])
         #expect(ari > 0.5, "ARI \(ari)")
+
+        // GEMINI on whitened principal components, as the README runs it; --whiten alone is refused.
+        let gemini = try runAlmagest(["cluster", "--input", csv.path, "--spectra", "--target", "class", "--clusters", "8",
+                                      "--algorithm", "gemini-mmd", "--option", "ovo=true", "--option", "learning_rate=0.1",
+                                      "--option", "epochs=60", "--restarts", "8", "--common-scale", "--pca", "10", "--whiten",
+                                      "--runs", runs.path, "--silhouette", "off"])
+        #expect(gemini.status == 0, "\(gemini.errors)")
+        let geminiRun = try #require(try RunStore(root: runs).index.runs().first { $0.parameters["algorithm"] == "gemini-mmd" })
+        #expect(geminiRun.parameters["transform"] == "pca" && geminiRun.parameters["transform_whiten"] == true)
+        #expect(geminiRun.metrics["feature_count"] == 10)
+        let geminiARI = try #require(geminiRun.metrics["adjusted_rand_index"])
+        #expect(geminiARI > 0.5, "GEMINI ARI \(geminiARI)")
+        let lone = try runAlmagest(["cluster", "--input", csv.path, "--spectra", "--clusters", "8", "--whiten", "--runs", runs.path])
+        #expect(lone.status != 0 && lone.errors.contains("--pca"), "\(lone.errors)")
     }
 
     private func runAlmagest(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {

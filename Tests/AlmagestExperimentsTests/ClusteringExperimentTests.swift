@@ -202,3 +202,39 @@ import Testing
         #expect(old.commonScale == false && old.clusters == 4 && old.standardize)
     }
 }
+
+/// `transform`: a registered transformer (PCA with whitening) fitted after standardisation; the
+/// clusterer, the metrics and the projection see its output; it is logged with its options.
+@Suite struct ClusteringTransformTests {
+    @Test func whitenedComponentsAreWhatTheClustererSees() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-transform-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try RunStore(root: root)
+        let subset = try EmbeddedDatasets.digits().subset(0..<200)
+        let config = ClusteringExperiment(
+            clusterer: EstimatorSpec("kmeans", options: ["restarts": 2]), clusters: 5, descriptors: [.none], seed: 3, silhouette: .off,
+            transform: EstimatorSpec("pca", options: ["components": 6, "whiten": true]))
+        let result = try config.run(on: subset, settings: .digits(), store: store)[0]
+        let standardised = try StandardScaler().fit(subset.features).transform(subset.features)
+        let z = try PCA(components: 6, whiten: true).fit(standardised).transform(standardised)
+        let direct = try KMeans(clusters: 5, restarts: 2, seed: 3).fit(z)
+        #expect(result.labels == direct.labels)
+        #expect(result.metrics["feature_count"] == 6)
+        let run = try #require(try store.runs().first)
+        #expect(run.parameters["transform"] == "pca" && run.parameters["transform_components"] == 6 && run.parameters["transform_whiten"] == true)
+        #expect(run.timings["transform"] != nil)
+        // Round trip, and files written before the option have no transform.
+        let data = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(ClusteringExperiment.self, from: data) == config)
+        var before = config
+        before.transform = nil
+        let oldText = String(decoding: try JSONEncoder().encode(before), as: UTF8.self)
+        #expect(!oldText.contains("transform"))
+        let old = try JSONDecoder().decode(ClusteringExperiment.self, from: Data(oldText.utf8))
+        #expect(old.transform == nil && old.clusters == 5)
+        // A bad transform is refused before any fit.
+        var bad = config
+        bad.transform = EstimatorSpec("kmeans")
+        #expect(throws: (any Error).self) { try bad.run(on: subset, settings: .digits(), store: nil) }
+    }
+}

@@ -6,9 +6,16 @@ import AlmagestCore
 ///
 /// Reference: K. Pearson, "On lines and planes of closest fit to systems of points in space",
 /// 1901; the two routes are scikit-learn's `svd_solver="full"` and `"covariance_eigh"`, and
-/// `.automatic` picks the second when `n ≥ 10 d` and `d ≤ 1000`, as scikit-learn does (much
+/// `.automatic` picks the second when `n ≥ 10 d`, as scikit-learn does for `d ≤ 1000` (much
 /// faster there; the squared condition number only costs accuracy in the smallest components,
-/// which are the ones not kept). Signs follow scikit-learn
+/// which are the ones not kept). Past 1000 features scikit-learn switches to a randomized SVD,
+/// which Almagest does not have; the scatter route is kept there too, because its O(d³)
+/// eigen-decomposition still costs far less than the O(n d²) SVD and its memory is O(d²) instead of
+/// a second n x d matrix (68,000 spectra x 3,600 wavelengths: about 30 s and 100 MB).
+/// With `whiten`, each coordinate is divided by the square root of its explained variance, so the
+/// kept directions all have unit variance on the training data (scikit-learn's `whiten=True`):
+/// distances then weigh every kept direction alike, as clustering by a Euclidean criterion on
+/// data dominated by one direction (spectra: the overall flux) needs. Signs follow scikit-learn
 /// ≥ 1.5 (`svd_flip(u_based_decision=False)`): in each component the entry of largest absolute
 /// value is made positive (the first such entry on a tie), so results do not depend on LAPACK's
 /// sign choices. `explainedVariance` are covariance eigenvalues (ddof 1), `S² / (n - 1)`.
@@ -35,11 +42,14 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
     /// Number of components kept (1 ... min(samples, features)).
     public let components: Int
     public let solver: Solver
+    /// Divide each coordinate by the square root of its explained variance.
+    public let whiten: Bool
 
-    public init(components: Int, solver: Solver = .automatic) throws {
+    public init(components: Int, solver: Solver = .automatic, whiten: Bool = false) throws {
         try require(components >= 1, "PCA components", components, expected: "at least 1")
         self.components = components
         self.solver = solver
+        self.whiten = whiten
     }
 
     /// Decodes and validates like `init`.
@@ -47,7 +57,8 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(
             components: c.decode(Int.self, forKey: .components),
-            solver: c.decodeIfPresent(Solver.self, forKey: .solver) ?? .automatic)
+            solver: c.decodeIfPresent(Solver.self, forKey: .solver) ?? .automatic,
+            whiten: c.decodeIfPresent(Bool.self, forKey: .whiten) ?? false)
     }
 
     /// Centres `x`, takes its thin SVD and keeps `components` directions. Needs at least 2 rows
@@ -63,7 +74,7 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
             expected: "at most min(samples, features) = \(rank) for \(x.rows) x \(x.columns) data")
         let mean = x.mean(axis: .rows).elements
         let useEigen = solver == .covarianceEigen
-            || (solver == .automatic && x.rows >= 10 * x.columns && x.columns <= 1000)
+            || (solver == .automatic && x.rows >= 10 * x.columns)
         var (componentMatrix, singularValues, total) = try useEigen
             ? Self.scatterEigen(Self.scatter(x, mean), components: components)
             : Self.thinSVD(Self.centre(x, mean), components: components)
@@ -74,7 +85,7 @@ public struct PCA: Transformer, Codable, Sendable, Equatable {
         return PCAModel(
             components: componentMatrix, mean: mean, singularValues: singularValues,
             explainedVariance: explained, explainedVarianceRatio: explained.map { total > 0 ? $0 / total : 0 },
-            totalVariance: total, sampleCount: x.rows)
+            totalVariance: total, sampleCount: x.rows, whiten: whiten)
     }
 }
 
@@ -94,34 +105,69 @@ public struct PCAModel: FittedTransformer, Codable, Sendable, Equatable {
     public let totalVariance: Double
     /// Rows the model was fitted on.
     public let sampleCount: Int
+    /// Coordinates are divided by the square root of `explainedVariance` (see `PCA.whiten`).
+    public let whiten: Bool
+
+    public init(
+        components: Matrix<Double>, mean: [Double], singularValues: [Double], explainedVariance: [Double],
+        explainedVarianceRatio: [Double], totalVariance: Double, sampleCount: Int, whiten: Bool = false
+    ) {
+        self.components = components
+        self.mean = mean
+        self.singularValues = singularValues
+        self.explainedVariance = explainedVariance
+        self.explainedVarianceRatio = explainedVarianceRatio
+        self.totalVariance = totalVariance
+        self.sampleCount = sampleCount
+        self.whiten = whiten
+    }
+
+    /// Decodes models saved before `whiten` existed as not whitened.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            components: try c.decode(Matrix<Double>.self, forKey: .components), mean: try c.decode([Double].self, forKey: .mean),
+            singularValues: try c.decode([Double].self, forKey: .singularValues),
+            explainedVariance: try c.decode([Double].self, forKey: .explainedVariance),
+            explainedVarianceRatio: try c.decode([Double].self, forKey: .explainedVarianceRatio),
+            totalVariance: try c.decode(Double.self, forKey: .totalVariance), sampleCount: try c.decode(Int.self, forKey: .sampleCount),
+            whiten: try c.decodeIfPresent(Bool.self, forKey: .whiten) ?? false)
+    }
 
     /// Columns the model expects.
     public var featureCount: Int { mean.count }
 
-    /// Coordinates along the components: `(x - mean) · componentsᵀ`, n x k. Past
-    /// `PCA.blockRows` rows the rows are centred and projected block by block, so memory stays
-    /// O(block x d) beyond the output.
+    /// Coordinates along the components: `(x - mean) · componentsᵀ`, n x k, each divided by
+    /// √explainedVariance when whitened. Past `PCA.blockRows(columns:)` rows the rows are centred
+    /// and projected block by block, so memory stays O(block x d) beyond the output.
     public func transform(_ x: Matrix<Double>) throws -> Matrix<Double> {
         try x.validateForPredict("PCA transform input", features: featureCount)
-        guard x.rows > PCA.blockRows else {
-            return try Matrix.product(PCA.centre(x, mean), transposed: false, components, transposed: true)
-        }
         let k = components.rows
-        var out = Matrix<Double>(rows: x.rows, columns: k)
-        for start in stride(from: 0, to: x.rows, by: PCA.blockRows) {
-            let rows = start..<min(x.rows, start + PCA.blockRows)
-            let block = try Matrix.product(PCA.centre(x.rows(at: rows), mean), transposed: false, components, transposed: true)
-            out.withUnsafeMutableBufferPointer { o in
-                block.withUnsafeBufferPointer { b in for i in 0..<b.count { o[start * k + i] = b[i] } }
+        let blockRows = PCA.blockRows(columns: x.columns)
+        var out: Matrix<Double>
+        if x.rows <= blockRows {
+            out = try Matrix.product(PCA.centre(x, mean), transposed: false, components, transposed: true)
+        } else {
+            out = Matrix<Double>(rows: x.rows, columns: k)
+            for start in stride(from: 0, to: x.rows, by: blockRows) {
+                let rows = start..<min(x.rows, start + blockRows)
+                let block = try Matrix.product(PCA.centre(x.rows(at: rows), mean), transposed: false, components, transposed: true)
+                out.withUnsafeMutableBufferPointer { o in
+                    block.withUnsafeBufferPointer { b in for i in 0..<b.count { o[start * k + i] = b[i] } }
+                }
             }
         }
+        if whiten { out.scaleColumns(by: whiteningScales(inverse: false)) }
         return out
     }
 
-    /// Back to the original space: `z · components + mean`, n x d (exact when k = d).
+    /// Back to the original space: `z · components + mean` (z first multiplied back by
+    /// √explainedVariance when whitened), n x d (exact when k = d).
     public func inverseTransform(_ z: Matrix<Double>) throws -> Matrix<Double> {
         try z.validateForPredict("PCA inverse-transform input", features: components.rows)
-        var out = try Matrix.product(z, components)
+        var scaled = z
+        if whiten { scaled.scaleColumns(by: whiteningScales(inverse: true)) }
+        var out = try Matrix.product(scaled, components)
         let d = featureCount
         out.withUnsafeMutableBufferPointer { e in
             for i in 0..<z.rows { for j in 0..<d { e[i * d + j] += mean[j] } }
@@ -131,6 +177,24 @@ public struct PCAModel: FittedTransformer, Codable, Sendable, Equatable {
 }
 
 // MARK: - Private
+
+extension PCAModel {
+    /// 1 / √variance per component (√variance with `inverse`); a component of zero variance
+    /// keeps scale 1, as scikit-learn's tiny-variance guard leaves such coordinates at 0.
+    fileprivate func whiteningScales(inverse: Bool) -> [Double] {
+        explainedVariance.map { v in v > 0 ? (inverse ? v.squareRoot() : 1 / v.squareRoot()) : 1 }
+    }
+}
+
+extension Matrix where Scalar == Double {
+    /// Multiplies column j by `scales[j]`.
+    fileprivate mutating func scaleColumns(by scales: [Double]) {
+        let k = columns, n = rows
+        withUnsafeMutableBufferPointer { e in
+            for i in 0..<n { for j in 0..<k { e[i * k + j] *= scales[j] } }
+        }
+    }
+}
 
 extension PCA {
     static func centre(_ x: Matrix<Double>, _ mean: [Double]) -> Matrix<Double> {
@@ -142,12 +206,14 @@ extension PCA {
         }
     }
 
-    /// Rows per block when large inputs are centred a block at a time.
-    static let blockRows = 65_536
+    /// Rows per block when large inputs are centred a block at a time: at most 65,536 rows and
+    /// 8 M values (64 MB), so that a copy of a block stays small beside the input.
+    static func blockRows(columns: Int) -> Int { Swift.max(1, Swift.min(65_536, (1 << 23) / Swift.max(columns, 1))) }
 
-    /// The scatter matrix (x − mean)ᵀ(x − mean), d x d; past `blockRows` rows summed block by block,
-    /// so a large input is never copied whole.
+    /// The scatter matrix (x − mean)ᵀ(x − mean), d x d; past `blockRows(columns:)` rows summed
+    /// block by block, so a large input is never copied whole.
     static func scatter(_ x: Matrix<Double>, _ mean: [Double]) -> Matrix<Double> {
+        let blockRows = blockRows(columns: x.columns)
         guard x.rows > blockRows else { return centre(x, mean).gram() }
         var total = Matrix<Double>(rows: x.columns, columns: x.columns)
         for start in stride(from: 0, to: x.rows, by: blockRows) {
@@ -198,6 +264,9 @@ extension PCA: RegisteredEstimator {
         try require(components >= 1, "PCA components", components, expected: "at least 1")
     }
     public static var optionHelp: [String: String] {
-        ["components": "number of components kept", "solver": "how the singular vectors are computed"]
+        [
+            "components": "number of components kept", "solver": "how the singular vectors are computed",
+            "whiten": "divide each coordinate by the square root of its variance (unit variance per component)",
+        ]
     }
 }

@@ -87,6 +87,41 @@ import Testing
     }
 }
 
+/// `whiten`: every kept coordinate has unit variance (ddof 1) and they are uncorrelated, as
+/// scikit-learn's `whiten=True` gives; the inverse undoes it; models saved before it decode unwhitened.
+@Suite struct PCAWhiteningTests {
+    @Test(arguments: PCA.Solver.allCases)
+    func whitenedCoordinatesHaveUnitVariance(solver: PCA.Solver) throws {
+        let x = try FeatureTestDigits.hogFeatures()
+        let plain = try PCA(components: 5, solver: solver).fit(x)
+        let white = try PCA(components: 5, solver: solver, whiten: true).fit(x)
+        let z = try white.transform(x), y = try plain.transform(x)
+        let n = Double(z.rows - 1)
+        let covariance = try Matrix.product(z, transposed: true, z).map { $0 / n }
+        #expect(covariance.maxAbsDifference(.identity(5)) < 1e-10)
+        for k in 0..<5 {
+            let scale = plain.explainedVariance[k].squareRoot()
+            for i in stride(from: 0, to: z.rows, by: 97) { #expect(abs(z[i, k] * scale - y[i, k]) < 1e-10) }
+        }
+        #expect(try white.inverseTransform(z).maxAbsDifference(try plain.inverseTransform(y)) < 1e-10)
+        #expect(white.components == plain.components && white.whiten && !plain.whiten)
+    }
+
+    @Test func modelsAndConfigurationsFromBeforeDecodeUnwhitened() throws {
+        let x = try FeatureTestDigits.hogFeatures()
+        let model = try PCA(components: 2, whiten: true).fit(x)
+        func without(_ data: Data) -> Data {
+            Data(String(decoding: data, as: UTF8.self)
+                .replacingOccurrences(of: #","whiten":true"#, with: "").replacingOccurrences(of: #""whiten":true,"#, with: "").utf8)
+        }
+        let old = try JSONDecoder().decode(PCAModel.self, from: without(try JSONEncoder().encode(model)))
+        #expect(!old.whiten && old.components == model.components)
+        #expect(try JSONDecoder().decode(PCAModel.self, from: try JSONEncoder().encode(model)) == model)
+        let config = try JSONDecoder().decode(PCA.self, from: without(try JSONEncoder().encode(try PCA(components: 2, whiten: true))))
+        #expect(!config.whiten && config.components == 2)
+    }
+}
+
 /// Past 65,536 rows PCA fits and projects block by block (never a centred copy of the whole
 /// input); the result equals the one-block computation to rounding.
 @Suite struct PCABlockTests {
@@ -100,6 +135,22 @@ import Testing
         let z = try model.transform(x)
         let direct = try Matrix.product(x.map { $0 }.centredColumns(model.mean), transposed: false, model.components, transposed: true)
         #expect(z.rows == 70_000 && z.maxAbsDifference(direct) < 1e-10)
+    }
+
+    /// Wide rows make smaller blocks (at most 8 M values, so a block's copy stays near 64 MB beside
+    /// a 68,000 x 3,600 input): 2,900 columns give blocks of 2,892 rows, and the blocked scatter
+    /// and projection still give each component its variance and the total its sum.
+    @Test func wideRowsAreBlockedByValues() throws {
+        var rng = RandomStream(seed: 5)
+        let x = Matrix<Double>(rows: 2_900, columns: 2_900) { _, j in rng.nextNormal() * (1 + Double(j % 7)) + Double(j % 3) }
+        let model = try PCA(components: 3, solver: .covarianceEigen).fit(x)
+        let z = try model.transform(x)
+        let direct = try Matrix.product(x.centredColumns(model.mean), transposed: false, model.components, transposed: true)
+        #expect(z.maxAbsDifference(direct) < 1e-9)
+        let variances = z.variance(axis: .rows, ddof: 1).elements
+        for k in 0..<3 { #expect(isClose(variances[k], model.explainedVariance[k], relative: 1e-9)) }
+        let total = x.variance(axis: .rows, ddof: 1).elements.reduce(0, +)
+        #expect(isClose(model.totalVariance, total, relative: 1e-10))
     }
 }
 
