@@ -4,9 +4,10 @@ import AlmagestLearn
 import AlmagestTracking
 import Foundation
 
-/// The image-clustering experiment: for each descriptor, extract features, standardise them, fit
-/// any registered clusterer (k-means by default), score the clustering with every metric, and log
-/// a run with its artifacts.
+/// The clustering experiment (images, spectra, any table): for each descriptor, extract features,
+/// standardise them, optionally pass them through a registered transformer (`transform`: PCA,
+/// whitened or not), fit any registered clusterer (k-means by default), score the clustering with
+/// every metric, and log a run with its artifacts.
 ///
 /// The clusterer is named by an `EstimatorSpec` and taken from `EstimatorRegistry.shared`, so a
 /// new algorithm needs no change here; the experiment's `clusters` and `seed` are set on it when it
@@ -250,7 +251,7 @@ public struct ClusteringResult: Sendable {
     /// Seconds per phase: features, standardize, fit, metrics, projection, total.
     public let timings: [String: Double]
     public let labels: [Int]
-    /// 3-D PCA coordinates of the (standardised) features.
+    /// 3-D PCA coordinates of what the clusterer saw (the standardised, transformed features).
     public let projection: Matrix<Double>
     /// The logged run, when a store was given.
     public let runID: String?

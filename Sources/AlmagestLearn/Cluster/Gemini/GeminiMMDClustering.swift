@@ -5,7 +5,11 @@ import Foundation
 /// `LinearMMD` / `MLPMMD`): a softmax regression or a one-hidden-layer perceptron p(y | x) trained
 /// by Adam or SGD to maximise the MMD between the clusters' distributions (`MMDGemini`),
 /// one-vs-all or one-vs-one, with a linear, polynomial, RBF or sigmoid kernel. Inputs are used as
-/// given: standardise them first (the clustering experiment does).
+/// given: standardise them first (the clustering experiment does). With the linear kernel the MMD
+/// is the Euclidean distance between cluster means, so one dominant direction can hide the ones
+/// that separate the clusters: on spectra, cluster the whitened leading principal components
+/// (`PCA(components: 12, whiten: true)`, the experiment's `--pca 12 --whiten`), where 16 starts
+/// recover the semi-synthetic spectra's classes (README, spectra section).
 ///
 /// Scale — how the kernel products are taken, never with an n x n matrix beyond `gramLimit` rows:
 /// - linear kernel: factorised through the features, K α = X (Xᵀ α): O(n d K) per step, any n;
