@@ -223,6 +223,14 @@ import Testing
         let run = try #require(try store.runs().first)
         #expect(run.parameters["transform"] == "pca" && run.parameters["transform_components"] == 6 && run.parameters["transform_whiten"] == true)
         #expect(run.timings["transform"] != nil)
+        // transform.json + model.json take standardised rows to their clusters.
+        let directory = try #require(result.directory)
+        let savedTransform = try JSONDecoder().decode(
+            AnyFittedTransformer<Matrix<Double>>.self, from: Data(contentsOf: directory.appendingPathComponent("transform.json")))
+        let savedModel = try JSONDecoder().decode(
+            AnyFittedClusterer<Matrix<Double>>.self, from: Data(contentsOf: directory.appendingPathComponent("model.json")))
+        #expect(try savedTransform.transform(standardised).maxAbsDifference(z) < 1e-12)
+        #expect(try savedModel.predict(savedTransform.transform(standardised)) == result.labels)
         // Round trip, and files written before the option have no transform.
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(ClusteringExperiment.self, from: data) == config)

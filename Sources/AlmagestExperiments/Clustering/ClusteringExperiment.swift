@@ -17,7 +17,9 @@ import Foundation
 /// cluster), `silhouette.json` (`SilhouetteArtifact`: per-cluster size, mean and silhouette
 /// profile, with `silhouette.csv` and the plot beside it), `training_curve.csv` when the clusterer
 /// records one (GEMINI's score per epoch, FisherEM's log-likelihood per iteration), `model.json`
-/// (the fitted clusterer, with its registered name) and, when the rows are images,
+/// (the fitted clusterer, with its registered name), `transform.json` when a `transform` is set
+/// (the fitted transformer, with its registered name: what new rows go through, after the
+/// standardisation, before `model.json`'s `predict`) and, when the rows are images,
 /// `examples.json` (a few images per cluster, `ClusterExamples`), or, when they are spectra
 /// (columns named by increasing wavelengths), `cluster_spectra.json` (`ClusterSpectraArtifact`:
 /// mean spectrum, spread and typical members per cluster). Cost: the clusterer's fit (k-means: O(k n d T) per
@@ -154,10 +156,14 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
             features = try commonScale ? scaler.transformToCommonScale(features) : scaler.transform(features)
         }
         timings["standardize"] = clock.lap()
+        var fittedTransform: AnyFittedTransformer<Matrix<Double>>?
         if let transformer {
-            features = try progress.phase("\(name): \(transformer.name) \(features.rows) x \(features.columns)") {
-                try transformer.fit(features).transform(features)
+            let input = features
+            let fitted = try progress.phase("\(name): \(transformer.name) \(features.rows) x \(features.columns)") {
+                try transformer.fit(input)
             }
+            features = try fitted.transform(input)
+            fittedTransform = fitted
             timings["transform"] = clock.lap()
         }
         let model = try progress.phase("\(name): fit \(features.rows) x \(features.columns)") { try estimator.fit(features) }
@@ -197,6 +203,7 @@ public struct ClusteringExperiment: Codable, Sendable, Equatable {
                     try run.write(ClusterSpectraArtifact(flux: dataset.features, wavelengths: wavelengths, labels: model.labels))
                 }
                 try run.writeJSON("model.json", model)
+                if let fittedTransform { try run.writeJSON("transform.json", fittedTransform) }
                 if descriptor != .none && settings.imageHeight * settings.imageWidth == dataset.featureCount {
                     try run.writeJSON("examples.json", ClusterExamples(
                         images: dataset.features, height: settings.imageHeight, width: settings.imageWidth,
