@@ -15,7 +15,8 @@ public enum GeminiKernel: Codable, Sendable, Equatable {
     case polynomial(degree: Int, gamma: Double?, coef0: Double)
     case rbf(gamma: Double?)
     case sigmoid(gamma: Double?, coef0: Double)
-    /// The affinity matrix is given with the data (`fit(_:affinity:)`).
+    /// The kernel matrix is given with the data (`GeminiMMDClustering.fit(_:kernelMatrix:)`, or
+    /// the data itself with the `precomputed` kernel option).
     case precomputed
 
     /// The kernel between the rows of `a` and of `b`; a `precomputed` kernel has no formula.

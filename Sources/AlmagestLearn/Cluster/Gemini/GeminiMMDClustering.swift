@@ -22,6 +22,12 @@ import Foundation
 ///   φ(x) = √(2/D) cos(ωᵀx + b), ω ~ N(0, 2γ I)), K ≈ φ φᵀ, then the factorised path: O(n D K) per
 ///   step for any n and batch — the choice for large n with an RBF kernel.
 /// Larger batches with an exact non-linear kernel are refused with a message saying these options.
+///
+/// A kernel of one's own: `fit(_:kernelMatrix:)` trains the model on the features `x` against a
+/// given n x n kernel matrix of the same rows (symmetric, finite); the registry's kernel
+/// `precomputed` (for the command line and experiments) does as gemclus's `kernel="precomputed"`:
+/// the data *is* the n x n matrix, the affinity and, row by row, the model's input, so `predict`
+/// then takes rows of kernel values against the training rows.
 /// Cost per epoch: the model's passes plus the objective above. `restarts` R trains R times from
 /// different initialisations and keeps the start of highest final score (`GeminiTrainer`).
 ///
@@ -31,7 +37,7 @@ import Foundation
 /// ```
 public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
     /// The kernel's kind (its parameters are `gamma`, `degree`, `coef0`).
-    public enum KernelKind: String, Codable, Sendable, CaseIterable { case linear, polynomial, rbf, sigmoid }
+    public enum KernelKind: String, Codable, Sendable, CaseIterable { case linear, polynomial, rbf, sigmoid, precomputed }
 
     public var clusters: Int
     /// One-vs-one (every pair of clusters) rather than one-vs-all.
@@ -103,6 +109,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
     }
 
     public func fit(_ x: Matrix<Double>) throws -> GeminiClusteringModel {
+        if kernel == .precomputed { return try fit(x, kernelMatrix: x) }
         try validate()
         try x.validateForFit("GEMINI input")
         try require(x.rows >= clusters, "clusters", clusters, expected: "at most the number of samples (\(x.rows))")
@@ -136,6 +143,43 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
             scores: trained.scores)
     }
 
+    /// Trains the model on the features `x` (n x d) against the given kernel matrix `k` of the
+    /// same rows (n x n, symmetric, finite); the `kernel`, `gamma`, `degree`, `coef0` and
+    /// `fourier_features` options are not used. Mini-batches take the batch's block of `k`; a full
+    /// batch multiplies by `k` itself (in single precision with `singlePrecisionGram`).
+    public func fit(_ x: Matrix<Double>, kernelMatrix k: Matrix<Double>) throws -> GeminiClusteringModel {
+        var checked = self
+        checked.kernel = .linear
+        checked.fourierFeatures = 0
+        try checked.validate()
+        try x.validateForFit("GEMINI input")
+        try k.validateForFit("GEMINI kernel matrix")
+        try require(x.rows >= clusters, "clusters", clusters, expected: "at most the number of samples (\(x.rows))")
+        guard k.rows == x.rows && k.columns == x.rows else {
+            throw FitError.invalidParameter(
+                name: "kernel matrix", value: "\(k.rows) x \(k.columns)", expected: "\(x.rows) x \(x.rows), the kernel between the \(x.rows) rows")
+        }
+        for i in 0..<k.rows {
+            for j in (i + 1)..<max(k.rows, i + 1) where abs(k[i, j] - k[j, i]) > 1e-9 * max(1, abs(k[i, j])) {
+                throw FitError.invalidParameter(
+                    name: "kernel matrix", value: "K[\(i), \(j)] = \(k[i, j]) but K[\(j), \(i)] = \(k[j, i])", expected: "a symmetric matrix")
+            }
+        }
+        let batch = batchSize == 0 || batchSize >= x.rows ? x.rows : batchSize
+        let objective = MMDGemini(ovo: ovo)
+        let trainer = GeminiTrainer(settings: settings, clusters: clusters)
+        let trained: (network: GeminiNetwork, scores: [Double])
+        if batch == x.rows {
+            let gram = singlePrecisionGram ? MMDGemini.Affinity.singlePrecisionGram(k.converted(to: Float.self)) : .gram(k)
+            trained = try trainer.train(x) { _, y in try objective.evaluate(y, affinity: gram) }
+        } else {
+            trained = try trainer.train(x) { rows, y in try objective.evaluate(y, affinity: .gram(k.rows(at: rows).columns(at: rows))) }
+        }
+        let probabilities = try trained.network.forward(x).probabilities
+        return GeminiClusteringModel(
+            network: trained.network, labels: probabilities.argmaxPerRow(), clustersAsked: clusters, scores: trained.scores)
+    }
+
     // MARK: - Private
 
     var settings: GeminiTrainer.Settings {
@@ -152,6 +196,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         case .rbf: return fourierFeatures > 0 ? nil : .rbf(gamma: g)
         case .polynomial: return .polynomial(degree: degree, gamma: g, coef0: coef0)
         case .sigmoid: return .sigmoid(gamma: g, coef0: coef0)
+        case .precomputed: return .precomputed
         }
     }
 
@@ -225,7 +270,8 @@ extension GeminiMMDClustering: RegisteredEstimator {
     public static var optionHelp: [String: String] {
         [
             "clusters": "clusters asked (the model's outputs)", "ovo": "one-vs-one (every pair) instead of one-vs-all",
-            "kernel": "linear, polynomial, rbf or sigmoid", "gamma": "kernel gamma; 0: 1 / features",
+            "kernel": "linear, polynomial, rbf, sigmoid, or precomputed (the data is the n x n kernel matrix)",
+            "gamma": "kernel gamma; 0: 1 / features",
             "fourier_features": "rbf only: random Fourier features instead of the exact kernel (0: exact)",
             "model": "linear (softmax regression) or mlp", "hidden": "hidden units of the mlp",
             "activation": "relu, tanh or sigmoid", "optimizer": "adam or sgd", "learning_rate": "step size",

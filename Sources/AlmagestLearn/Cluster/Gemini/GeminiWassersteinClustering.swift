@@ -10,12 +10,19 @@ import Foundation
 ///
 /// Scale: every step solves K (one-vs-all) or K(K − 1)/2 (one-vs-one) transport problems of
 /// b x b for a batch of b rows — exactly (transportation simplex, best up to a few hundred rows) or
-/// by log-domain Sinkhorn (`transport: sinkhorn`, ε = `regularization` times the median distance).
+/// by log-domain Sinkhorn (ε = `regularization` times the batch's median distance). The default,
+/// `transport: automatic`, solves batches of at most `exact_limit` rows (default 500) exactly and
+/// larger ones by Sinkhorn; `exact` and `sinkhorn` force one.
 /// The distances of a full batch are computed once; mini-batches (`batch_size`) compute theirs
 /// per step. A batch larger than `distance_limit` rows (default 4,000) is refused with a message
 /// naming `batch_size`, since its n x n distances and transport plans would not fit.
 /// Cost per step: O(b² d) distances (mini-batches) plus the transport problems. `restarts` R
 /// trains R times from different initialisations and keeps the start of highest final score.
+///
+/// Distances of one's own: `fit(_:distances:)` trains the model on the features `x` against a
+/// given n x n distance matrix of the same rows (symmetric, ≥ 0); the registry's metric
+/// `precomputed` does as gemclus's `metric="precomputed"`: the data *is* the n x n distance
+/// matrix, and, row by row, the model's input.
 ///
 /// ```swift
 /// let model = try GeminiWassersteinClustering(clusters: 10, ovo: true, batchSize: 256).fit(x)
@@ -23,9 +30,10 @@ import Foundation
 /// ```
 public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatable {
     /// The distance between two samples.
-    public enum Metric: String, Codable, Sendable, CaseIterable { case euclidean, sqeuclidean, manhattan }
-    /// How the transport problems are solved.
-    public enum TransportKind: String, Codable, Sendable, CaseIterable { case exact, sinkhorn }
+    public enum Metric: String, Codable, Sendable, CaseIterable { case euclidean, sqeuclidean, manhattan, precomputed }
+    /// How the transport problems are solved: exactly up to `exactLimit` rows then by Sinkhorn
+    /// (`automatic`), or always one way.
+    public enum TransportKind: String, Codable, Sendable, CaseIterable { case automatic, exact, sinkhorn }
 
     public var clusters: Int
     /// One-vs-one (every pair of clusters) rather than one-vs-all.
@@ -46,16 +54,19 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
     public var batchSize: Int
     /// The most rows a batch's distance matrix may have.
     public var distanceLimit: Int
+    /// `automatic` transport: the most rows of a batch solved exactly.
+    public var exactLimit: Int
     public var seed: Int
     /// Independent trainings from different initialisations; the one whose last epoch scores
     /// highest is kept (1: a single training, as gemclus).
     public var restarts: Int
     public init(
-        clusters: Int, ovo: Bool = false, metric: Metric = .euclidean, transport: TransportKind = .exact, regularization: Double = 0.05,
+        clusters: Int, ovo: Bool = false, metric: Metric = .euclidean, transport: TransportKind = .automatic, regularization: Double = 0.05,
         model: GeminiNetwork.Kind = .linear, hidden: Int = 20, activation: GeminiNetwork.Activation = .relu,
         optimizer: GeminiOptimizer = .adam, learningRate: Double = 1e-3, epochs: Int = 1000, batchSize: Int = 0,
-        distanceLimit: Int = 4_000, seed: Int = 0, restarts: Int = 1
+        distanceLimit: Int = 4_000, exactLimit: Int = 500, seed: Int = 0, restarts: Int = 1
     ) {
+        self.exactLimit = exactLimit
         self.clusters = clusters
         self.ovo = ovo
         self.metric = metric
@@ -83,9 +94,41 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
         try require(restarts >= 1, "restarts", restarts, expected: "at least 1 training")
         try require(batchSize >= 0, "batch_size", batchSize, expected: "0 (every row) or a positive number of rows")
         try require(distanceLimit >= 2, "distance_limit", distanceLimit, expected: "at least 2 rows")
+        try require(exactLimit >= 0, "exact_limit", exactLimit, expected: "0 or more rows")
     }
 
     public func fit(_ x: Matrix<Double>) throws -> GeminiClusteringModel {
+        if metric == .precomputed { return try fit(x, distances: x) }
+        return try train(x, given: nil)
+    }
+
+    /// Trains the model on the features `x` (n x d) against the given distances `d` between its
+    /// rows (n x n, symmetric, ≥ 0, finite); the `metric` option is not used. Mini-batches take
+    /// the batch's block of `d`.
+    public func fit(_ x: Matrix<Double>, distances d: Matrix<Double>) throws -> GeminiClusteringModel {
+        try d.validateForFit("GEMINI distance matrix")
+        guard d.rows == x.rows && d.columns == x.rows else {
+            throw FitError.invalidParameter(
+                name: "distance matrix", value: "\(d.rows) x \(d.columns)", expected: "\(x.rows) x \(x.rows), the distances between the \(x.rows) rows")
+        }
+        for i in 0..<d.rows {
+            for j in i..<d.rows {
+                if d[i, j] < 0 {
+                    throw FitError.invalidParameter(name: "distance matrix", value: "D[\(i), \(j)] = \(d[i, j])", expected: "distances >= 0")
+                }
+                if abs(d[i, j] - d[j, i]) > 1e-9 * max(1, abs(d[i, j])) {
+                    throw FitError.invalidParameter(
+                        name: "distance matrix", value: "D[\(i), \(j)] = \(d[i, j]) but D[\(j), \(i)] = \(d[j, i])", expected: "a symmetric matrix")
+                }
+            }
+        }
+        return try train(x, given: d)
+    }
+
+    // MARK: - Private
+
+    /// The training on `x`, with the distances `given` or computed by `metric`.
+    private func train(_ x: Matrix<Double>, given: Matrix<Double>?) throws -> GeminiClusteringModel {
         try validate()
         try x.validateForFit("GEMINI input")
         try require(x.rows >= clusters, "clusters", clusters, expected: "at most the number of samples (\(x.rows))")
@@ -98,12 +141,12 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
         let trainer = GeminiTrainer(settings: settings, clusters: clusters)
         let trained: (network: GeminiNetwork, scores: [Double])
         if batch == x.rows {
-            let distances = distanceMatrix(x)
+            let distances = try given ?? distanceMatrix(x)
             let objective = objective(for: distances)
             trained = try trainer.train(x) { _, y in try objective.evaluate(y, distances: distances) }
         } else {
             trained = try trainer.train(x) { rows, y in
-                let distances = distanceMatrix(x.rows(at: rows))
+                let distances = try given.map { $0.rows(at: rows).columns(at: rows) } ?? distanceMatrix(x.rows(at: rows))
                 return try objective(for: distances).evaluate(y, distances: distances)
             }
         }
@@ -112,18 +155,17 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
             network: trained.network, labels: probabilities.argmaxPerRow(), clustersAsked: clusters, scores: trained.scores)
     }
 
-    // MARK: - Private
-
     var settings: GeminiTrainer.Settings {
         GeminiTrainer.Settings(
             model: model, hidden: hidden, activation: activation, optimizer: optimizer, learningRate: learningRate, epochs: epochs,
             batchSize: batchSize, seed: seed, restarts: restarts)
     }
 
-    /// The objective for a batch: Sinkhorn's ε scales with the batch's median distance.
-    private func objective(for distances: Matrix<Double>) -> WassersteinGemini {
-        switch transport {
-        case .exact: return WassersteinGemini(ovo: ovo, transport: .exact)
+    /// The objective for a batch: exact, or Sinkhorn (`automatic`: past `exactLimit` rows), whose
+    /// ε scales with the batch's median distance.
+    func objective(for distances: Matrix<Double>) -> WassersteinGemini {
+        switch transport == .automatic ? (distances.rows <= exactLimit ? .exact : .sinkhorn) : transport {
+        case .exact, .automatic: return WassersteinGemini(ovo: ovo, transport: .exact)
         case .sinkhorn:
             let scale = Self.medianOffDiagonal(distances)
             return WassersteinGemini(ovo: ovo, transport: .sinkhorn(regularization: regularization * (scale > 0 ? scale : 1)))
@@ -131,8 +173,10 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
     }
 
     /// Distances between the rows (n x n, exact zeros on the diagonal).
-    func distanceMatrix(_ x: Matrix<Double>) -> Matrix<Double> {
+    func distanceMatrix(_ x: Matrix<Double>) throws -> Matrix<Double> {
         switch metric {
+        case .precomputed:
+            throw FitError.invalidParameter(name: "metric", value: "precomputed", expected: "a distance matrix given with the data")
         case .euclidean: return WassersteinGemini.euclideanDistances(x)
         case .sqeuclidean: return WassersteinGemini.euclideanDistances(x).map { $0 * $0 }
         case .manhattan:
@@ -174,8 +218,9 @@ extension GeminiWassersteinClustering: RegisteredEstimator {
     public static var optionHelp: [String: String] {
         [
             "clusters": "clusters asked (the model's outputs)", "ovo": "one-vs-one (every pair) instead of one-vs-all",
-            "metric": "euclidean, sqeuclidean or manhattan distance between samples",
-            "transport": "exact (transportation simplex) or sinkhorn (entropic)",
+            "metric": "euclidean, sqeuclidean or manhattan distance between samples, or precomputed (the data is the n x n distance matrix)",
+            "transport": "automatic (exact up to exact_limit rows, then sinkhorn), exact (transportation simplex) or sinkhorn (entropic)",
+            "exact_limit": "automatic transport: most rows of a batch solved exactly",
             "regularization": "sinkhorn: epsilon as a fraction of the batch's median distance",
             "model": "linear (softmax regression) or mlp", "hidden": "hidden units of the mlp",
             "activation": "relu, tanh or sigmoid", "optimizer": "adam or sgd", "learning_rate": "step size",
@@ -186,7 +231,8 @@ extension GeminiWassersteinClustering: RegisteredEstimator {
     }
 }
 
-// Configurations saved before `restarts` existed trained once: they decode with 1.
+// Configurations saved before `restarts` existed trained once: they decode with 1; those saved
+// before `exactLimit` existed get its default.
 extension GeminiWassersteinClustering {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -197,7 +243,8 @@ extension GeminiWassersteinClustering {
             hidden: try c.decode(Int.self, forKey: .hidden), activation: try c.decode(GeminiNetwork.Activation.self, forKey: .activation),
             optimizer: try c.decode(GeminiOptimizer.self, forKey: .optimizer), learningRate: try c.decode(Double.self, forKey: .learningRate),
             epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
-            distanceLimit: try c.decode(Int.self, forKey: .distanceLimit), seed: try c.decode(Int.self, forKey: .seed),
+            distanceLimit: try c.decode(Int.self, forKey: .distanceLimit),
+            exactLimit: try c.decodeIfPresent(Int.self, forKey: .exactLimit) ?? 500, seed: try c.decode(Int.self, forKey: .seed),
             restarts: try c.decodeIfPresent(Int.self, forKey: .restarts) ?? 1)
     }
 }
