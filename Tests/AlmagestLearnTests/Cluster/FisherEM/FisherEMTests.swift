@@ -65,6 +65,36 @@ import Testing
     }
 
     /// BIC, AIC and ICL choose the true number of clusters among 2...5.
+    /// Aitken stopping: the run stops at the first iteration where the extrapolated limit of the
+    /// log-likelihood moved by less than `tolerance` per sample, and not before; a tighter
+    /// tolerance runs longer; the whole fit says it converged before its iteration bound.
+    @Test func aitkenStopsWhenTheExtrapolatedLimitSettles() throws {
+        let sim = FisherEMSimulation(perClass: 50, seed: 11)
+        var rng = RandomStream(seed: 3)
+        let rough = sim.labels.map { rng.nextDouble() < 0.35 ? rng.nextInt(below: 3) : $0 }
+        let steps = FisherEMSteps(x: sim.x, subspace: try FisherSubspace(sim.x), model: .akjBk, noiseCenter: .classMean)
+        let u = FisherSubspace.orthonormalized(sim.subspace, columns: 2, features: 20)
+        let t0 = FisherEM.indicator(rough, clusters: 3)
+        let loose = try #require(FisherEMIterations(steps: steps, dimension: 2, maxIterations: 300, tolerance: 1e-4).runWithFixedSubspace(u, from: t0))
+        let tight = try #require(FisherEMIterations(steps: steps, dimension: 2, maxIterations: 300, tolerance: 1e-12).runWithFixedSubspace(u, from: t0))
+        #expect(loose.hasConverged && loose.iterations < 300)
+        #expect(tight.iterations > loose.iterations)
+        let l = loose.logLikelihoods, n = Double(sim.x.rows)
+        #expect(l.count == loose.iterations + 1 && l.count >= 5)
+        func limit(_ c: Int) -> Double {  // Aitken's limit from the first c values
+            let (l0, l1, l2) = (l[c - 3], l[c - 2], l[c - 1])
+            return l1 + (l2 - l1) / (1 - (l2 - l1) / (l1 - l0))
+        }
+        let c = l.count
+        print("Aitken: stopped after \(loose.iterations) iterations at tolerance 1e-4, \(tight.iterations) at 1e-12")
+        if l[c - 1] != l[c - 2] {
+            #expect(abs(limit(c) - limit(c - 1)) / n < 1e-4)
+            if c - 1 >= 5 { #expect(abs(limit(c - 1) - limit(c - 2)) / n >= 1e-4, "it should have stopped one iteration earlier") }
+        }
+        let fitted = try FisherEM(clusters: 3, model: .akjBk, maxIterations: 200, seed: 1).fit(sim.x)
+        #expect(fitted.hasConverged && fitted.iterations < 200 && fitted.fitReport["iterations"] == Double(fitted.iterations))
+    }
+
     @Test func bicChoosesTheTrueNumberOfClusters() throws {
         let sim = FisherEMSimulation(perClass: 100, features: 40, seed: 21)
         let choice = try FisherEM(clusters: 2, model: .akjB, seed: 0).selectClusters(sim.x, candidates: 2...5, by: .bic)
