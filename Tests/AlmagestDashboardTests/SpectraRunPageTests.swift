@@ -98,6 +98,35 @@ struct SpectraFixture: SiteFixture, Sendable {
         #expect(!f.page("/run/\(id)", query: "against=nonexistent").html.contains("id=\"sankey\""))
     }
 
+    /// A GEMINI run of the same spectra: the page draws its score per epoch (the training curve,
+    /// as losses = −score, one point per epoch) and its summary says the score, clusters asked and
+    /// found; the run logged its iterations, hyper-parameters and labels.
+    @Test func geminiRunShowsItsScorePerEpoch() throws {
+        let f = try SpectraFixture.shared.get()
+        struct Own: SiteFixture { let store: RunStore }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("almagest-gemini-page-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let own = Own(store: try RunStore(root: root))
+        let result = try ClusteringExperiment(
+            experiment: "spectra", clusterer: EstimatorSpec("gemini-mmd", options: ["epochs": 12, "learning_rate": 0.01, "ovo": true]),
+            clusters: 4, descriptors: [.none], seed: 0
+        ).run(on: f.data, settings: try .digits(), store: own.store)[0]
+        let run = try #require(try own.store.runs().first)
+        let model = try JSONDecoder().decode(
+            AnyFittedClusterer<Matrix<Double>>.self, from: Data(contentsOf: try #require(result.directory).appendingPathComponent("model.json")))
+        let gemini = try #require(model.base as? GeminiClusteringModel)
+        #expect(run.metrics["iterations"] == 12 && run.metrics["gemini_score"] == gemini.geminiScore)
+        #expect(run.parameters["epochs"] == 12 && run.parameters["learning_rate"] == 0.01 && run.parameters["kernel"] == "linear")
+        #expect(run.artifacts.contains("labels.csv") && run.artifacts.contains(TrainingCurveArtifact.fileName))
+        let page = own.page("/run/\(run.id)")
+        #expect(page.status == 200)
+        let figure = try #require(page.html.components(separatedBy: "id=\"training-curve\"").dropFirst().first)
+        let losses = try #require(seriesValues("training loss", in: figure))
+        #expect(losses.count == 12)
+        #expect(zip(losses, gemini.scores).allSatisfy { abs($0 + $1) <= 1e-6 * max(1, abs($1)) })
+        #expect(page.html.contains("data-metric=\"gemini_score\"") && page.html.contains("data-metric=\"clusters_found\""))
+    }
+
     private func seriesValues(_ name: String, in html: String) -> [Double]? {
         guard let start = html.range(of: "data-name=\"\(name)\"") else { return nil }
         let tail = html[start.upperBound...]
