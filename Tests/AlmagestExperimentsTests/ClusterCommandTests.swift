@@ -1,4 +1,5 @@
 import AlmagestCore
+import AlmagestData
 import AlmagestTestSupport
 import AlmagestTracking
 import Foundation
@@ -75,6 +76,17 @@ import Testing
         #expect(geminiRun.metrics["feature_count"] == 10)
         let geminiARI = try #require(geminiRun.metrics["adjusted_rand_index"])
         #expect(geminiARI > 0.5, "GEMINI ARI \(geminiARI)")
+        // The same spectra as an NPY matrix (no names, no classes), with the Wasserstein GEMINI.
+        let npy = root.appendingPathComponent("spectra.npy")
+        try NPY.write(try Dataset.load(from: csv, target: ColumnSelector(commandLine: "class")).features, to: npy)
+        let wasserstein = try runAlmagest(["cluster", "--input", npy.path, "--spectra", "--clusters", "8", "--algorithm", "gemini-wasserstein",
+                                           "--option", "epochs=5", "--option", "batch_size=60", "--option", "learning_rate=0.05",
+                                           "--runs", runs.path, "--silhouette", "off"])
+        #expect(wasserstein.status == 0, "\(wasserstein.errors)")
+        let wassersteinRun = try #require(try RunStore(root: runs).index.runs().first { $0.parameters["algorithm"] == "gemini-wasserstein" })
+        #expect(wassersteinRun.parameters["samples"] == 240)
+        #expect(wassersteinRun.metrics["iterations"] == 5 && (wassersteinRun.metrics["clusters_found"] ?? 0) >= 2)
+        #expect(wassersteinRun.metrics["adjusted_rand_index"] == nil)  // no truth in an NPY matrix
         let lone = try runAlmagest(["cluster", "--input", csv.path, "--spectra", "--clusters", "8", "--whiten", "--runs", runs.path])
         #expect(lone.status != 0 && lone.errors.contains("--pca"), "\(lone.errors)")
     }

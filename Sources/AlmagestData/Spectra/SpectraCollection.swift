@@ -201,6 +201,12 @@ public struct SpectraCollection: Sendable, Equatable {
             return data.classNames.isEmpty ? String(label) : data.className(of: label)
         }
         let source = data.provenance.source
+        if !named, let grid = preparation.grid {
+            throw DataError.invalidDataset(
+                reason: "\(source): resampling onto the grid \(grid.start)...\(grid.end) Å needs each column's wavelength, but its "
+                    + "columns are not named by increasing wavelengths (an NPY matrix has no names); use a CSV whose header gives "
+                    + "them, or no grid (the columns are then taken as they are)")
+        }
         if named, preparation.grid != nil {
             var p = preparation
             p.restFrame = false

@@ -199,6 +199,25 @@ struct SpectraTests {
         #expect(try resampled.dataset().classNames == ["QSO", "STAR"])
     }
 
+    /// An NPY matrix (one spectrum per row, no names): normalised as given, its columns numbered;
+    /// a grid cannot be asked of it (no wavelengths), and the error says why.
+    @Test func npyMatrixOfSpectra() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spectra-npy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("spectra.npy")
+        try NPY.write(try Matrix<Double>(rows: 3, columns: 4, elements: [1, 2, 3, 4, 2, 2, 2, 2, 4, 4, 8, 8]), to: url)
+        var p = SpectraPreparation()
+        p.normalization = .median
+        let loaded = try SpectraCollection.load(from: url, preparation: p)
+        #expect(loaded.flux.rows == 3 && loaded.wavelengths == [0, 1, 2, 3])
+        #expect(Array(loaded.flux.row(0)) == [0.4, 0.8, 1.2, 1.6] && Array(loaded.flux.row(2)) == [2.0 / 3, 2.0 / 3, 4.0 / 3, 4.0 / 3])
+        #expect(loaded.sources[1].hasSuffix("row 2"))
+        p.grid = WavelengthGrid(start: 4005, end: 4025, count: 3, spacing: .linear)
+        let refused = #expect(throws: DataError.self) { try SpectraCollection.load(from: url, preparation: p) }
+        #expect("\(refused!)".contains("wavelength") && "\(refused!)".contains("NPY"))
+    }
+
     @Test func badInputGivesTypedErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spectra-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
