@@ -147,7 +147,7 @@ public struct FisherEM: Clusterer, Codable, Sendable, Equatable {
     }
 
     /// The first hard partition of start `start`.
-    private func initialLabels(_ x: Matrix<Double>, start: Int) throws -> [Int] {
+    func initialLabels(_ x: Matrix<Double>, start: Int) throws -> [Int] {
         var rng = RandomStream(seed: seed, stream: start)
         switch initialization {
         case .kmeans:

@@ -41,6 +41,21 @@ import Testing
         #expect(again == fitted)
     }
 
+    /// Several starts: the model is the start of highest log-likelihood (each start run on its own
+    /// from its initial partition), and random starts do differ.
+    @Test func theStartOfHighestLikelihoodIsKept() throws {
+        let sim = FisherEMSimulation(perClass: 40, seed: 21)
+        let config = FisherEM(clusters: 3, model: .akjBk, initialization: .random, starts: 5, maxIterations: 30, seed: 6)
+        let model = try config.fit(sim.x)
+        let steps = FisherEMSteps(x: sim.x, subspace: try FisherSubspace(sim.x), model: .akjBk, noiseCenter: config.noiseCenter)
+        let loop = FisherEMIterations(steps: steps, dimension: 2, maxIterations: 30, tolerance: config.tolerance)
+        let each = try (0..<5).map { s in
+            try loop.run(from: FisherEM.indicator(config.initialLabels(sim.x, start: s), clusters: 3))?.logLikelihood ?? -.infinity
+        }
+        #expect(model.logLikelihood == each.max())
+        #expect(Set(try (0..<5).map { try config.initialLabels(sim.x, start: $0) }).count > 1)
+    }
+
     /// With U held fixed the loop is EM for the DLM model and its log-likelihood never decreases
     /// (the paper's F-step maximises Fisher's criterion, not the likelihood, so only this part is
     /// guaranteed). Started from a rough partition so that there is something to climb.
