@@ -201,7 +201,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
     }
 
     /// The features the factorised path multiplies by: x itself (linear), or its random Fourier features (RBF).
-    private func featureMap(_ x: Matrix<Double>) throws -> Matrix<Double> {
+    func featureMap(_ x: Matrix<Double>) throws -> Matrix<Double> {
         guard kernel == .rbf else { return x }
         let g = gamma == 0 ? 1 / Double(x.columns) : gamma
         var rng = RandomStream(seed: seed, stream: 1)

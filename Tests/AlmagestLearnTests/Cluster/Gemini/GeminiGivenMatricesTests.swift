@@ -119,6 +119,24 @@ import Testing
         #expect(model.scores.count == 2 && model.scores.allSatisfy { $0.isFinite && $0 > 0 })
     }
 
+    /// Random Fourier features approximate the RBF kernel (φ φᵀ ≈ K, error shrinking as 1/√D), and
+    /// so the objective: the documented approximation behind `fourier_features`.
+    @Test func fourierFeaturesApproximateTheRBFKernel() throws {
+        let (x, truth) = try Self.groups(100)
+        let exact = try GeminiKernel.rbf(gamma: 0.5).matrix(x, x)
+        var errors = [Double]()
+        for features in [500, 8_000] {
+            let phi = try GeminiMMDClustering(clusters: 4, kernel: .rbf, gamma: 0.5, fourierFeatures: features, seed: 3).featureMap(x)
+            let approx = try Matrix.product(phi, transposed: false, phi, transposed: true)
+            errors.append(approx.maxAbsDifference(exact))
+            let y = Matrix<Double>(rows: 100, columns: 4) { i, k in truth[i] == k ? 0.9 : 0.1 / 3 }
+            let value = try MMDGemini(ovo: true).evaluate(y, affinity: .features(phi)).value
+            let reference = try MMDGemini(ovo: true).evaluate(y, affinity: .gram(exact)).value
+            if features == 8_000 { #expect(abs(value - reference) < 0.03 * reference, "\(value) vs \(reference)") }
+        }
+        #expect(errors[1] < 0.1 && errors[1] < errors[0] / 2, "largest kernel errors \(errors)")
+    }
+
     /// SGD with momentum (instead of Adam) trains the linear model to the groups.
     @Test func sgdFindsTheGroups() throws {
         let (x, truth) = try Self.groups()
