@@ -33,6 +33,7 @@ import Testing
         let otherHeard = Mutex<[String]>([])
         let other = Thread {
             FitProgress.listening({ t in otherHeard.withLock { $0.append(t) } }) {
+                FitProgress.report("other")
                 started.signal()
                 while !stop.load(ordering: .relaxed) {
                     FitProgress.report("other")
