@@ -153,18 +153,8 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         checked.fourierFeatures = 0
         try checked.validate()
         try x.validateForFit("GEMINI input")
-        try k.validateForFit("GEMINI kernel matrix")
         try require(x.rows >= clusters, "clusters", clusters, expected: "at most the number of samples (\(x.rows))")
-        guard k.rows == x.rows && k.columns == x.rows else {
-            throw FitError.invalidParameter(
-                name: "kernel matrix", value: "\(k.rows) x \(k.columns)", expected: "\(x.rows) x \(x.rows), the kernel between the \(x.rows) rows")
-        }
-        for i in 0..<k.rows {
-            for j in (i + 1)..<max(k.rows, i + 1) where abs(k[i, j] - k[j, i]) > 1e-9 * max(1, abs(k[i, j])) {
-                throw FitError.invalidParameter(
-                    name: "kernel matrix", value: "K[\(i), \(j)] = \(k[i, j]) but K[\(j), \(i)] = \(k[j, i])", expected: "a symmetric matrix")
-            }
-        }
+        try k.validateAsPairMatrix("kernel matrix", symbol: "K", rows: x.rows, nonNegative: false)
         let batch = batchSize == 0 || batchSize >= x.rows ? x.rows : batchSize
         let objective = MMDGemini(ovo: ovo)
         let trainer = GeminiTrainer(settings: settings, clusters: clusters)

@@ -106,22 +106,7 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
     /// rows (n x n, symmetric, ≥ 0, finite); the `metric` option is not used. Mini-batches take
     /// the batch's block of `d`.
     public func fit(_ x: Matrix<Double>, distances d: Matrix<Double>) throws -> GeminiClusteringModel {
-        try d.validateForFit("GEMINI distance matrix")
-        guard d.rows == x.rows && d.columns == x.rows else {
-            throw FitError.invalidParameter(
-                name: "distance matrix", value: "\(d.rows) x \(d.columns)", expected: "\(x.rows) x \(x.rows), the distances between the \(x.rows) rows")
-        }
-        for i in 0..<d.rows {
-            for j in i..<d.rows {
-                if d[i, j] < 0 {
-                    throw FitError.invalidParameter(name: "distance matrix", value: "D[\(i), \(j)] = \(d[i, j])", expected: "distances >= 0")
-                }
-                if abs(d[i, j] - d[j, i]) > 1e-9 * max(1, abs(d[i, j])) {
-                    throw FitError.invalidParameter(
-                        name: "distance matrix", value: "D[\(i), \(j)] = \(d[i, j]) but D[\(j), \(i)] = \(d[j, i])", expected: "a symmetric matrix")
-                }
-            }
-        }
+        try d.validateAsPairMatrix("distance matrix", symbol: "D", rows: x.rows, nonNegative: true)
         return try train(x, given: d)
     }
 
