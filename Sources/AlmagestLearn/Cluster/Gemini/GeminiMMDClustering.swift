@@ -124,7 +124,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
                 expected: "at most gram_limit (\(gramLimit)) rows for an exact kernel matrix; set batch_size, or fourier_features with rbf")
         } else if let exact, batch == x.rows {
             let matrix = try exact.matrix(x, x)
-            let gram = singlePrecisionGram ? MMDGemini.Affinity.singlePrecisionGram(matrix.converted(to: Float.self)) : .gram(matrix)
+            let gram = fullBatchAffinity(matrix)
             trained = try trainer.train(x) { _, y in try objective.evaluate(y, affinity: gram) }
         } else if let exact {
             trained = try trainer.train(x) { rows, y in
@@ -137,10 +137,7 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
                 try objective.evaluate(y, affinity: .features(rows.count == x.rows ? features : features.rows(at: rows)))
             }
         }
-        let probabilities = try trained.network.forward(x).probabilities
-        return GeminiClusteringModel(
-            network: trained.network, labels: probabilities.argmaxPerRow(), clustersAsked: clusters,
-            scores: trained.scores)
+        return try GeminiClusteringModel(trained: trained, on: x, clustersAsked: clusters)
     }
 
     /// Trains the model on the features `x` (n x d) against the given kernel matrix `k` of the
@@ -160,14 +157,12 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         let trainer = GeminiTrainer(settings: settings, clusters: clusters)
         let trained: (network: GeminiNetwork, scores: [Double])
         if batch == x.rows {
-            let gram = singlePrecisionGram ? MMDGemini.Affinity.singlePrecisionGram(k.converted(to: Float.self)) : .gram(k)
+            let gram = fullBatchAffinity(k)
             trained = try trainer.train(x) { _, y in try objective.evaluate(y, affinity: gram) }
         } else {
             trained = try trainer.train(x) { rows, y in try objective.evaluate(y, affinity: .gram(k.rows(at: rows).columns(at: rows))) }
         }
-        let probabilities = try trained.network.forward(x).probabilities
-        return GeminiClusteringModel(
-            network: trained.network, labels: probabilities.argmaxPerRow(), clustersAsked: clusters, scores: trained.scores)
+        return try GeminiClusteringModel(trained: trained, on: x, clustersAsked: clusters)
     }
 
     // MARK: - Private
@@ -176,6 +171,11 @@ public struct GeminiMMDClustering: Clusterer, Codable, Sendable, Equatable {
         GeminiTrainer.Settings(
             model: model, hidden: hidden, activation: activation, optimizer: optimizer, learningRate: learningRate, epochs: epochs,
             batchSize: batchSize, seed: seed, restarts: restarts)
+    }
+
+    /// The affinity a full batch multiplies by at every step: `k`, or its single-precision copy.
+    private func fullBatchAffinity(_ k: Matrix<Double>) -> MMDGemini.Affinity {
+        singlePrecisionGram ? .singlePrecisionGram(k.converted(to: Float.self)) : .gram(k)
     }
 
     /// The kernel whose matrix is needed, or nil when products go through features.
@@ -219,6 +219,12 @@ public struct GeminiClusteringModel: FittedClusterer, Equatable {
         self.labels = labels
         self.clustersAsked = clustersAsked
         self.scores = scores
+    }
+
+    /// The model of a training: its network, and the labels it gives the training rows `x`.
+    init(trained: (network: GeminiNetwork, scores: [Double]), on x: Matrix<Double>, clustersAsked: Int) throws {
+        let probabilities = try trained.network.forward(x).probabilities
+        self.init(network: trained.network, labels: probabilities.argmaxPerRow(), clustersAsked: clustersAsked, scores: trained.scores)
     }
 
     /// Clusters that received at least one training row.

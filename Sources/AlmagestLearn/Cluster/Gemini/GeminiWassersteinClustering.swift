@@ -135,9 +135,7 @@ public struct GeminiWassersteinClustering: Clusterer, Codable, Sendable, Equatab
                 return try objective(for: distances).evaluate(y, distances: distances)
             }
         }
-        let probabilities = try trained.network.forward(x).probabilities
-        return GeminiClusteringModel(
-            network: trained.network, labels: probabilities.argmaxPerRow(), clustersAsked: clusters, scores: trained.scores)
+        return try GeminiClusteringModel(trained: trained, on: x, clustersAsked: clusters)
     }
 
     var settings: GeminiTrainer.Settings {

@@ -53,6 +53,7 @@ import Testing
             try loop.run(from: FisherEM.indicator(config.initialLabels(sim.x, start: s), clusters: 3))?.logLikelihood ?? -.infinity
         }
         #expect(model.logLikelihood == each.max())
+        #expect(Set(each).count > 1, "the starts should end at different likelihoods: \(each)")
         #expect(Set(try (0..<5).map { try config.initialLabels(sim.x, start: $0) }).count > 1)
     }
 
